@@ -1,0 +1,49 @@
+// swift-tools-version: 6.0
+// s2s — an LSTM sequence-learning toolkit (tokenizer, translator, language model, classifier).
+import PackageDescription
+
+// Without a target CPU, Swift compiles SIMD code for baseline x86-64 and every FMA becomes a libm call
+// (see ../shared/DESIGN.md). Haswell = AVX2 + FMA, portable to every machine we run on.
+let fastMath: [SwiftSetting] = [
+    .unsafeFlags(["-target-cpu", "haswell"]),
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "s2s",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "s2s", targets: ["s2s"]),
+        .library(name: "S2S", targets: ["S2SCore", "S2SNN", "S2SText"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C dependencies ------------------------------------------------------------------------
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        // Debian's ICU exports version-suffixed symbols behind macros Swift cannot import; this shim
+        // exposes the few calls we need under plain names and keeps ICU types out of its header.
+        .target(name: "ICUShim",
+                linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
+
+        // Swift libraries ------------------------------------------------------------------------
+        .target(name: "S2SCore", dependencies: ["CBLAS"], swiftSettings: fastMath),
+        .target(name: "S2SNN", dependencies: ["S2SCore"], swiftSettings: fastMath),
+        .target(name: "S2SText", dependencies: ["ICUShim"], swiftSettings: fastMath),
+        .target(name: "S2SCLI",
+                dependencies: ["S2SCore", "S2SNN", "S2SText",
+                               .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                swiftSettings: fastMath),
+        .executableTarget(name: "s2s", dependencies: ["S2SCLI"], swiftSettings: fastMath),
+
+        // Tests --------------------------------------------------------------------------------------
+        .testTarget(name: "S2SCoreTests", dependencies: ["S2SCore"], swiftSettings: fastMath),
+        .testTarget(name: "S2SNNTests", dependencies: ["S2SNN"],
+                    exclude: ["Fixtures"], swiftSettings: fastMath),
+        .testTarget(name: "S2STextTests", dependencies: ["S2SText"], swiftSettings: fastMath),
+        .testTarget(name: "S2SCLITests", dependencies: ["S2SCLI"], swiftSettings: fastMath),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,22 @@
+import ArgumentParser
+
+/// `s2s`: the root command. Each subcommand lives in its own file under Sources/S2SCLI/Commands.
+public struct RootCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "s2s",
+        abstract: "An LSTM sequence-learning toolkit: tokenizer, translator, language model, classifier.",
+        discussion: """
+            Inference commands read standard input (or files; '-' means stdin) and write one output line
+            per input line to standard output; progress and diagnostics go to standard error.
+            """,
+        version: "0.1.0",
+        subcommands: commandList
+    )
+
+    /// Every subcommand, in the order `s2s --help` lists them.
+    static let commandList: [ParsableCommand.Type] = [
+        BenchCommand.self,
+    ]
+
+    public init() {}
+}

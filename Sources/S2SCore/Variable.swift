@@ -1,0 +1,39 @@
+// Variable: a tensor that takes part in automatic differentiation. Parameters are Variables that live
+// across steps; activations are Variables made by the ops of one forward pass.
+
+/// A tensor value plus its gradient. The gradient is allocated on first accumulation, so an op whose
+/// input needs no gradient costs nothing in backward.
+public final class Variable {
+    public var value: Tensor
+    /// d(loss)/d(value), accumulated by backward passes; `nil` until something flows into it.
+    public var grad: Tensor?
+    /// Leaves created from data (token ids, masks) need no gradient; parameters and activations do.
+    public let requiresGrad: Bool
+
+    public init(_ value: Tensor, requiresGrad: Bool = false) {
+        self.value = value
+        self.requiresGrad = requiresGrad
+    }
+
+    public var shape: [Int] { value.shape }
+
+    /// Runs `body` on the gradient buffer, created as zeros of the value's shape if it does not exist
+    /// yet. Backward kernels accumulate (`+=`) into it: a weight used at every step gathers every step.
+    public func withGrad<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+        if grad == nil { grad = Tensor(zeros: value.shape) }
+        return try grad!.withUnsafeMutableBufferPointer { try body($0) }
+    }
+
+    /// Adds `delta` (same shape as the value) into the gradient.
+    public func accumulateGrad(_ delta: Tensor) {
+        precondition(delta.shape == value.shape, "gradient shape \(delta.shape) for value \(value.shape)")
+        if grad == nil { grad = delta; return }
+        grad!.withUnsafeMutableBufferPointer { g in
+            delta.withUnsafeBufferPointer { d in
+                for i in 0..<g.count { g[i] += d[i] }
+            }
+        }
+    }
+
+    public func zeroGrad() { grad = nil }
+}

@@ -1,0 +1,3 @@
+import S2SCLI
+
+RootCommand.main()

@@ -1,0 +1,6 @@
+import Testing
+import S2SText
+
+@Test func linksTheSystemICU() {
+    #expect(icuMajorVersion() >= 60)
+}
