@@ -29,7 +29,9 @@ public final class Tape {
     public var count: Int { entries.count }
 
     /// Whether an op with these inputs must record its backward pass.
-    public func needsGrad(_ inputs: Variable?...) -> Bool {
+    public func needsGrad(_ inputs: Variable?...) -> Bool { needsGrad(inputs) }
+
+    public func needsGrad(_ inputs: [Variable?]) -> Bool {
         isRecording && inputs.contains { $0?.requiresGrad == true }
     }
 
