@@ -75,3 +75,34 @@ extension Tape {
         return out
     }
 }
+
+@Suite struct DataParallelTests {
+    @Test func shardedGradientsEqualTheWholeBatch() {
+        var rng = Generator(seed: 21)
+        let (T, B, I, H) = (3, 4, 3, 4)
+        let w = [LSTMLayerTests.weights(input: I, hidden: H, rng: &rng)]
+        let params = [w[0].weightIH, w[0].weightHH, w[0].biasIH!, w[0].biasHH!]
+        let x = Tensor.normal([T, B, I], using: &rng)
+        let lengths = [3, 1, 2, 3]
+        func shard(_ rows: Range<Int>) -> Tensor {
+            var out: [Float] = []
+            for t in 0..<T { for b in rows { out += x.scalars[(t * B + b) * I..<(t * B + b + 1) * I] } }
+            return Tensor(shape: [T, rows.count, I], scalars: out)
+        }
+        func loss(_ input: Tensor, _ lens: [Int]) {
+            let tape = Tape()
+            let (y, _, _) = tape.lstmLayer(Variable(input), lengths: lens, directions: w)
+            tape.backward(from: y)
+        }
+        loss(x, lengths)
+        let whole = params.map { $0.grad! }
+        params.forEach { $0.zeroGrad() }
+        DataParallel.run(shards: 2, parameters: params) { s in
+            let rows = s == 0 ? 0..<2 : 2..<4
+            loss(shard(rows), Array(lengths[rows]))
+        }
+        for (p, expected) in zip(params, whole) {
+            #expect(p.grad!.maxAbsDifference(expected) < 1e-5)
+        }
+    }
+}

@@ -24,15 +24,17 @@ struct BenchLSTMCommand: ParsableCommand {
     var referenceScript = "Tools/reference/bench_lstm.py"
 
     func run() throws {
-        var rng = options.apply()
+        var rng = options.generator()
         let cases = LSTMBenchCase.standard
         print("s2s bench lstm — threads \(options.threads), \(repeats) repeats × \(rounds) rounds, medians")
         var ours: [String: [Double]] = [:], theirs: [String: [Double]] = [:]
         var sgemm: [Double] = []
         var referenceProblem: String?
         for _ in 0..<max(1, rounds) {
+            BLAS.setThreads(options.threads)  // the ceiling: sgemm on every core we use
             sgemm.append(SgemmBench.gflops(size: 1024, repeats: repeats))
-            for c in cases { ours[c.name, default: []].append(c.measure(repeats: repeats, rng: &rng)) }
+            BLAS.setThreads(1)
+            for c in cases { ours[c.name, default: []].append(c.measure(repeats: repeats, shards: options.threads, rng: &rng)) }
             guard python != "none", referenceProblem == nil else { continue }
             switch ReferenceRunner.run(python: python, script: referenceScript,
                                        arguments: ["--threads", "\(options.threads)", "--repeats", "\(repeats)"]) {
@@ -43,12 +45,14 @@ struct BenchLSTMCommand: ParsableCommand {
             }
         }
         let sgemmGflops = median(sgemm)
-        print(String(format: "sgemm 1024³: %.1f GFLOP/s", sgemmGflops))
+        print(String(format: "sgemm 1024³ on %d thread(s): %.1f GFLOP/s", options.threads, sgemmGflops))
+        print("s2s runs \(options.threads) shard(s) of the batch, one core and one BLAS thread each")
         print("case            tokens/s   GFLOP/s  %sgemm   torch tok/s  s2s/torch")
         for c in cases {
             let seconds = median(ours[c.name] ?? [])
             let gflops = c.flops / seconds / 1e9
-            var line = String(format: "%@ %9.0f %9.1f %7.0f%%", c.name.padding(toLength: 14, withPad: " ", startingAt: 0), c.tokens / seconds, gflops,
+            var line = c.name.padding(toLength: 14, withPad: " ", startingAt: 0)
+                + String(format: " %9.0f %9.1f %7.0f%%", c.tokens / seconds, gflops,
                               100 * gflops / sgemmGflops)
             if let reference = theirs[c.name], !reference.isEmpty {
                 let referenceSeconds = median(reference)

@@ -6,16 +6,13 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Seed of the run's random generator (initialisation, shuffling, dropout, sampling).")
     var seed: UInt64 = 1
 
-    @Option(help: "OpenBLAS threads. 1 is fastest on a shared 2-core machine.")
+    @Option(help: "Cores to use. Training cuts each batch into this many shards, one per core, each with one BLAS thread.")
     var threads: Int = 1
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 
-    /// Applies the thread count and returns the run's generator.
-    func apply() -> Generator {
-        BLAS.setThreads(threads)
-        return Generator(seed: seed)
-    }
+    /// The run's random generator.
+    func generator() -> Generator { Generator(seed: seed) }
 }
