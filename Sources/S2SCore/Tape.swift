@@ -21,6 +21,7 @@ public final class Tape {
 
     public init(recording: Bool = true, training: Bool? = nil, rng: Generator = Generator(seed: 0)) {
         self.isRecording = recording
+        Allocator.keepLargeBuffers
         self.isTraining = training ?? recording
         self.rng = rng
     }

@@ -15,9 +15,10 @@ import Testing
             var gatesFast = Tensor.normal([4 * hidden], std: 3, using: &rng).scalars
             var gatesSlow = gatesFast
             let cPrev = Tensor.normal([hidden], using: &rng).scalars
+            let bias = Tensor.normal([4 * hidden], using: &rng).scalars
             var c1 = [Float](repeating: 0, count: hidden), t1 = c1, h1 = c1, c2 = c1, t2 = c1, h2 = c1
-            LSTMPointwise.forward(hidden: hidden, gates: &gatesFast, cPrev: cPrev, c: &c1, tanhC: &t1, h: &h1)
-            LSTMPointwiseReference.forward(hidden: hidden, gates: &gatesSlow, cPrev: cPrev, c: &c2, tanhC: &t2, h: &h2)
+            LSTMPointwise.forward(hidden: hidden, gates: &gatesFast, bias: bias, cPrev: cPrev, c: &c1, tanhC: &t1, h: &h1)
+            LSTMPointwiseReference.forward(hidden: hidden, gates: &gatesSlow, bias: bias, cPrev: cPrev, c: &c2, tanhC: &t2, h: &h2)
             for (a, b) in zip(gatesFast + c1 + t1 + h1, gatesSlow + c2 + t2 + h2) {
                 #expect(abs(a - b) <= 2e-6 * max(1, abs(b)), "\(a) vs \(b)")
             }

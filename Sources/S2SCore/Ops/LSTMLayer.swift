@@ -84,10 +84,11 @@ final class LSTMDirectionRun {
 
     init(T: Int, B: Int, I: Int, H: Int, D: Int, direction: Int, lengths: [Int]) {
         self.T = T; self.B = B; self.I = I; self.H = H; self.D = D; self.direction = direction; self.lengths = lengths
-        gates = [Float](repeating: 0, count: T * B * 4 * H)
-        hPrev = [Float](repeating: 0, count: T * B * H)
-        cPrev = [Float](repeating: 0, count: T * B * H)
-        tanhC = [Float](repeating: 0, count: T * B * H)
+        // Every element the kernels read is written first, so no zero fill (and no page touching) here.
+        gates = .uninitialized(T * B * 4 * H)
+        hPrev = .uninitialized(T * B * H)
+        cPrev = .uninitialized(T * B * H)
+        tanhC = .uninitialized(T * B * H)
     }
 
     var isReverse: Bool { direction == 1 }
@@ -99,14 +100,14 @@ final class LSTMDirectionRun {
         let G = 4 * H, BH = B * H, stateOffset = direction * BH
         gates.withUnsafeMutableBufferPointer { gatesBuf in
             let gates = gatesBuf.baseAddress!
-            // All steps' input projections, bias folded in: gates[t] = x[t]·W_ihᵀ + b_ih + b_hh.
+            // All steps' input projections in one GEMM: gates[t] = x[t]·W_ihᵀ (the bias is added by the
+            // pointwise kernel).
             var bias = [Float](repeating: 0, count: G)
             for b in [weights.biasIH, weights.biasHH] { if let b { for k in 0..<G { bias[k] += b.value.scalars[k] } } }
-            for row in 0..<(T * B) { (gates + row * G).update(from: bias, count: G) }
             x.withUnsafeBufferPointer { px in
                 weights.weightIH.value.withUnsafeBufferPointer { pw in
                     BLAS.gemm(transposeB: true, m: T * B, n: G, k: I, px.baseAddress!, lda: I, pw.baseAddress!, ldb: I,
-                              beta: 1, gates, ldc: G)
+                              beta: 0, gates, ldc: G)
                 }
             }
             hPrev.withUnsafeMutableBufferPointer { hPrevBuf in
@@ -122,9 +123,13 @@ final class LSTMDirectionRun {
                 // The initial state goes into the slot of the first processed step.
                 let order = self.order
                 let first = order.first ?? 0
-                if let h0 { h0.withUnsafeBufferPointer { (hPrev + first * BH).update(from: $0.baseAddress! + stateOffset, count: BH) } }
-                if let c0 { c0.withUnsafeBufferPointer { (cPrev + first * BH).update(from: $0.baseAddress! + stateOffset, count: BH) } }
-                if T == 0 {
+                if T > 0 {
+                    for (state, initial) in [(hPrev, h0), (cPrev, c0)] {
+                        let slot = state + first * BH
+                        if let initial { initial.withUnsafeBufferPointer { slot.update(from: $0.baseAddress! + stateOffset, count: BH) } }
+                        else { slot.update(repeating: 0, count: BH) }
+                    }
+                } else {
                     if let h0 { h0.withUnsafeBufferPointer { hFinal.update(from: $0.baseAddress! + stateOffset, count: BH) } }
                     if let c0 { c0.withUnsafeBufferPointer { cFinal.update(from: $0.baseAddress! + stateOffset, count: BH) } }
                     return
@@ -138,8 +143,8 @@ final class LSTMDirectionRun {
                     for b in 0..<B {
                         let o = out + (t * B + b) * D * H + direction * H
                         if t < lengths[b] {
-                            LSTMPointwise.forward(hidden: H, gates: g + b * G, cPrev: cp + b * H, c: cNext + b * H,
-                                                  tanhC: tanhC + t * BH + b * H, h: hNext + b * H)
+                            LSTMPointwise.forward(hidden: H, gates: g + b * G, bias: bias, cPrev: cp + b * H,
+                                                  c: cNext + b * H, tanhC: tanhC + t * BH + b * H, h: hNext + b * H)
                             o.update(from: hNext + b * H, count: H)
                         } else {  // padding: the state passes through
                             (hNext + b * H).update(from: hp + b * H, count: H)
@@ -154,40 +159,39 @@ final class LSTMDirectionRun {
     func backward(x: Variable, weights: LSTMWeights, h0: Variable?, c0: Variable?,
                   dOutput: Tensor?, dhN: Tensor?, dcN: Tensor?) {
         let G = 4 * H, BH = B * H, stateOffset = direction * BH
-        var dGates = [Float](repeating: 0, count: T * B * G)
+        var dGates = [Float].uninitialized(T * B * G)
         var dh = [Float](repeating: 0, count: BH), dc = [Float](repeating: 0, count: BH)
-        var dhTotal = [Float](repeating: 0, count: H), dhPrev = [Float](repeating: 0, count: BH)
+        var dhPrev = [Float].uninitialized(BH)
         if let dhN { for k in 0..<BH { dh[k] = dhN.scalars[stateOffset + k] } }
         if let dcN { for k in 0..<BH { dc[k] = dcN.scalars[stateOffset + k] } }
+        let dOutputCopy = dOutput ?? Tensor(zeros: [0])
 
         dGates.withUnsafeMutableBufferPointer { dGatesBuf in
         dh.withUnsafeMutableBufferPointer { dhBuf in
         dc.withUnsafeMutableBufferPointer { dcBuf in
-        dhTotal.withUnsafeMutableBufferPointer { dhTotalBuf in
         dhPrev.withUnsafeMutableBufferPointer { dhPrevBuf in
+        dOutputCopy.withUnsafeBufferPointer { dOutBuf in
         gates.withUnsafeBufferPointer { gatesBuf in
         cPrev.withUnsafeBufferPointer { cPrevBuf in
         tanhC.withUnsafeBufferPointer { tanhCBuf in
         weights.weightHH.value.withUnsafeBufferPointer { whhBuf in
             let dGates = dGatesBuf.baseAddress!, dh = dhBuf.baseAddress!, dc = dcBuf.baseAddress!
-            let dhT = dhTotalBuf.baseAddress!, dhPrev = dhPrevBuf.baseAddress!
+            let dhPrev = dhPrevBuf.baseAddress!, dOut = dOutput == nil ? nil : dOutBuf.baseAddress!
             let gates = gatesBuf.baseAddress!, cPrev = cPrevBuf.baseAddress!, tanhC = tanhCBuf.baseAddress!
             let whh = whhBuf.baseAddress!
             for t in order.reversed() {
                 let dg = dGates + t * B * G
                 var anyActive = false
-                for b in 0..<B where t < lengths[b] {
-                    anyActive = true
-                    // Gradient into h_t: from later steps (dh) and from this step's output.
-                    (dhT).update(from: dh + b * H, count: H)
-                    if let dOutput {
-                        dOutput.withUnsafeBufferPointer { po in
-                            let o = po.baseAddress! + (t * B + b) * D * H + direction * H
-                            for k in 0..<H { dhT[k] += o[k] }
-                        }
+                for b in 0..<B {
+                    guard t < lengths[b] else {  // padding: no gate gradient; dh, dc pass through
+                        (dg + b * G).update(repeating: 0, count: G)
+                        continue
                     }
+                    anyActive = true
                     LSTMPointwise.backward(hidden: H, gates: gates + (t * B + b) * G, cPrev: cPrev + t * BH + b * H,
-                                           tanhC: tanhC + t * BH + b * H, dh: dhT, dc: dc + b * H, dGates: dg + b * G)
+                                           tanhC: tanhC + t * BH + b * H, dh: dh + b * H,
+                                           dOutput: dOut.map { $0 + (t * B + b) * D * H + direction * H },
+                                           dc: dc + b * H, dGates: dg + b * G)
                 }
                 guard anyActive else { continue }
                 // dh_{t-1} = dGates_t · W_hh for active rows; padded rows keep passing dh through.
@@ -225,9 +229,10 @@ final class LSTMDirectionRun {
                 }
             }
             let biases = [weights.biasIH, weights.biasHH].compactMap { $0 }.filter(\.requiresGrad)
-            if !biases.isEmpty {
+            if !biases.isEmpty {  // Σ over rows as a [1, rows]·[rows, 4H] product
+                let ones = [Float](repeating: 1, count: rows)
                 var sum = [Float](repeating: 0, count: G)
-                for row in 0..<rows { for k in 0..<G { sum[k] += dg[row * G + k] } }
+                BLAS.gemm(m: 1, n: G, k: rows, ones, lda: rows, dg, ldb: G, &sum, ldc: G)
                 for bias in biases { bias.withGrad { g in for k in 0..<G { g[k] += sum[k] } } }
             }
             if x.requiresGrad {

@@ -4,23 +4,24 @@
 //   i = σ(a_i)  f = σ(a_f)  g = tanh(a_g)  o = σ(a_o)
 //   c' = f·c + i·g          h' = o·tanh(c')
 //
-// `gates` holds a row's pre-activations [4H] on entry and the activations i, f, g, o on exit (backward
-// needs exactly those).
+// `gates` holds a row's pre-activations without bias [4H] on entry (the bias b_ih + b_hh is added
+// here, saving a pass over all T·B rows) and the activations i, f, g, o on exit (backward needs exactly
+// those).
 
 public enum LSTMPointwise {
     /// Forward for one row of H units. Writes activations into `gates`, and c', tanh(c'), h'.
     @inline(__always)
-    public static func forward(hidden: Int, gates: UnsafeMutablePointer<Float>, cPrev: UnsafePointer<Float>,
-                               c: UnsafeMutablePointer<Float>, tanhC: UnsafeMutablePointer<Float>,
-                               h: UnsafeMutablePointer<Float>) {
+    public static func forward(hidden: Int, gates: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>,
+                               cPrev: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+                               tanhC: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>) {
         let H = hidden
         var j = 0
         while j < H {
             let n = min(16, H - j)
-            let i = VectorMath.sigmoid(load(gates, j, n))
-            let f = VectorMath.sigmoid(load(gates, H + j, n))
-            let g = VectorMath.tanh(load(gates, 2 * H + j, n))
-            let o = VectorMath.sigmoid(load(gates, 3 * H + j, n))
+            let i = VectorMath.sigmoid(load(gates, j, n) + load(bias, j, n))
+            let f = VectorMath.sigmoid(load(gates, H + j, n) + load(bias, H + j, n))
+            let g = VectorMath.tanh(load(gates, 2 * H + j, n) + load(bias, 2 * H + j, n))
+            let o = VectorMath.sigmoid(load(gates, 3 * H + j, n) + load(bias, 3 * H + j, n))
             let cNew = (f * load(cPrev, j, n)).addingProduct(i, g)
             let tc = VectorMath.tanh(cNew)
             store(i, gates, j, n); store(f, gates, H + j, n); store(g, gates, 2 * H + j, n); store(o, gates, 3 * H + j, n)
@@ -29,11 +30,12 @@ public enum LSTMPointwise {
         }
     }
 
-    /// Backward for one row. Given dh (total gradient into h', including the output's) and dc (into c'),
-    /// writes the pre-activation gradients into `dGates` [4H] and replaces `dc` by the gradient into c.
+    /// Backward for one row. Given dh (gradient into h' from later steps), dOutput (into h' from this
+    /// step's output, if any) and dc (into c'), writes the pre-activation gradients into `dGates` [4H]
+    /// and replaces `dc` by the gradient into c.
     @inline(__always)
     public static func backward(hidden: Int, gates: UnsafePointer<Float>, cPrev: UnsafePointer<Float>,
-                                tanhC: UnsafePointer<Float>, dh: UnsafePointer<Float>,
+                                tanhC: UnsafePointer<Float>, dh: UnsafePointer<Float>, dOutput: UnsafePointer<Float>?,
                                 dc: UnsafeMutablePointer<Float>, dGates: UnsafeMutablePointer<Float>) {
         let H = hidden
         var j = 0
@@ -41,7 +43,9 @@ public enum LSTMPointwise {
             let n = min(16, H - j)
             let i = load(gates, j, n), f = load(gates, H + j, n)
             let g = load(gates, 2 * H + j, n), o = load(gates, 3 * H + j, n)
-            let tc = load(tanhC, j, n), dhv = load(dh, j, n)
+            let tc = load(tanhC, j, n)
+            var dhv = load(dh, j, n)
+            if let dOutput { dhv += load(dOutput, j, n) }
             let dcTotal = load(dc, j, n) + dhv * o * (1 - tc * tc)
             store(dcTotal * g * i * (1 - i), dGates, j, n)
             store(dcTotal * load(cPrev, j, n) * f * (1 - f), dGates, H + j, n)
@@ -75,9 +79,10 @@ public enum LSTMPointwise {
 
 /// The scalar oracle for `LSTMPointwise`, written the obvious way with glibc-free Float math.
 public enum LSTMPointwiseReference {
-    public static func forward(hidden H: Int, gates: UnsafeMutablePointer<Float>, cPrev: UnsafePointer<Float>,
-                               c: UnsafeMutablePointer<Float>, tanhC: UnsafeMutablePointer<Float>,
-                               h: UnsafeMutablePointer<Float>) {
+    public static func forward(hidden H: Int, gates: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>,
+                               cPrev: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+                               tanhC: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>) {
+        for k in 0..<(4 * H) { gates[k] += bias[k] }
         func sigmoid(_ x: Float) -> Float { 1 / (1 + Float(exp(Double(-x)))) }
         func tanh(_ x: Float) -> Float { let e = exp(Double(2 * x)); return x > 20 ? 1 : Float((e - 1) / (e + 1)) }
         for j in 0..<H {
