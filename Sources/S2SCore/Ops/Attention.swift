@@ -75,7 +75,7 @@ public enum AttentionKernel {
         }
     }
 
-    /// Accumulates the gradients from dContext [B, H] and/or dWeights [B, S]. `scratch` holds 2·S floats.
+    /// Accumulates the gradients from dContext [B, H] and/or dWeights [B, S]. `scratch` holds 2·S + H floats.
     public static func backward(scores: Scores, memory: Input, lengths: UnsafeBufferPointer<Int>,
                                 sourceLength S: Int, hidden H: Int, weights: Input,
                                 dContext: Input?, dWeights: Input?, gradients g: Gradients, scratch: Output) {
@@ -101,14 +101,12 @@ public enum AttentionKernel {
                 let t = activations + b * stride
                 if let dv = g.v { BLAS.gemv(transpose: true, rows: n, columns: H, t, lda: H, ds, beta: 1, dv) }
                 guard g.projectedQuery != nil || g.projectedMemory != nil else { break }
-                let dq = g.projectedQuery.map { $0 + b * H }, dk = g.projectedMemory.map { $0 + b * S * H }
+                let pre = scratch + 2 * S   // d score / d (pre-tanh activation) of one position
                 for s in 0..<n {
                     let row = t + s * H, scale = ds[s]
-                    for h in 0..<H {
-                        let pre = scale * v[h] * (1 - row[h] * row[h])
-                        dq?[h] += pre
-                        dk?[s * H + h] += pre
-                    }
+                    for h in 0..<H { pre[h] = scale * v[h] * (1 - row[h] * row[h]) }
+                    if let dq = g.projectedQuery { for h in 0..<H { dq[b * H + h] += pre[h] } }
+                    if let dk = g.projectedMemory { for h in 0..<H { dk[(b * S + s) * H + h] += pre[h] } }
                 }
             }
         }
@@ -193,7 +191,7 @@ extension Tape {
         record("globalAttention") {
             let dContext = contextOutput.grad, dWeights = weightsOutput.grad
             guard dContext != nil || dWeights != nil else { return }
-            var scratch = [Float](repeating: 0, count: 2 * S)
+            var scratch = [Float](repeating: 0, count: 2 * S + H)
             func run(_ gradients: AttentionKernel.Gradients, _ dc: UnsafePointer<Float>?, _ dw: UnsafePointer<Float>?) {
                 withScores { scorePointers in
                     memory.value.withPointer { pm in
