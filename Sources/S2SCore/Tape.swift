@@ -21,6 +21,7 @@ public final class Tape {
 
     public init(recording: Bool = true, training: Bool? = nil, rng: Generator = Generator(seed: 0)) {
         self.isRecording = recording
+        Allocator.keepLargeBuffers
         self.isTraining = training ?? recording
         self.rng = rng
     }
@@ -29,7 +30,9 @@ public final class Tape {
     public var count: Int { entries.count }
 
     /// Whether an op with these inputs must record its backward pass.
-    public func needsGrad(_ inputs: Variable?...) -> Bool {
+    public func needsGrad(_ inputs: Variable?...) -> Bool { needsGrad(inputs) }
+
+    public func needsGrad(_ inputs: [Variable?]) -> Bool {
         isRecording && inputs.contains { $0?.requiresGrad == true }
     }
 

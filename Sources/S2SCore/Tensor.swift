@@ -96,3 +96,11 @@ extension Tensor {
         return worst
     }
 }
+
+extension Array where Element == Float {
+    /// An array of `count` floats whose contents are unspecified: for buffers a kernel overwrites
+    /// completely, so no time goes into a zero fill that is never read.
+    public static func uninitialized(_ count: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+}

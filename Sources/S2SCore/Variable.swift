@@ -9,6 +9,8 @@ public final class Variable {
     public var grad: Tensor?
     /// Leaves created from data (token ids, masks) need no gradient; parameters and activations do.
     public let requiresGrad: Bool
+    /// Per-shard gradient buffers while `DataParallel.run` is in progress (empty otherwise).
+    var shardGradients: [ShardGradient] = []
 
     public init(_ value: Tensor, requiresGrad: Bool = false) {
         self.value = value
@@ -20,15 +22,36 @@ public final class Variable {
     /// Runs `body` on the gradient buffer, created as zeros of the value's shape if it does not exist
     /// yet. Backward kernels accumulate (`+=`) into it: a weight used at every step gathers every step.
     public func withGrad<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+        if !shardGradients.isEmpty, let shard = ShardContext.current {
+            let box = shardGradients[shard]
+            if box.tensor == nil { box.tensor = Tensor(zeros: value.shape) }
+            box.isDirty = true
+            return try box.tensor!.withUnsafeMutableBufferPointer { try body($0) }
+        }
         if grad == nil { grad = Tensor(zeros: value.shape) }
         return try grad!.withUnsafeMutableBufferPointer { try body($0) }
+    }
+
+    func prepareShardGradients(_ shards: Int) {
+        if shardGradients.count != shards { shardGradients = (0..<shards).map { _ in ShardGradient() } }
+    }
+
+    /// Adds every shard's gradient into `grad` and empties the shard buffers' contents.
+    func reduceShardGradients() {
+        for box in shardGradients where box.isDirty {
+            guard var delta = box.tensor else { continue }
+            box.tensor = nil  // sole owner now: zeroing below needs no copy
+            accumulateGrad(delta)
+            delta.zero()
+            box.tensor = delta  // keep the zeroed storage for the next parallel step
+            box.isDirty = false
+        }
     }
 
     /// Adds `delta` (same shape as the value) into the gradient.
     public func accumulateGrad(_ delta: Tensor) {
         precondition(delta.shape == value.shape, "gradient shape \(delta.shape) for value \(value.shape)")
-        if grad == nil { grad = delta; return }
-        grad!.withUnsafeMutableBufferPointer { g in
+        withGrad { g in
             delta.withUnsafeBufferPointer { d in
                 for i in 0..<g.count { g[i] += d[i] }
             }

@@ -6,28 +6,30 @@
 public typealias Float16x = SIMD16<Float>
 
 public enum VectorMath {
-    /// e^x, lane-wise; saturates to 0 below −87.3 and to +∞ above 88.7.
+    /// e^x, lane-wise; 0 below −87.3, +∞ above 88.72, and inputs in (88, 88.72] are clamped to 88
+    /// (so 2^n never overflows; nothing in s2s exponentiates such values without subtracting a max).
     @inlinable @inline(__always)
     public static func exp(_ x: Float16x) -> Float16x {
-        let high: Float16x = .init(repeating: 88.72283)
-        let low: Float16x = .init(repeating: -87.33654)
+        let high = Float16x(repeating: 88), low = Float16x(repeating: -87.33654)
         let clamped = x.replacing(with: high, where: x .> high).replacing(with: low, where: x .< low)
         // x = n·ln2 + r with |r| ≤ ln2/2; ln2 split in two for an exact n·ln2.
         let n = (clamped * 1.442_695_04 + 0.5).rounded(.down)
         var r = clamped.addingProduct(n, -0.693_359_375)
         r = r.addingProduct(n, 2.121_944_4e-4)
-        var p: Float16x = .init(repeating: 1.987_569_15e-4)
+        var p = Float16x(repeating: 1.987_569_15e-4)
         p = Float16x(repeating: 1.398_199_95e-3).addingProduct(p, r)
         p = Float16x(repeating: 8.333_451_9e-3).addingProduct(p, r)
         p = Float16x(repeating: 4.166_579_59e-2).addingProduct(p, r)
         p = Float16x(repeating: 1.666_666_55e-1).addingProduct(p, r)
         p = Float16x(repeating: 5.000_000_12e-1).addingProduct(p, r)
         p = (r + 1).addingProduct(p, r * r)
-        let exponent = (SIMD16<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
-        let scale = unsafeBitCast(exponent, to: Float16x.self)
-        let result = p * scale
-        return result.replacing(with: Float16x(repeating: 0), where: x .< low)
-            .replacing(with: .init(repeating: .infinity), where: x .> high)
+        // 2^n from the bits: adding 1.5·2^23 puts the integer n in the low mantissa bits (a
+        // vectorised float→int conversion; SIMD's own init converts lane by lane).
+        let magic = Float16x(repeating: 12_582_912)
+        let nBits = unsafeBitCast(n + magic, to: SIMD16<Int32>.self) &- 0x4B40_0000
+        let scale = unsafeBitCast((nBits &+ 127) &<< 23, to: Float16x.self)
+        return (p * scale).replacing(with: Float16x(repeating: 0), where: x .< low)
+            .replacing(with: Float16x(repeating: .infinity), where: x .> 88.722_83)
     }
 
     /// 1 / (1 + e^−x), lane-wise.

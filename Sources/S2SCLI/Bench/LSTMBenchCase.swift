@@ -1,0 +1,46 @@
+import S2SCore
+
+/// One timed workload of `s2s bench lstm`, with the FLOP count the PyTorch reference uses too.
+struct LSTMBenchCase {
+    let name: String
+    let tokens: Double          // tokens processed per run
+    let flops: Double           // forward + backward FLOPs per run
+    /// Median seconds over `repeats` runs with the batch cut into `shards` run on as many cores.
+    let measure: (_ repeats: Int, _ shards: Int, _ rng: inout Generator) -> Double
+
+    func measure(repeats: Int, shards: Int, rng: inout Generator) -> Double { measure(repeats, shards, &rng) }
+
+    static let (T, B, I, H) = (30, 64, 256, 512)
+
+    static var standard: [LSTMBenchCase] { [layer(directions: 1), layer(directions: 2)] }
+
+    /// An LSTM layer forward + backward, loss = Σ output·g.
+    static func layer(directions D: Int) -> LSTMBenchCase {
+        let flops = Double(D) * 3 * 2 * Double(T * B * 4 * H * (I + H))
+        return LSTMBenchCase(name: D == 1 ? "lstm_uni" : "lstm_bi", tokens: Double(T * B), flops: flops) { repeats, shards, rng in
+            let bound = 1 / Float(H).squareRoot()
+            func param(_ shape: [Int]) -> Variable {
+                Variable(.uniform(shape, low: -bound, high: bound, using: &rng), requiresGrad: true)
+            }
+            let weights = (0..<D).map { _ in
+                LSTMWeights(weightIH: param([4 * H, I]), weightHH: param([4 * H, H]), biasIH: param([4 * H]), biasHH: param([4 * H]))
+            }
+            let parameters = weights.flatMap { [$0.weightIH, $0.weightHH, $0.biasIH!, $0.biasHH!] }
+            let shardBatch = B / shards
+            let xs = (0..<shards).map { _ in
+                Variable(.uniform([T, shardBatch, I], low: -1, high: 1, using: &rng), requiresGrad: true)
+            }
+            let seed = Tensor.uniform([T, shardBatch, D * H], low: -1, high: 1, using: &rng)
+            let lengths = [Int](repeating: T, count: shardBatch)
+            return Stopwatch.median(repeats: repeats) {
+                DataParallel.run(shards: shards, parameters: parameters) { shard in
+                    let tape = Tape()
+                    let (y, _, _) = tape.lstmLayer(xs[shard], lengths: lengths, directions: weights)
+                    tape.backward(from: y, seed: seed)
+                    xs[shard].zeroGrad()
+                }
+                for p in parameters { p.zeroGrad() }
+            }
+        }
+    }
+}

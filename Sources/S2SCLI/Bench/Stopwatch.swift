@@ -1,0 +1,32 @@
+// Timing helpers for benchmarks: a monotonic clock, medians over repeats, and the process's peak RSS.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum Stopwatch {
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    /// Median seconds of `repeats` runs of `body`, after `warmups` untimed runs.
+    static func median(repeats: Int, warmups: Int = 1, _ body: () -> Void) -> Double {
+        for _ in 0..<warmups { body() }
+        var times: [Double] = []
+        for _ in 0..<repeats {
+            let start = now()
+            body()
+            times.append(now() - start)
+        }
+        times.sort()
+        return times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+    }
+
+    /// Peak resident set size of this process, in MiB.
+    static func peakRSSMiB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}

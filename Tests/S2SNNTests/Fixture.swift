@@ -1,0 +1,48 @@
+import Testing
+import S2SCore
+
+/// A PyTorch golden fixture (Tests/S2SNNTests/Fixtures/*.safetensors, made by
+/// Tools/reference/make_fixtures.py) and the tolerance the fixtures README prescribes.
+struct Fixture {
+    let name: String
+    let tensors: [String: Tensor]
+    let metadata: [String: String]
+
+    init(_ name: String, filePath: String = #filePath) throws {
+        let directory = filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let (tensors, metadata) = try SafeTensors.read(directory + "/Fixtures/" + name + ".safetensors")
+        self.name = name; self.tensors = tensors; self.metadata = metadata
+    }
+
+    subscript(_ key: String) -> Tensor {
+        guard let tensor = tensors[key] else { Issue.record("\(name): no tensor \(key)"); return Tensor(zeros: [0]) }
+        return tensor
+    }
+
+    func ints(_ key: String) -> [Int] { self[key].scalars.map { Int($0) } }
+
+    /// A fresh variable holding a fixture tensor, with a gradient.
+    func variable(_ key: String) -> Variable { Variable(self[key], requiresGrad: true) }
+
+    /// Records an issue unless |ours − torch| ≤ tolerance·(1 + |torch|) everywhere; returns the max difference.
+    @discardableResult
+    func expectClose(_ ours: Tensor?, _ key: String, tolerance: Float = 1e-5,
+                     sourceLocation: SourceLocation = #_sourceLocation) -> Float {
+        let expected = self[key]
+        guard let ours else {
+            Issue.record("\(name): \(key) is missing on our side", sourceLocation: sourceLocation)
+            return .infinity
+        }
+        guard ours.count == expected.count else {
+            Issue.record("\(name): \(key) has shape \(ours.shape), torch \(expected.shape)", sourceLocation: sourceLocation)
+            return .infinity
+        }
+        var worst: Float = 0, worstExcess: Float = 0
+        for (a, b) in zip(ours.scalars, expected.scalars) {
+            worst = max(worst, abs(a - b))
+            worstExcess = max(worstExcess, abs(a - b) - tolerance * (1 + abs(b)))
+        }
+        #expect(worstExcess <= 0, "\(name): \(key) differs from torch by up to \(worst)", sourceLocation: sourceLocation)
+        return worst
+    }
+}
