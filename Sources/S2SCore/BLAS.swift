@@ -32,6 +32,30 @@ public enum BLAS {
                     Int32(m), Int32(n), Int32(k), alpha,
                     a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
+
+    /// y = alpha · op(A) · x + beta · y, with A row-major [rows × columns] as stored (row stride `lda`);
+    /// op(A) = Aᵀ when `transpose`, so y has `columns` entries then, else `rows`.
+    @inline(__always)
+    public static func gemv(
+        transpose: Bool = false, rows: Int, columns: Int, alpha: Float = 1,
+        _ a: UnsafePointer<Float>, lda: Int, _ x: UnsafePointer<Float>,
+        beta: Float = 0, _ y: UnsafeMutablePointer<Float>
+    ) {
+        guard rows > 0, columns > 0 else {  // BLAS returns early without scaling y; honour beta.
+            for i in 0..<(transpose ? columns : rows) { y[i] = beta == 0 ? 0 : beta * y[i] }
+            return
+        }
+        cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(rows), Int32(columns),
+                    alpha, a, Int32(lda), x, 1, beta, y, 1)
+    }
+
+    /// A += alpha · x·yᵀ (rank-1 update), A row-major [rows × columns] with row stride `lda`.
+    @inline(__always)
+    public static func ger(rows: Int, columns: Int, alpha: Float = 1, _ x: UnsafePointer<Float>,
+                           _ y: UnsafePointer<Float>, _ a: UnsafeMutablePointer<Float>, lda: Int) {
+        guard rows > 0, columns > 0 else { return }
+        cblas_sger(CblasRowMajor, Int32(rows), Int32(columns), alpha, x, 1, y, 1, a, Int32(lda))
+    }
 }
 
 extension Tensor {

@@ -57,7 +57,11 @@ public enum LogSoftmaxKernel {
     @inline(__always)
     public static func maxAndLogSumExp(_ x: UnsafePointer<Float>, count: Int) -> (max: Float, logSumExp: Float) {
         var lanes = Float16x(repeating: -.infinity), i = 0
-        while i + 16 <= count { lanes = pointwiseMax(lanes, x.loadVector(at: i)); i += 16 }
+        while i + 16 <= count {   // not pointwiseMax: it compiles lane by lane (NaN rules)
+            let v = x.loadVector(at: i)
+            lanes = lanes.replacing(with: v, where: v .> lanes)
+            i += 16
+        }
         var maximum = lanes.max()
         while i < count { maximum = Swift.max(maximum, x[i]); i += 1 }
         guard maximum > -.infinity else { return (-.infinity, -.infinity) }

@@ -28,3 +28,10 @@ extension Variable {
         if requiresGrad { withGrad { body($0.baseAddress!) } }
     }
 }
+
+/// Runs `body` with the gradient pointer of `variable` when it wants a gradient, else with nil.
+@inline(__always)
+func withGradIfNeeded<R>(_ variable: Variable?, _ body: (UnsafeMutablePointer<Float>?) -> R) -> R {
+    if let variable, variable.requiresGrad { return variable.withGradPointer { body($0) } }
+    return body(nil)
+}
