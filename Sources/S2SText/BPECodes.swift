@@ -39,13 +39,13 @@ public struct BPECodes: Equatable, Sendable {
     public init(parsing text: String, file: String = "<codes>") throws(TextError) {
         var merges: [Merge] = []
         var number = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in splitASCII(text, at: 0x0A, omittingEmpty: false) {
             number += 1
             var line = rawLine
-            if line.last == "\r" { line.removeLast() }
+            if line.utf8.last == 0x0D { line = Substring(line.utf8.dropLast()) }
             if line.isEmpty { continue }
             if number == 1 && line.hasPrefix("#version") { continue }
-            let parts = line.split(separator: " ", omittingEmptySubsequences: false)
+            let parts = splitASCII(line, at: 0x20, omittingEmpty: false)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
                 throw TextError(.malformed, file: file, line: number,
                                 "expected two symbols separated by one space, found \(String(line).debugDescription)")

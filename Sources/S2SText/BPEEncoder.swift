@@ -118,8 +118,11 @@ public final class BPEEncoder {
             parts = merged
         }
         var pieces = parts.map(\.text)
-        let last = pieces[pieces.count - 1]
-        if last.hasSuffix(BPECodes.endOfWord) { pieces[pieces.count - 1] = String(last.dropLast(BPECodes.endOfWord.count)) }
+        // Byte-wise: after a prepended concatenation mark (U+0600…) "<" joins its grapheme cluster.
+        let last = pieces[pieces.count - 1].utf8, marker = BPECodes.endOfWord.utf8
+        if last.count >= marker.count && last.suffix(marker.count).elementsEqual(marker) {
+            pieces[pieces.count - 1] = String(Substring(last.dropLast(marker.count)))
+        }
         if pieces[pieces.count - 1].isEmpty { pieces.removeLast() }   // a lone "</w>" symbol
         return pieces
     }

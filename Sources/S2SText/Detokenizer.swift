@@ -35,7 +35,7 @@ public enum Detokenizer {
 
     /// Detokenizes one line of space-separated written tokens.
     public static func detokenize(line: String) -> String {
-        detokenize(line.split(separator: " ", omittingEmptySubsequences: true))
+        detokenize(splitASCII(line, at: 0x20, omittingEmpty: true))
     }
 
     /// Detokenizes the output of `CharacterTokenizer`: the grapheme clusters are concatenated.

@@ -66,19 +66,24 @@ public final class LabelledReader {
             }
             return ([String(label)], String(line.text[line.text.index(after: tab)...]))
         case .fastText:
+            // Scalar-wise: a space followed by a combining mark is one Character.
             var labels: [String] = []
-            var rest = line.text[...]
+            let scalars = line.text.unicodeScalars
+            var i = scalars.startIndex
             while true {
-                rest = rest.drop(while: { $0 == " " || $0 == "\t" })
-                guard rest.hasPrefix("__label__") else { break }
-                let word = rest.prefix(while: { $0 != " " && $0 != "\t" })
+                while i < scalars.endIndex && (scalars[i] == " " || scalars[i] == "\t") { i = scalars.index(after: i) }
+                var end = i
+                while end < scalars.endIndex && scalars[end] != " " && scalars[end] != "\t" { end = scalars.index(after: end) }
+                let word = String(scalars[i..<end])
+                guard word.hasPrefix("__label__") else { break }
                 let label = word.dropFirst("__label__".count)
                 guard !label.isEmpty else {
                     throw TextError(.malformed, file: lines.path, line: line.number, "empty __label__")
                 }
                 labels.append(String(label))
-                rest = rest[word.endIndex...]
+                i = end
             }
+            let rest = String(scalars[i...])
             guard !labels.isEmpty else {
                 throw TextError(.malformed, file: lines.path, line: line.number, "expected __label__<name> before the text")
             }

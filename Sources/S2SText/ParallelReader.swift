@@ -16,11 +16,16 @@ public final class ParallelReader {
 
     /// Opens both files ("-" for at most one of them). Throws if both are files whose line counts
     /// differ.
-    public init(source: String, target: String, options: ReadOptions = ReadOptions()) throws(TextError) {
+    public convenience init(source: String, target: String, options: ReadOptions = ReadOptions()) throws(TextError) {
+        try self.init(source: source, target: target, options: options, countFirst: true)
+    }
+
+    /// `countFirst: false` skips the up-front count (tests of the streaming check use it).
+    init(source: String, target: String, options: ReadOptions, countFirst: Bool) throws(TextError) {
         guard !(source == "-" && target == "-") else {
             throw TextError(.invalidArgument, "source and target cannot both be standard input")
         }
-        if source != "-" && target != "-" {
+        if countFirst && source != "-" && target != "-" {
             let sourceLines = try LineReader.countLines(path: source)
             let targetLines = try LineReader.countLines(path: target)
             if sourceLines != targetLines { throw Self.mismatch(source, sourceLines, target, targetLines) }

@@ -147,7 +147,11 @@ public enum TweetNormalizer {
             if last == 0xA6, j - 3 >= start, b[j - 3] == 0xE2, b[j - 2] == 0x80 { j -= 3; continue }   // "…"
             guard trailing.contains(last) else { break }
             // Keep a closing parenthesis that closes one opened inside the URL (Wikipedia links).
-            if last == UInt8(ascii: ")"), b[start..<j].contains(UInt8(ascii: "(")) { break }
+            if last == UInt8(ascii: ")") {
+                let opened = b[start..<j].reduce(0) { $0 + ($1 == UInt8(ascii: "(") ? 1 : 0) }
+                let closed = b[start..<j].reduce(0) { $0 + ($1 == UInt8(ascii: ")") ? 1 : 0) }
+                if closed <= opened { break }
+            }
             j -= 1
         }
         return j

@@ -55,3 +55,10 @@ func firstInvalidUTF8Offset<C: RandomAccessCollection<UInt8>>(_ bytes: C) -> Int
 
 /// Orders strings by their UTF-8 bytes: the deterministic tie-break used for vocabularies and BPE.
 func utf8Precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+
+/// Splits at an ASCII byte (not at a Character: " " followed by a combining mark is one Character
+/// but two scalars, and the markup splits at the space).
+func splitASCII<S: StringProtocol>(_ text: S, at separator: UInt8, omittingEmpty: Bool) -> [Substring] {
+    let whole = Substring(text)
+    return whole.utf8.split(separator: separator, omittingEmptySubsequences: omittingEmpty).map { Substring($0) }
+}

@@ -76,11 +76,11 @@ public struct Vocabulary: Equatable, Sendable {
     public init(parsing text: String, file: String = "<vocabulary>") throws(TextError) {
         var tokens: [String] = [], counts: [Int] = []
         var number = 0
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = splitASCII(text, at: 0x0A, omittingEmpty: false)
         for (index, rawLine) in lines.enumerated() {
             number = index + 1
             var line = rawLine
-            if line.last == "\r" { line.removeLast() }
+            if line.utf8.last == 0x0D { line = Substring(line.utf8.dropLast()) }
             if line.isEmpty {
                 if index == lines.count - 1 { number -= 1; break }   // after the final newline
                 throw TextError(.malformed, file: file, line: number, "empty line; expected token<TAB>count")
