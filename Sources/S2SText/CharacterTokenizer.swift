@@ -3,11 +3,12 @@
 // `<url>`/`<user>` token each.
 
 /// Cuts normalized text into extended grapheme clusters (Swift `Character`s), so an emoji ZWJ
-/// sequence, a flag or a letter with combining marks is one token. Spaces are tokens (" ");
-/// `Detokenizer.detokenize(characters:)` (concatenation) is the inverse.
+/// sequence, a flag or a letter with combining marks is one token. Whitespace is written with the
+/// escapes of `TokenMarkup` (a space is `＿`, a TAB `％0009`), so tokens never contain whitespace and
+/// fit the vocabulary file; `Detokenizer.detokenize(characters:)` is the inverse.
 ///
 ///     let tokenizer = try CharacterTokenizer()
-///     try tokenizer.tokenize("né 👍🏽")   // ["n", "é", " ", "👍🏽"]
+///     try tokenizer.tokenize("né 👍🏽")   // ["n", "é", "＿", "👍🏽"]
 ///
 /// Not thread-safe (reuses ICU buffers); create one per thread.
 public final class CharacterTokenizer {
@@ -39,20 +40,38 @@ public final class CharacterTokenizer {
         }
         for (piece, special) in pieces {
             if let special { out.append(special); continue }
-            for character in piece { out.append(String(character)) }
+            for character in piece {
+                let token = String(character)
+                let hasWhitespace = token.utf8.count == 1
+                    ? token.utf8.first! == 0x20 || (token.utf8.first! >= 0x09 && token.utf8.first! <= 0x0D)
+                    : token.unicodeScalars.contains(where: \.properties.isWhitespace)
+                out.append(hasWhitespace ? Self.escapeWhitespace(token) : token)
+            }
         }
         guard settings.collapseWhitespace else { return out }
         var collapsed: [String] = []
         for token in out {
-            let isSpace = token.unicodeScalars.allSatisfy(\.properties.isWhitespace)
-            if isSpace {
-                if let last = collapsed.last, last != " " { collapsed.append(" ") }
+            if TokenMarkup.isWhitespaceToken(token) && TokenMarkup.whitespace(fromToken: token).unicodeScalars.allSatisfy(\.properties.isWhitespace) {
+                if let last = collapsed.last, last != TokenMarkup.space { collapsed.append(TokenMarkup.space) }
             } else {
                 collapsed.append(token)
             }
         }
-        if collapsed.last == " " { collapsed.removeLast() }
+        if collapsed.last == TokenMarkup.space { collapsed.removeLast() }
         return collapsed
+    }
+
+    /// Each whitespace scalar of a grapheme cluster replaced by its escape (" \u{301}" -> "＿\u{301}").
+    static func escapeWhitespace(_ grapheme: String) -> String {
+        var out = ""
+        for scalar in grapheme.unicodeScalars {
+            if scalar.properties.isWhitespace {
+                out += TokenMarkup.whitespaceToken(String(scalar))
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     private func substring(_ text: String, _ range: Range<Int>) -> Substring {

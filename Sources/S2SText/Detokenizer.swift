@@ -38,6 +38,21 @@ public enum Detokenizer {
         detokenize(splitASCII(line, at: 0x20, omittingEmpty: true))
     }
 
-    /// Detokenizes the output of `CharacterTokenizer`: the grapheme clusters are concatenated.
-    public static func detokenize(characters: [String]) -> String { characters.joined() }
+    /// Detokenizes the output of `CharacterTokenizer`: grapheme clusters are concatenated and
+    /// whitespace escapes decoded.
+    public static func detokenize<S: Sequence>(characters: S) -> String where S.Element: StringProtocol {
+        var out = ""
+        for token in characters {
+            if TokenMarkup.isWhitespaceToken(token) || token.unicodeScalars.contains(where: isEscape) {
+                out += TokenMarkup.whitespace(fromToken: token)
+            } else {
+                out += token
+            }
+        }
+        return out
+    }
+
+    private static func isEscape(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == TokenMarkup.spaceScalar || scalar == TokenMarkup.otherWhitespaceScalar
+    }
 }

@@ -45,7 +45,9 @@ import S2SText
             let line = tokens.joined(separator: " ")
             #expect(Detokenizer.detokenize(line: line).utf8.elementsEqual(expected.utf8))
             _ = try tweets.tokenize(text)
-            #expect(try characters.tokenize(text).joined() == expected)
+            let graphemes = try characters.tokenize(text)
+            #expect(!graphemes.contains { $0.unicodeScalars.contains(where: \.properties.isWhitespace) })
+            #expect(Detokenizer.detokenize(characters: graphemes).utf8.elementsEqual(expected.utf8))
             samples.append(text)
         }
         let bpe = BPEEncoder(codes: BPECodes.learn(counts: counts, merges: 200))

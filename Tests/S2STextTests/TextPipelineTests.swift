@@ -71,7 +71,7 @@ import S2SText
         var builder = try PipelineBuilder(settings: TokenizerSettings(unit: .characters))
         try builder.add("ab ba")
         let text = try builder.build()
-        #expect(text.vocabulary.tokens.suffix(3) == ["a", "b", " "])   // a 2, b 2, " " 1
+        #expect(text.vocabulary.tokens.suffix(3) == ["a", "b", "＿"])   // a 2, b 2, space 1
         #expect(text.decode(try text.encode("abba b")) == "abba b")
         #expect(throws: TextError.self) { try PipelineBuilder(settings: TokenizerSettings(unit: .characters), bpeMerges: 5) }
     }

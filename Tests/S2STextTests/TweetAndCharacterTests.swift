@@ -29,11 +29,13 @@ import S2SText
 
     @Test func charactersAreGraphemeClusters() throws {
         let tokenizer = try CharacterTokenizer()
-        #expect(try tokenizer.tokenize("ne\u{301} 👨‍👩‍👧🇫🇷👍🏽") == ["n", "é", " ", "👨‍👩‍👧", "🇫🇷", "👍🏽"])
+        #expect(try tokenizer.tokenize("ne\u{301} 👨‍👩‍👧🇫🇷👍🏽") == ["n", "é", "＿", "👨‍👩‍👧", "🇫🇷", "👍🏽"])
+        #expect(try tokenizer.tokenize("a\t \u{301}") == ["a", "％0009", "＿\u{301}"])
+        #expect(Detokenizer.detokenize(characters: try tokenizer.tokenize("a\t \u{301}b")) == "a\t \u{301}b")
         #expect(try tokenizer.tokenize("ﬁ") == ["f", "i"])
         let collapsing = try CharacterTokenizer(settings: TokenizerSettings(unit: .characters, collapseWhitespace: true))
-        #expect(try collapsing.tokenize("  a \t b ") == ["a", " ", "b"])
+        #expect(try collapsing.tokenize("  a \t b ") == ["a", "＿", "b"])
         let tweets = try CharacterTokenizer(settings: TokenizerSettings(unit: .characters, tweet: true))
-        #expect(try tweets.tokenize("hi @bob") == ["h", "i", " ", "<user>"])
+        #expect(try tweets.tokenize("hi @bob") == ["h", "i", "＿", "<user>"])
     }
 }
