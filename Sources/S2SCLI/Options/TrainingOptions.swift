@@ -70,6 +70,13 @@ struct TrainingOptions: ParsableArguments {
     }
 }
 
+extension TrainingOptions {
+    /// Attaches what the trainer gets from these options besides `TrainerOptions` (TensorBoard).
+    func configure<Model>(_ trainer: Trainer<Model>) throws {
+        if let tensorboardDir { trainer.tensorBoard = try TensorBoardWriter(directory: tensorboardDir) }
+    }
+}
+
 /// A duration such as `90s`, `20m`, `1h30m` or a bare number of seconds.
 struct TimeBudget: ExpressibleByArgument, Codable {
     let seconds: Double
