@@ -15,6 +15,9 @@ public struct RootCommand: ParsableCommand {
 
     /// Every subcommand, in the order `s2s --help` lists them.
     static let commandList: [ParsableCommand.Type] = [
+        TrainClassifyCommand.self,
+        ClassifyCommand.self,
+        TestClassifyCommand.self,
         InspectCommand.self,
         BenchCommand.self,
     ]
