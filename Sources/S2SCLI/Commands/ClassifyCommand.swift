@@ -45,7 +45,14 @@ struct ClassifyCommand: ParsableCommand {
         let bundle = try ClassifierBundle.load(directory: model)
         let predictor = try ClassifierPredictor(model: bundle.model, text: bundle.text, threads: options.threads, batchSize: batchSize)
         let reader = try LineReader(path: input, options: ReadOptions(invalidUTF8: .replace, skipEmpty: false))
-        let blockSize = 4096 * options.threads
+        try Self.classify(reader, predictor: predictor, labels: bundle.labels, k: k, probabilities: prob,
+                          blockSize: 4096 * options.threads) { FileHandle.standardOutput.write(Data($0.utf8)) }
+    }
+
+    /// Classifies every line of `reader` (empty ones included) in blocks of `blockSize` lines and hands
+    /// the output text of each block, one line per input line, to `write`.
+    static func classify(_ reader: LineReader, predictor: ClassifierPredictor, labels: [String], k: Int,
+                         probabilities: Bool, blockSize: Int, write: (String) -> Void) throws {
         var block: [String] = []
         var firstLine = 1
         func flush() throws {
@@ -53,12 +60,12 @@ struct ClassifyCommand: ParsableCommand {
             let rows: [[Float]]
             do { rows = try predictor.probabilities(lines: block, firstLineNumber: firstLine) } catch {
                 var located = error
-                located.file = input
+                located.file = reader.path
                 throw located
             }
             var out = ""
-            for row in rows { out += Self.format(row, labels: bundle.labels, k: k, probabilities: prob) + "\n" }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            for row in rows { out += format(row, labels: labels, k: k, probabilities: probabilities) + "\n" }
+            write(out)
             firstLine += block.count
             block.removeAll(keepingCapacity: true)
         }
