@@ -5,6 +5,7 @@
 import Foundation
 import S2SCore
 import S2SModels
+import S2SNN
 import S2SText
 import S2STraining
 
@@ -29,6 +30,8 @@ struct ClassifierTrainingSettings: Codable {
     var batchSize: Int
     var batchTokens: Int?
     var learningRate: Double
+    var learningRateDecay: Double
+    var decayPatience: Int
     var classWeighting: String
     var classWeights: [Float]?
     var labelSmoothing: Float
@@ -36,6 +39,12 @@ struct ClassifierTrainingSettings: Codable {
     var maxVocabulary: Int
     var bpeMerges: Int
     var trainer: TrainerOptions
+
+    /// Constant, or reduced by `learningRateDecay` when validation macro-F1 stalls.
+    var schedule: LearningRateSchedule {
+        guard learningRateDecay > 0 else { return .constant(learningRate) }
+        return .reduceOnPlateau(learningRate, ReduceOnPlateau(mode: .max, factor: learningRateDecay, patience: decayPatience))
+    }
 }
 
 /// A loaded classifier: its model, text pipeline and labels.

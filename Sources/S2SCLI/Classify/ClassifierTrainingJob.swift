@@ -34,6 +34,10 @@ struct ClassifierTrainingJob {
     var batchSize = 32
     var batchTokens: Int? = nil
     var learningRate = 2e-3
+    /// Multiply the learning rate by this when validation macro-F1 stops improving (0 = constant rate).
+    var learningRateDecay = 0.0
+    /// Validations without improvement before the rate is lowered.
+    var decayPatience = 0
     var classWeighting = ClassWeighting.none
     var labelSmoothing: Float = 0
     var trainer = ClassifierTrainingJob.defaultTrainerOptions
@@ -124,7 +128,7 @@ struct ClassifierTrainingJob {
         model.labelSmoothing = config.training.labelSmoothing
 
         let optimizer = Adam(learningRate: config.training.learningRate)
-        let trainerRun = Trainer(model: model, optimizer: optimizer, schedule: .constant(config.training.learningRate),
+        let trainerRun = Trainer(model: model, optimizer: optimizer, schedule: config.training.schedule,
                                  options: trainer, bundle: bundle)
         if let reporter { trainerRun.reporter = reporter }
         if let tensorBoardDirectory { trainerRun.tensorBoard = try TensorBoardWriter(directory: tensorBoardDirectory) }
@@ -172,6 +176,7 @@ struct ClassifierTrainingJob {
         }
         return ClassifierTrainingSettings(train: train, valid: valid, labelFilter: labelFilter, batchSize: batchSize,
                                           batchTokens: batchTokens, learningRate: learningRate,
+                                          learningRateDecay: learningRateDecay, decayPatience: decayPatience,
                                           classWeighting: classWeighting.rawValue, classWeights: weights,
                                           labelSmoothing: labelSmoothing, minCount: minCount, maxVocabulary: maxVocabulary,
                                           bpeMerges: bpeMerges, trainer: trainer)

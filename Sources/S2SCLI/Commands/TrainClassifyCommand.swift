@@ -74,6 +74,12 @@ struct TrainClassifyCommand: ParsableCommand {
     @Option(help: "BPE merges to learn on the training text (0 = whole words).")
     var bpeMerges = 0
 
+    @Option(help: "Multiply the learning rate by this factor when validation macro-F1 stops improving (0 = constant).")
+    var lrDecay = 0.0
+
+    @Option(help: "Validations without improvement before --lr-decay lowers the rate.")
+    var lrPatience = 0
+
     @Option(help: "Class weights in the loss: none or balanced (N / (C·n_class)).")
     var classWeights: ClassWeighting = .none
 
@@ -89,6 +95,9 @@ struct TrainClassifyCommand: ParsableCommand {
         }
         guard (0..<1).contains(dropout) else { throw ValidationError("--dropout must be in [0, 1)") }
         guard (0...1).contains(labelSmoothing) else { throw ValidationError("--label-smoothing must be in [0, 1]") }
+        guard lrDecay == 0 || (lrDecay > 0 && lrDecay < 1), lrPatience >= 0 else {
+            throw ValidationError("--lr-decay must be in (0, 1) (or 0 for a constant rate); --lr-patience cannot be negative")
+        }
         guard minCount >= 1, maxVocab >= 0, bpeMerges >= 0 else {
             throw ValidationError("--min-count must be at least 1; --max-vocab and --bpe-merges cannot be negative")
         }
@@ -118,6 +127,8 @@ struct TrainClassifyCommand: ParsableCommand {
         job.batchSize = training.batchSize ?? job.batchSize
         job.batchTokens = training.batchTokens
         job.learningRate = training.learningRate ?? job.learningRate
+        job.learningRateDecay = lrDecay
+        job.decayPatience = lrPatience
         job.classWeighting = classWeights
         job.labelSmoothing = labelSmoothing
         job.trainer = training.apply(to: ClassifierTrainingJob.defaultTrainerOptions, run: options)
