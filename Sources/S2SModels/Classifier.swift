@@ -5,7 +5,7 @@
 //
 // Shapes: ids time-major [T·B], lengths [B], encoder outputs [T, B, D·H], pooled [B, D·H], logits [B, C].
 // Parameters (torch names): encoder.embedding.weight, encoder.rnn.weight_ih_l0, …, for attention pooling
-// pool.proj.weight [D·H, D·H], pool.proj.bias [D·H], pool.score.weight [1, D·H]; output.weight [C, D·H],
+// pool.proj.weight [A, D·H], pool.proj.bias [A], pool.score.weight [1, A]; output.weight [C, D·H],
 // output.bias [C].
 import S2SCore
 import S2SNN
@@ -41,8 +41,8 @@ public final class Classifier: Layer, TrainableModel {
                           dropout: config.dropout, rng: &rng)
         let width = encoder.outputSize
         if config.pooling == .attention {
-            attentionProjection = Linear(inputs: width, outputs: width, rng: &rng)
-            attentionScore = Linear(inputs: width, outputs: 1, bias: false, rng: &rng)
+            attentionProjection = Linear(inputs: width, outputs: config.attentionSize, rng: &rng)
+            attentionScore = Linear(inputs: config.attentionSize, outputs: 1, bias: false, rng: &rng)
         } else {
             (attentionProjection, attentionScore) = (nil, nil)
         }
@@ -84,7 +84,7 @@ public final class Classifier: Layer, TrainableModel {
             return tape.meanPool(outputs, lengths: lengths)
         case .attention:
             let T = outputs.shape[0], B = outputs.shape[1]
-            let projected = tape.tanh(attentionProjection!(outputs, tape: tape))            // [T, B, D·H]
+            let projected = tape.tanh(attentionProjection!(outputs, tape: tape))            // [T, B, A]
             let scores = tape.reshape(attentionScore!(projected, tape: tape), to: [T, B])   // [T, B]
             return tape.attentionPool(outputs, scores: scores, lengths: lengths).pooled
         }

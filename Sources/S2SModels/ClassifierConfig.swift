@@ -22,20 +22,25 @@ public struct ClassifierConfig: Codable, Equatable, Sendable {
     /// Dropout on the embeddings, between LSTM layers and on the pooled vector.
     public var dropout: Float = 0.5
     /// How the encoder outputs become one vector.
-    public var pooling: Pooling = .max
+    public var pooling: Pooling = .attention
+    /// Attention pooling's hidden size (the width of tanh(W·h_t + b)); unused by other poolings.
+    public var attentionSize: Int = 64
 
     public init(vocabularySize: Int, classes: Int, embeddingSize: Int = 128, hiddenSize: Int = 128, layers: Int = 1,
-                bidirectional: Bool = true, dropout: Float = 0.5, pooling: Pooling = .max) {
+                bidirectional: Bool = true, dropout: Float = 0.5, pooling: Pooling = .attention, attentionSize: Int = 64) {
         self.vocabularySize = vocabularySize; self.classes = classes
         self.embeddingSize = embeddingSize; self.hiddenSize = hiddenSize; self.layers = layers
         self.bidirectional = bidirectional; self.dropout = dropout; self.pooling = pooling
+        self.attentionSize = attentionSize
     }
 
     /// A sentence describing what is wrong, or nil when the settings can build a model.
     public var problem: String? {
         if vocabularySize < 5 { return "the vocabulary has \(vocabularySize) entries (the 4 specials and at least one token needed)" }
         if classes < 2 { return "a classifier needs at least 2 labels, found \(classes)" }
-        if embeddingSize < 1 || hiddenSize < 1 || layers < 1 { return "embedding size, hidden size and layers must be at least 1" }
+        if embeddingSize < 1 || hiddenSize < 1 || layers < 1 || attentionSize < 1 {
+            return "embedding size, hidden size, layers and attention size must be at least 1"
+        }
         if !(0..<1).contains(dropout) { return "dropout \(dropout) must be in [0, 1)" }
         return nil
     }

@@ -11,7 +11,7 @@ import S2SText
     func makeModel(_ pooling: Pooling, bidirectional: Bool = true, layers: Int = 1, seed: UInt64 = 1) -> Classifier {
         var rng = Generator(seed: seed)
         let config = ClassifierConfig(vocabularySize: 30, classes: 3, embeddingSize: 6, hiddenSize: 5, layers: layers,
-                                      bidirectional: bidirectional, dropout: 0.2, pooling: pooling)
+                                      bidirectional: bidirectional, dropout: 0.2, pooling: pooling, attentionSize: 4)
         return Classifier(config: config, rng: &rng)
     }
 
@@ -95,10 +95,10 @@ import S2SText
                                     labels: rows.map { labels.firstIndex(of: $0.label)! })
         var rng = Generator(seed: 3)
         let model = Classifier(config: ClassifierConfig(vocabularySize: text.vocabulary.count, classes: labels.count,
-                                                        embeddingSize: 24, hiddenSize: 24, dropout: 0), rng: &rng)
-        let adam = Adam(learningRate: 0.02)
+                                                        embeddingSize: 16, hiddenSize: 16, dropout: 0, attentionSize: 16), rng: &rng)
+        let adam = Adam(learningRate: 0.03)
         var losses: [Double] = []
-        for _ in 0..<40 {
+        for _ in 0..<25 {
             let tape = Tape()
             let (loss, stats) = model.loss(for: batch, tape: tape)
             tape.backward(from: loss)

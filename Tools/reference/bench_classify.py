@@ -4,14 +4,14 @@
 Usage: bench_classify.py --data FILE [--threads N] [--repeats R] [--json]
 
 FILE is written by `s2s bench classify`: a first JSON line with the model settings
-{"vocab", "classes", "embedding", "hidden", "layers", "bidirectional", "dropout", "pooling",
+{"vocab", "classes", "embedding", "hidden", "layers", "bidirectional", "dropout", "pooling", "attention",
  "learning_rate", "max_grad_norm", "train_batches", "infer_batch"}, then one JSON line per training batch
 {"train": [[ids], ...], "labels": [...]} in the order s2s trains them, then one JSON line per tweet
 {"infer": [ids]} (the inference set, already tokenized by s2s: this script's timings exclude tokenization).
 
 The model: nn.Embedding(V, E, padding_idx=0) -> dropout -> nn.LSTM(E, H, layers, bidirectional) over a
 packed batch (pack_padded_sequence, enforce_sorted=False) -> pooling over the real steps (last: h_n of the
-top layer, both directions; max / mean over the outputs; attention: v . tanh(W h_t + b), softmax) ->
+top layer, both directions; max / mean over the outputs; attention: v . tanh(W h_t + b) with W [attention, D*H], softmax) ->
 dropout -> nn.Linear(D*H, C); loss F.cross_entropy; Adam; clip_grad_norm_.
 
 Cases (median of R runs after 1 warm-up):
@@ -40,8 +40,8 @@ class Classifier(nn.Module):
                            dropout=s["dropout"] if s["layers"] > 1 else 0.0)
         width = s["hidden"] * (2 if s["bidirectional"] else 1)
         if s["pooling"] == "attention":
-            self.proj = nn.Linear(width, width)
-            self.score = nn.Linear(width, 1, bias=False)
+            self.proj = nn.Linear(width, s["attention"])
+            self.score = nn.Linear(s["attention"], 1, bias=False)
         self.output = nn.Linear(width, s["classes"])
 
     def forward(self, ids, lengths):  # ids [T, B] time-major, lengths [B] (CPU int64)

@@ -37,7 +37,10 @@ struct BenchClassifyCommand: ParsableCommand {
     var inferBatch = 256
 
     @Option(help: "Pooling of the benchmarked model.")
-    var pooling: Pooling = .max
+    var pooling: Pooling = .attention
+
+    @Option(help: "Attention pooling's hidden size.")
+    var attentionSize = 64
 
     @Option(help: "Timed repeats per measurement (the median is reported).")
     var repeats = 3
@@ -63,7 +66,8 @@ struct BenchClassifyCommand: ParsableCommand {
         let texts = data.examples.map(\.text)
 
         var rng = options.generator()
-        let config = ClassifierConfig(vocabularySize: text.vocabulary.count, classes: labels.count, pooling: pooling)
+        let config = ClassifierConfig(vocabularySize: text.vocabulary.count, classes: labels.count, pooling: pooling,
+                                      attentionSize: attentionSize)
         let model = Classifier(config: config, rng: &rng)
         let learningRate = 2e-3, maxNorm = 5.0
         let plan = Batcher(batchSize: batchSize).plan(lengths: sequences.map { max(1, $0.count) }, seed: options.seed, epoch: 0)
@@ -144,7 +148,7 @@ struct BenchClassifyCommand: ParsableCommand {
         var lines = [try json([
             "vocab": config.vocabularySize, "classes": config.classes, "embedding": config.embeddingSize,
             "hidden": config.hiddenSize, "layers": config.layers, "bidirectional": config.bidirectional,
-            "dropout": Double(config.dropout), "pooling": config.pooling.rawValue, "learning_rate": learningRate,
+            "dropout": Double(config.dropout), "pooling": config.pooling.rawValue, "attention": config.attentionSize, "learning_rate": learningRate,
             "max_grad_norm": maxNorm, "train_batches": batches.count, "infer_batch": inferBatch,
         ] as [String: Any])]
         for batch in batches { lines.append(try json(["train": batch.sequences, "labels": batch.labels])) }

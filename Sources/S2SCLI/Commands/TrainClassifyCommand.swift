@@ -57,7 +57,10 @@ struct TrainClassifyCommand: ParsableCommand {
     var dropout: Float = 0.5
 
     @Option(help: "Pooling over time: last (the tutorial's final state), max, mean or attention.")
-    var pooling: Pooling = .max
+    var pooling: Pooling = .attention
+
+    @Option(help: "Hidden size of attention pooling's scorer.")
+    var attentionSize = 64
 
     @Flag(inversion: .prefixedNo, help: "Tweet normalization: URLs → <url>, @mentions → <user>, HTML entities unescaped.")
     var tweet = true
@@ -90,8 +93,8 @@ struct TrainClassifyCommand: ParsableCommand {
     @OptionGroup var options: RunOptions
 
     func validate() throws {
-        guard embeddingSize >= 1, hiddenSize >= 1, layers >= 1 else {
-            throw ValidationError("--embedding-size, --hidden-size and --layers must be at least 1")
+        guard embeddingSize >= 1, hiddenSize >= 1, layers >= 1, attentionSize >= 1 else {
+            throw ValidationError("--embedding-size, --hidden-size, --layers and --attention-size must be at least 1")
         }
         guard (0..<1).contains(dropout) else { throw ValidationError("--dropout must be in [0, 1)") }
         guard (0...1).contains(labelSmoothing) else { throw ValidationError("--label-smoothing must be in [0, 1]") }
@@ -118,7 +121,8 @@ struct TrainClassifyCommand: ParsableCommand {
         job.labelFilter = labels.map(Self.parseLabels)
         job.format = format
         job.model = ClassifierConfig(vocabularySize: 5, classes: 2, embeddingSize: embeddingSize, hiddenSize: hiddenSize,
-                                     layers: layers, bidirectional: bidirectional, dropout: dropout, pooling: pooling)
+                                     layers: layers, bidirectional: bidirectional, dropout: dropout, pooling: pooling,
+                                     attentionSize: attentionSize)
         job.tokenizer.tweet = tweet
         job.tokenizer.lowercase = lowercase
         job.minCount = minCount
