@@ -31,7 +31,7 @@ struct BenchClassifyCommand: ParsableCommand {
     var trainBatches = 100
 
     @Option(help: "Sentences per training batch.")
-    var batchSize = 32
+    var batchSize = 64
 
     @Option(help: "Sentences per inference batch.")
     var inferBatch = 256
@@ -69,7 +69,7 @@ struct BenchClassifyCommand: ParsableCommand {
         let config = ClassifierConfig(vocabularySize: text.vocabulary.count, classes: labels.count, pooling: pooling,
                                       attentionSize: attentionSize)
         let model = Classifier(config: config, rng: &rng)
-        let learningRate = 2e-3, maxNorm = 5.0
+        let learningRate = 3e-3, maxNorm = 5.0
         let plan = Batcher(batchSize: batchSize).plan(lengths: sequences.map { max(1, $0.count) }, seed: options.seed, epoch: 0)
         let batches = plan.prefix(trainBatches).map { rows in
             ClassifierBatch(sequences: rows.map { sequences[$0] }, labels: rows.map { targets[$0] })

@@ -31,11 +31,11 @@ struct ClassifierTrainingJob {
     var minCount = 2
     var maxVocabulary = 0
     var bpeMerges = 0
-    var batchSize = 32
+    var batchSize = 64
     var batchTokens: Int? = nil
-    var learningRate = 2e-3
+    var learningRate = 3e-3
     /// Multiply the learning rate by this when validation macro-F1 stops improving (0 = constant rate).
-    var learningRateDecay = 0.0
+    var learningRateDecay = 0.5
     /// Validations without improvement before the rate is lowered.
     var decayPatience = 0
     var classWeighting = ClassWeighting.none
