@@ -51,6 +51,9 @@ struct BenchClassifyCommand: ParsableCommand {
     @Option(help: "Python with torch for the reference run; 'none' skips it.")
     var python = "python3"
 
+    @Option(help: "Also keep the reference's input file here (to run the script by hand).")
+    var keepData: String?
+
     @Option(help: "The PyTorch reference script.")
     var referenceScript = "Tools/reference/bench_classify.py"
 
@@ -77,6 +80,7 @@ struct BenchClassifyCommand: ParsableCommand {
         let referenceData = try writeReferenceData(config: config, learningRate: learningRate, maxNorm: maxNorm,
                                                    batches: batches, inference: sequences)
         defer { try? FileManager.default.removeItem(atPath: referenceData) }
+        if let keepData { try AtomicFile.write(try AtomicFile.read(referenceData), to: keepData) }
 
         let trainTweets = Double(batches.reduce(0) { $0 + $1.labels.count })
         let predictor = try ClassifierPredictor(model: model, text: text, threads: options.threads, batchSize: inferBatch)
