@@ -99,13 +99,17 @@ public final class Classifier: Layer, TrainableModel {
     }
 
     /// Class probabilities [B, C] of token-id sequences (inference: no dropout, nothing recorded).
-    /// Sequences may be empty (the prediction then rests on the biases alone).
+    /// Sequences may be empty (the prediction then rests on the biases alone). With `projections` (built
+    /// from the current weights) the first layer's input projection is looked up instead of computed.
     ///
     ///     model.probabilities([[5, 17, 9]]).scalars   // e.g. [0.91, 0.06, 0.03]
-    public func probabilities(_ sequences: [[Int]]) -> Tensor {
+    public func probabilities(_ sequences: [[Int]], projections: EmbeddingProjections? = nil) -> Tensor {
         guard !sequences.isEmpty else { return Tensor(zeros: [0, config.classes]) }
         let (ids, lengths, _) = timeMajor(sequences)
-        var result = LogSoftmaxKernel.apply(logits(ids: ids, lengths: lengths, tape: Tape(recording: false)).value)
+        let tape = Tape(recording: false)
+        let scores = projections.map { self.logits(ids: ids, lengths: lengths, projections: $0, tape: tape) }
+            ?? self.logits(ids: ids, lengths: lengths, tape: tape)
+        var result = LogSoftmaxKernel.apply(scores.value)
         result.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] = expf(p[i]) } }
         return result
     }

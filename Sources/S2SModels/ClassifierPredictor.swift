@@ -1,8 +1,10 @@
 // Batched, multi-core inference for the classifier: lines → tokens → ids → probabilities, one row per
 // line in input order. The lines are cut into one contiguous part per thread; each thread tokenizes its
 // part with its own TextProcessor (they are not thread-safe), sorts it by length (less padding), and runs
-// the model in batches. Chunks are whole batches of work (milliseconds), so thread wake-ups cost nothing
-// next to them; BLAS should run one thread per core (`BLAS.setThreads(1)`).
+// the model in batches, its first LSTM layer's input projection looked up in `EmbeddingProjections`.
+// Chunks are whole batches of work (milliseconds), so thread wake-ups cost nothing next to them; BLAS
+// should run one thread per core (`BLAS.setThreads(1)`). A predictor is a snapshot of the model's
+// weights: make a new one after they change.
 import Dispatch
 import S2SCore
 import S2SText
@@ -18,6 +20,8 @@ public final class ClassifierPredictor {
     public let batchSize: Int
     /// One text processor per thread.
     private let processors: [TextProcessor]
+    /// The first layer's input projections under the weights at creation.
+    private let projections: EmbeddingProjections
 
     /// `text` is used by the first thread; the others get copies built from its settings and files.
     public init(model: Classifier, text: TextProcessor, threads: Int = 1, batchSize: Int = 256) throws(TextError) {
@@ -29,6 +33,7 @@ public final class ClassifierPredictor {
             processors.append(try TextProcessor(settings: text.settings, codes: text.codes, vocabulary: text.vocabulary))
         }
         self.processors = processors
+        projections = EmbeddingProjections(model)
     }
 
     public var threads: Int { processors.count }
@@ -76,7 +81,7 @@ public final class ClassifierPredictor {
         let C = model.config.classes
         for start in stride(from: 0, to: order.count, by: batchSize) {
             let batch = Array(order[start..<min(order.count, start + batchSize)])
-            let probabilities = model.probabilities(batch.map { sequences[$0] })
+            let probabilities = model.probabilities(batch.map { sequences[$0] }, projections: projections)
             for (row, index) in batch.enumerated() {
                 rows[index] = Array(probabilities.scalars[row * C..<(row + 1) * C])
             }

@@ -37,6 +37,17 @@ import S2SText
         }
     }
 
+    @Test(arguments: Pooling.allCases)
+    func embeddingProjectionsGiveTheSameProbabilities(pooling: Pooling) {
+        let model = makeModel(pooling, layers: 2)
+        let sequences = [[5, 6, 7, 8], [9], [], [10, 11, 29]]
+        let direct = model.probabilities(sequences)
+        let projections = EmbeddingProjections(model)
+        #expect(projections.tables.map(\.shape) == [[30, 20], [30, 20]])
+        let lookedUp = model.probabilities(sequences, projections: projections)
+        #expect(direct.maxAbsDifference(lookedUp) < 1e-5)
+    }
+
     @Test(arguments: [false, true])
     func lastPoolingIsTheFinalState(bidirectional: Bool) {
         let model = makeModel(.last, bidirectional: bidirectional, layers: 2)

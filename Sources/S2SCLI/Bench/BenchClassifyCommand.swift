@@ -37,6 +37,12 @@ struct BenchClassifyCommand: ParsableCommand {
     @Option(help: "Sentences per inference batch.")
     var inferBatch = 256
 
+    @Option(help: "Embedding size of the benchmarked model.")
+    var embeddingSize = ClassifierConfig(vocabularySize: 5, classes: 2).embeddingSize
+
+    @Option(help: "LSTM hidden size of the benchmarked model.")
+    var hiddenSize = ClassifierConfig(vocabularySize: 5, classes: 2).hiddenSize
+
     @Option(help: "Pooling of the benchmarked model.")
     var pooling: Pooling = .attention
 
@@ -70,7 +76,8 @@ struct BenchClassifyCommand: ParsableCommand {
         let texts = data.examples.map(\.text)
 
         var rng = options.generator()
-        let config = ClassifierConfig(vocabularySize: text.vocabulary.count, classes: labels.count, pooling: pooling,
+        let config = ClassifierConfig(vocabularySize: text.vocabulary.count, classes: labels.count, embeddingSize: embeddingSize,
+                                      hiddenSize: hiddenSize, pooling: pooling,
                                       attentionSize: attentionSize)
         let model = Classifier(config: config, rng: &rng)
         let learningRate = 3e-3, maxNorm = 5.0
@@ -84,60 +91,75 @@ struct BenchClassifyCommand: ParsableCommand {
         if let keepData { try AtomicFile.write(try AtomicFile.read(referenceData), to: keepData) }
 
         let trainTweets = Double(batches.reduce(0) { $0 + $1.labels.count })
-        let predictor = try ClassifierPredictor(model: model, text: text, threads: options.threads, batchSize: inferBatch)
-        let single = try ClassifierPredictor(model: model, text: text, threads: options.threads, batchSize: 1)
+        // Predictors are made inside the timed runs: they snapshot the (training) weights, and their set-up
+        // (text processors, the embedding projection table) counts as inference time.
+        func predictor(batchSize: Int) throws -> ClassifierPredictor {
+            try ClassifierPredictor(model: model, text: text, threads: options.threads, batchSize: batchSize)
+        }
         let singleTexts = Array(texts.prefix(1000))
         let adam = Adam(learningRate: learningRate)
         var step = 0
         let cases: [(name: String, tweets: Double, body: () throws -> Void)] = [
             ("train", trainTweets, { for batch in batches { Self.trainStep(model, batch, adam, shards: options.threads, maxNorm: maxNorm, step: &step) } }),
-            ("infer\(inferBatch)", Double(texts.count), { _ = try predictor.probabilities(lines: texts) }),
-            ("infer1", Double(singleTexts.count), { _ = try single.probabilities(lines: singleTexts) }),
+            ("infer\(inferBatch)", Double(texts.count), { _ = try predictor(batchSize: inferBatch).probabilities(lines: texts) }),
+            ("infer1", Double(singleTexts.count), { _ = try predictor(batchSize: 1).probabilities(lines: singleTexts) }),
         ]
         print("s2s bench classify — \(data.examples.count) tweets, vocabulary \(text.vocabulary.count), model E \(config.embeddingSize) H \(config.hiddenSize) \(config.bidirectional ? "bi" : "uni") \(config.layers) layer(s) \(config.pooling.rawValue) pooling; threads \(options.threads); \(repeats) repeats × \(rounds) rounds, medians")
         // The reference runs with --threads and, when that is more than 1, with one thread too: on a
         // shared 2-core machine torch's intra-op threading can lose to a single thread, and s2s is
         // compared with torch's better figure.
         let referenceThreads = options.threads > 1 ? [options.threads, 1] : [1]
-        var ours: [String: [Double]] = [:]
-        var theirs: [Int: [String: [Double]]] = [:]
+        var ours: [String: [Throughput]] = [:]
+        var theirs: [Int: [String: [Throughput]]] = [:]
         var referenceRSS: Double?
         var referenceProblem: String?
         for _ in 0..<max(1, rounds) {
             for c in cases {
                 var failure: Error?
-                let seconds = Stopwatch.median(repeats: repeats) { do { try c.body() } catch { failure = error } }
+                let (wall, cpu) = Stopwatch.medians(repeats: repeats) { do { try c.body() } catch { failure = error } }
                 if let failure { throw failure }
-                ours[c.name, default: []].append(c.tweets / seconds)
+                ours[c.name, default: []].append(Throughput(wall: c.tweets / wall, cpu: c.tweets / cpu))
             }
             guard python != "none", referenceProblem == nil else { continue }
             for threads in referenceThreads {
                 switch ReferenceRunner.run(python: python, script: referenceScript,
                                            arguments: ["--data", referenceData, "--threads", "\(threads)", "--repeats", "\(repeats)"]) {
                 case .success(let results):
-                    for c in cases { if let r = results[c.name] { theirs[threads, default: [:]][c.name, default: []].append(r.tokensPerSecond) } }
+                    for c in cases {
+                        guard let r = results[c.name] else { continue }
+                        theirs[threads, default: [:]][c.name, default: []].append(
+                            Throughput(wall: c.tweets / r.seconds, cpu: c.tweets / (r.cpuSeconds ?? .nan)))
+                    }
                     referenceRSS = max(referenceRSS ?? 0, results.values.compactMap { $0.peakRSSMiB }.max() ?? 0)
                 case .failure(let error):
                     referenceProblem = error.description
                 }
             }
         }
-        let header = referenceThreads.map { "torch \($0)t tweets/s" }.map { $0.leftPadded(to: 19) }.joined()
-        print("case        " + "s2s tweets/s".leftPadded(to: 14) + header + "   s2s/best torch")
-        for c in cases {
-            let mine = median(ours[c.name] ?? [])
-            var line = c.name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%14.0f", mine)
-            let references = referenceThreads.compactMap { theirs[$0]?[c.name].map(median) }
-            if references.count == referenceThreads.count {
-                line += references.map { String(format: "%19.0f", $0) }.joined()
-                line += String(format: "   %14.2f×", mine / references.max()!)
+        for (title, key) in [("tweets per second of wall time", \Throughput.wall), ("tweets per CPU-second (user + system, all threads)", \Throughput.cpu)] {
+            print(title + ":")
+            let header = referenceThreads.map { "torch \($0)t".leftPadded(to: 12) }.joined()
+            print("case        " + "s2s".leftPadded(to: 10) + header + "   s2s/best torch")
+            for c in cases {
+                let mine = Stopwatch.median((ours[c.name] ?? []).map { $0[keyPath: key] })
+                var line = c.name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%10.0f", mine)
+                let references = referenceThreads.compactMap { theirs[$0]?[c.name].map { Stopwatch.median($0.map { $0[keyPath: key] }) } }
+                if references.count == referenceThreads.count {
+                    line += references.map { String(format: "%12.0f", $0) }.joined()
+                    line += String(format: "   %13.2f×", mine / references.max()!)
+                }
+                print(line)
             }
-            print(line)
         }
         print("(s2s inference includes tokenization; the reference's excludes it)")
         if let referenceProblem { print("reference: skipped — \(referenceProblem)") }
         print(String(format: "peak RSS: s2s %.0f MiB", Stopwatch.peakRSSMiB())
               + (referenceRSS.map { String(format: ", torch %.0f MiB", $0) } ?? ""))
+    }
+
+    struct Throughput {
+        var wall: Double
+        var cpu: Double
     }
 
     /// One training step as the trainer takes it: shards in parallel, gradients summed, clipped, Adam.
@@ -172,12 +194,6 @@ struct BenchClassifyCommand: ParsableCommand {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("s2s-bench-classify-\(getpid()).jsonl").path
         try AtomicFile.write(Array((lines.joined(separator: "\n") + "\n").utf8), to: path)
         return path
-    }
-
-    private func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 }
 

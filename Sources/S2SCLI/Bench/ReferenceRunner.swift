@@ -9,6 +9,8 @@ struct ReferenceResult {
     let gflops: Double
     /// The reference process's peak resident set size so far, when the script reports it.
     var peakRSSMiB: Double? = nil
+    /// CPU seconds (all threads) of the measurement, when the script reports them.
+    var cpuSeconds: Double? = nil
 }
 
 enum ReferenceRunner {
@@ -40,7 +42,8 @@ enum ReferenceRunner {
             results[name] = ReferenceResult(name: name, seconds: object["seconds"] as? Double ?? .nan,
                                             tokensPerSecond: object["tokens_per_s"] as? Double ?? .nan,
                                             gflops: object["gflops"] as? Double ?? .nan,
-                                            peakRSSMiB: object["peak_rss_mib"] as? Double)
+                                            peakRSSMiB: object["peak_rss_mib"] as? Double,
+                                            cpuSeconds: object["cpu_seconds"] as? Double)
         }
         return .success(results)
     }

@@ -132,9 +132,10 @@ struct ClassifierTrainingJob {
                                  options: trainer, bundle: bundle)
         if let reporter { trainerRun.reporter = reporter }
         if let tensorBoardDirectory { trainerRun.tensorBoard = try TensorBoardWriter(directory: tensorBoardDirectory) }
-        let predictor = try ClassifierPredictor(model: model, text: text, threads: max(1, trainer.shards))
-        trainerRun.validate = { _ in
-            Self.scores(predictor.probabilities(sequences: validSequences), gold: validLabels, classes: labels.count)
+        let threads = max(1, trainer.shards)
+        trainerRun.validate = { model in   // a new predictor: it snapshots the current weights
+            let predictor = try ClassifierPredictor(model: model, text: text, threads: threads)
+            return Self.scores(predictor.probabilities(sequences: validSequences), gold: validLabels, classes: labels.count)
         }
         let batcher = Batcher(batchSize: config.training.batchSize, maxTokens: config.training.batchTokens)
         let lengths = trainSequences.map { max(1, $0.count) }
@@ -147,6 +148,7 @@ struct ClassifierTrainingJob {
 
         // The saved (best) weights, scored once more for the summary.
         try bundle.readWeights(into: model.parameters)
+        let predictor = try ClassifierPredictor(model: model, text: text, threads: threads)
         let predicted = predictor.probabilities(sequences: validSequences).map { $0.argmax! }
         let report = ClassificationReport(gold: validLabels, predicted: predicted, classes: labels.count)
         return Result(stopReason: stopReason, validation: report, labels: labels, bestStep: trainerRun.state.bestStep)

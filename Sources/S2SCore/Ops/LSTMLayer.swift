@@ -39,8 +39,13 @@ extension Tape {
     ///     // y [T, B, 2H]; h, c [2, B, H]
     ///
     /// Cost: 2·T·B·4H·(I + H) FLOPs per direction forward, twice that backward.
+    ///
+    /// `inputProjections`, one [T, B, 4H] tensor per direction, replaces the input GEMM x·W_ihᵀ when the
+    /// caller already has it — an inference path that looks the projection of every vocabulary entry up
+    /// in a precomputed table skips half the layer's forward FLOPs. They must equal x·W_ihᵀ (no bias).
     public func lstmLayer(_ x: Variable, lengths: [Int], directions: [LSTMWeights],
-                          h0: Variable? = nil, c0: Variable? = nil) -> (output: Variable, h: Variable, c: Variable) {
+                          h0: Variable? = nil, c0: Variable? = nil,
+                          inputProjections: [Tensor]? = nil) -> (output: Variable, h: Variable, c: Variable) {
         precondition(x.shape.count == 3, "lstmLayer: x must be [T, B, I], got \(x.shape)")
         precondition(directions.count == 1 || directions.count == 2, "lstmLayer: 1 or 2 directions")
         let T = x.shape[0], B = x.shape[1], I = x.shape[2], D = directions.count, H = directions[0].hidden
@@ -48,12 +53,14 @@ extension Tape {
         for w in directions { precondition(w.inputSize == I && w.hidden == H, "lstmLayer: weights do not fit input \(I), hidden \(H)") }
         precondition(h0 == nil || h0!.shape == [D, B, H], "lstmLayer: h0 must be [\(D), \(B), \(H)]")
         precondition(c0 == nil || c0!.shape == [D, B, H], "lstmLayer: c0 must be [\(D), \(B), \(H)]")
+        precondition(inputProjections == nil || (inputProjections!.count == D && inputProjections!.allSatisfy { $0.shape == [T, B, 4 * H] }),
+                     "lstmLayer: inputProjections must be \(D) tensors of shape [\(T), \(B), \(4 * H)]")
 
         var output = Tensor(zeros: [T, B, D * H])
         var hN = Tensor(zeros: [D, B, H]), cN = Tensor(zeros: [D, B, H])
         let runs = (0..<D).map { d in LSTMDirectionRun(T: T, B: B, I: I, H: H, D: D, direction: d, lengths: lengths) }
         for (d, run) in runs.enumerated() {
-            run.forward(x: x.value, weights: directions[d], h0: h0?.value, c0: c0?.value,
+            run.forward(x: x.value, weights: directions[d], h0: h0?.value, c0: c0?.value, inputProjection: inputProjections?[d],
                         output: &output, hN: &hN, cN: &cN)
         }
 
@@ -95,7 +102,7 @@ final class LSTMDirectionRun {
     /// Time indices in processing order.
     var order: [Int] { isReverse ? Array((0..<T).reversed()) : Array(0..<T) }
 
-    func forward(x: Tensor, weights: LSTMWeights, h0: Tensor?, c0: Tensor?,
+    func forward(x: Tensor, weights: LSTMWeights, h0: Tensor?, c0: Tensor?, inputProjection: Tensor? = nil,
                  output: inout Tensor, hN: inout Tensor, cN: inout Tensor) {
         let G = 4 * H, BH = B * H, stateOffset = direction * BH
         gates.withUnsafeMutableBufferPointer { gatesBuf in
@@ -104,10 +111,14 @@ final class LSTMDirectionRun {
             // pointwise kernel).
             var bias = [Float](repeating: 0, count: G)
             for b in [weights.biasIH, weights.biasHH] { if let b { for k in 0..<G { bias[k] += b.value.scalars[k] } } }
-            x.withUnsafeBufferPointer { px in
-                weights.weightIH.value.withUnsafeBufferPointer { pw in
-                    BLAS.gemm(transposeB: true, m: T * B, n: G, k: I, px.baseAddress!, lda: I, pw.baseAddress!, ldb: I,
-                              beta: 0, gates, ldc: G)
+            if let inputProjection {   // already computed by the caller
+                inputProjection.withUnsafeBufferPointer { gates.update(from: $0.baseAddress!, count: T * B * G) }
+            } else {
+                x.withUnsafeBufferPointer { px in
+                    weights.weightIH.value.withUnsafeBufferPointer { pw in
+                        BLAS.gemm(transposeB: true, m: T * B, n: G, k: I, px.baseAddress!, lda: I, pw.baseAddress!, ldb: I,
+                                  beta: 0, gates, ldc: G)
+                    }
                 }
             }
             hPrev.withUnsafeMutableBufferPointer { hPrevBuf in
