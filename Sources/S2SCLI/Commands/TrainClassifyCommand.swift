@@ -9,6 +9,16 @@ extension ClassWeighting: ExpressibleByArgument {}
 
 /// `s2s train-classify`: trains a sentence classifier (embedding → (bi)LSTM → pooling → dropout →
 /// linear → softmax) on labelled lines, keeping the weights with the best validation macro-F1.
+///
+/// The airline figures (dev = the validation set, so the reported dev score is also the one that picked
+/// the weights) come from the defaults:
+///
+///     A=../shared/corpora/sentiment/airline
+///     s2s train-classify --train $A/train.tsv --valid $A/dev.tsv --model-dir Models/airline
+///     s2s test-classify -m Models/airline $A/dev.tsv
+///     s2s train-classify --train $A/train.tsv --valid $A/dev.tsv --model-dir Models/airline-binary --labels positive,negative
+///     s2s test-classify -m Models/airline-binary $A/dev.tsv
+///     s2s test-classify -m Models/airline-binary --tutorial ../shared/corpora/sentiment/bcs-lstm-tutorial
 struct TrainClassifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train-classify",
