@@ -1,0 +1,226 @@
+// The training loop shared by every s2s model: learning-rate schedule, data-parallel steps, gradient
+// clipping, skipped non-finite steps, validation, best-model selection, early stopping, time budget,
+// progress, metrics.jsonl, TensorBoard, checkpoints and exact resume.
+//
+// Exact resume holds because everything random is a pure function of (seed, epoch, step, shard) —
+// the batch order of an epoch, the dropout masks of a step — and everything stateful (weights,
+// optimizer moments, schedule, counters, data position) is in the checkpoint.
+import Foundation
+import S2SCore
+import S2SNN
+
+public struct TrainingError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Why a run stopped.
+public enum StopReason: String, Codable, Sendable {
+    case epochs, maxSteps, timeBudget, earlyStopping
+}
+
+public final class Trainer<Model: TrainableModel> {
+    public let model: Model
+    public let optimizer: Optimizer
+    public let options: TrainerOptions
+    public let bundle: ModelBundle
+    /// Validation: metrics by name ("loss", "ppl", "accuracy", "macro_f1", "bleu", …); must include
+    /// `options.metric`. Without it, the mean training loss since the last validation stands in.
+    public var validate: ((Model) throws -> [String: Double])?
+    public var tensorBoard: TensorBoardWriter?
+    public var reporter: ProgressReporter
+    public private(set) var state: TrainerState
+    var checkpoints: CheckpointStore
+
+    private var windowStats = LossStats(), windowTokens = 0, windowStart = 0.0
+    private var sinceValidation = LossStats()
+    private var runStart = 0.0, elapsedAtStart = 0.0, stepAtStart = 0
+    private var reserveSeconds = 0.0  // what a final validation + checkpoint costs, kept free of the budget
+
+    public init(model: Model, optimizer: Optimizer, schedule: LearningRateSchedule, options: TrainerOptions, bundle: ModelBundle) {
+        self.model = model; self.optimizer = optimizer; self.options = options; self.bundle = bundle
+        state = TrainerState(schedule: schedule)
+        checkpoints = CheckpointStore(modelDirectory: bundle.directory)
+        reporter = ProgressReporter(reportEvery: max(1, options.reportEvery))
+    }
+
+    /// Trains on the batches `batchesForEpoch(epoch)` gives (they must be a pure function of the epoch).
+    /// With `resume`, continues from the latest checkpoint in the bundle.
+    @discardableResult
+    public func run(resume: Bool, batchesForEpoch: (Int) -> [Model.Batch]) throws -> StopReason {
+        let parameters = model.parameters
+        try bundle.create()
+        if resume {
+            guard let checkpoint = try checkpoints.latest() else {
+                throw TrainingError("--resume: \(checkpoints.directory) holds no checkpoint to resume from")
+            }
+            try checkpoints.restore(checkpoint, parameters: parameters, optimizer: optimizer)
+            state = checkpoint.state
+            reporter.log("resuming from \(checkpoint.name): epoch \(state.epoch + 1), step \(state.step)")
+        } else if !checkpoints.checkpointNames().isEmpty {
+            try? FileManager.default.removeItem(atPath: checkpoints.directory)
+            reporter.log("starting a new run in \(bundle.directory) (its old checkpoints were removed; --resume continues one)")
+        }
+        let metrics = try MetricsLog(directory: bundle.directory)
+        runStart = Self.now(); elapsedAtStart = state.elapsed; stepAtStart = state.step; windowStart = runStart
+        defer { try? tensorBoard?.flush(); reporter.finish() }
+
+        var lastValidatedStep = -1
+        func validateAndSave() throws -> Bool {
+            lastValidatedStep = state.step
+            return try validateAndCheckpoint(parameters: parameters, metrics: metrics)
+        }
+
+        while true {
+            if let epochs = options.epochs, state.epoch >= epochs { _ = try finish(); return .epochs }
+            let batches = batchesForEpoch(state.epoch)
+            while state.batchInEpoch < batches.count {
+                if let maxSteps = options.maxSteps, state.step >= maxSteps {
+                    if lastValidatedStep != state.step { _ = try validateAndSave() }
+                    return .maxSteps
+                }
+                if outOfTime() {
+                    if lastValidatedStep != state.step { _ = try validateAndSave() }
+                    reporter.log("time budget reached at step \(state.step)")
+                    return .timeBudget
+                }
+                try trainStep(batches[state.batchInEpoch], parameters: parameters)
+                state.batchInEpoch += 1
+                report(metrics: metrics, batchesPerEpoch: batches.count)
+                if options.validateEvery > 0, state.step % options.validateEvery == 0 {
+                    if try validateAndSave() { return .earlyStopping }
+                }
+            }
+            state.epoch += 1
+            state.batchInEpoch = 0
+            if lastValidatedStep != state.step, try validateAndSave() { return .earlyStopping }
+        }
+
+        func finish() throws -> Bool {
+            lastValidatedStep == state.step ? false : try validateAndSave()
+        }
+    }
+
+    // MARK: one step
+
+    private func trainStep(_ batch: Model.Batch, parameters: [(name: String, variable: Variable)]) throws {
+        state.elapsed = elapsed()
+        optimizer.learningRate = state.schedule.learningRate(step: state.step + 1)
+        let shards = (0..<max(1, options.shards)).compactMap { batch.shard($0, of: max(1, options.shards)) }
+        let results = (0..<shards.count).map { _ in ShardResult() }
+        let totalUnits = max(1, shards.reduce(0) { $0 + $1.lossUnits })
+        DataParallel.run(shards: shards.count, parameters: parameters.map(\.variable)) { k in
+            let tape = Tape(recording: true, training: true, rng: Generator(seed: stepSeed(shard: k)))
+            let (loss, stats) = model.loss(for: shards[k], tape: tape)
+            // Weighting each shard's mean by its share of the batch makes the sum the batch's mean.
+            tape.backward(from: loss, seed: Tensor(repeating: Float(shards[k].lossUnits) / Float(totalUnits), shape: loss.shape))
+            results[k].stats = stats
+        }
+        let stats = results.reduce(LossStats()) { $0 + $1.stats }
+        let norm = options.maxGradientNorm.map { clipGradientNorm(parameters, maxNorm: $0).norm } ?? globalGradientNorm(parameters)
+        guard stats.lossSum.isFinite, norm.isFinite else {
+            for (_, v) in parameters { v.zeroGrad() }
+            state.consecutiveBadSteps += 1
+            state.skippedSteps += 1
+            reporter.log("step \(state.step + 1): non-finite loss or gradient — step skipped (\(state.consecutiveBadSteps) in a row)")
+            if state.consecutiveBadSteps >= options.maxBadSteps {
+                throw TrainingError("training diverged: \(state.consecutiveBadSteps) non-finite steps in a row; the last good checkpoint is kept in \(checkpoints.directory) (try a lower learning rate)")
+            }
+            return
+        }
+        optimizer.step(parameters)
+        state.step += 1
+        state.consecutiveBadSteps = 0
+        state.tokensSeen += batch.tokenCount
+        windowStats = windowStats + stats; sinceValidation = sinceValidation + stats
+        windowTokens += batch.tokenCount
+    }
+
+    /// Dropout masks of (step, shard): independent of how the run was interrupted.
+    private func stepSeed(shard: Int) -> UInt64 {
+        var mix = Generator(seed: options.seed ^ (UInt64(state.step) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(shard) << 56))
+        return mix.next()
+    }
+
+    // MARK: validation, checkpoints, stopping
+
+    /// Validates, keeps the best weights in model.safetensors, checkpoints; returns true to stop early.
+    private func validateAndCheckpoint(parameters: [(name: String, variable: Variable)], metrics: MetricsLog) throws -> Bool {
+        let start = Self.now()
+        var values = try validate?(model) ?? ["loss": sinceValidation.meanLoss]
+        sinceValidation = LossStats()
+        guard let value = values[options.metric] else {
+            throw TrainingError("validation gave no \"\(options.metric)\" (it gave \(values.keys.sorted().joined(separator: ", ")))")
+        }
+        let improved = state.bestMetric.map { options.higherIsBetter ? value > $0 : value < $0 } ?? value.isFinite
+        if improved {
+            state.bestMetric = value
+            state.bestStep = state.step
+            state.validationsWithoutImprovement = 0
+            try bundle.writeWeights(parameters, metadata: ["step": "\(state.step)", options.metric: "\(value)"])
+        } else {
+            state.validationsWithoutImprovement += 1
+        }
+        state.schedule.observe(metric: value)
+        state.elapsed = elapsed()
+        values["best_" + options.metric] = state.bestMetric ?? .nan
+        var record: [String: MetricValue] = ["event": "validation", "step": .int(state.step), "epoch": .int(state.epoch),
+                                             "elapsed": .double(state.elapsed)]
+        for (key, v) in values { record[key] = .double(v) }
+        try metrics.append(record)
+        for (key, v) in values.sorted(by: { $0.key < $1.key }) {
+            try tensorBoard?.addScalar(tag: "valid/" + key, value: Float(v), step: state.step)
+        }
+        let shown = values.sorted { $0.key < $1.key }.map { "\($0.key) \(ProgressFormat.number($0.value))" }.joined(separator: ", ")
+        reporter.log("validation at step \(state.step) (epoch \(state.epoch)): \(shown)\(improved ? " — best so far, saved" : "")")
+
+        try checkpoints.save(parameters: parameters, optimizer: optimizer, state: state,
+                             keep: options.keepCheckpoints, protectedStep: state.bestStep)
+        reserveSeconds = 1.2 * (Self.now() - start)
+        if let patience = options.patience, state.validationsWithoutImprovement >= patience {
+            reporter.log("early stopping: no improvement in \(options.metric) for \(patience) validations")
+            return true
+        }
+        return false
+    }
+
+    private func outOfTime() -> Bool {
+        guard let budget = options.timeBudget else { return false }
+        let stepCost = (Self.now() - runStart) / Double(max(1, state.step - stepAtStart))
+        return Self.now() - runStart + reserveSeconds + stepCost >= budget
+    }
+
+    private func report(metrics: MetricsLog, batchesPerEpoch: Int) {
+        let now = Self.now()
+        let tokensPerSecond = Double(windowTokens) / max(1e-9, now - windowStart)
+        let totalSteps: Int? = options.maxSteps ?? options.epochs.map { $0 * batchesPerEpoch }
+        let secondsPerStep = (now - runStart) / Double(max(1, state.step - stepAtStart))
+        let eta = totalSteps.map { Double(max(0, $0 - state.step)) * secondsPerStep }
+        let progress = TrainingProgress(epoch: state.epoch + 1, step: state.step, totalSteps: totalSteps,
+                                        loss: windowStats.meanLoss, perplexity: windowStats.perplexity,
+                                        accuracy: windowStats.accuracy, learningRate: optimizer.learningRate,
+                                        tokensPerSecond: tokensPerSecond, elapsed: elapsed(), eta: eta)
+        reporter.update(progress)
+        guard state.step % max(1, options.reportEvery) == 0 else { return }
+        try? metrics.append(["event": "train", "step": .int(state.step), "epoch": .int(state.epoch),
+                             "loss": .double(windowStats.meanLoss), "ppl": .double(windowStats.perplexity),
+                             "accuracy": .double(windowStats.accuracy), "lr": .double(optimizer.learningRate),
+                             "tokens_per_s": .double(tokensPerSecond), "elapsed": .double(elapsed())])
+        try? tensorBoard?.addScalar(tag: "train/loss", value: Float(windowStats.meanLoss), step: state.step)
+        try? tensorBoard?.addScalar(tag: "train/lr", value: Float(optimizer.learningRate), step: state.step)
+        windowStats = LossStats(); windowTokens = 0; windowStart = now
+    }
+
+    private func elapsed() -> Double { elapsedAtStart + Self.now() - runStart }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+}
+
+/// One shard's statistics (a box per shard: shards never write the same memory).
+private final class ShardResult {
+    var stats = LossStats()
+}

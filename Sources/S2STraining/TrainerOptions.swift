@@ -1,0 +1,32 @@
+// The trainer's settings, each with the default a command gets when the user says nothing.
+
+public struct TrainerOptions: Codable, Sendable, Equatable {
+    /// Passes over the training data; nil = until another limit stops training.
+    public var epochs: Int? = 10
+    /// Optimizer steps; nil = no step limit.
+    public var maxSteps: Int? = nil
+    /// Wall-clock seconds for this invocation; training stops cleanly (validated, checkpointed) before it.
+    public var timeBudget: Double? = nil
+    /// Validate every this many steps (and at every epoch end); 0 = only at epoch ends.
+    public var validateEvery: Int = 0
+    /// Log a line every this many steps.
+    public var reportEvery: Int = 50
+    /// Clip the global gradient norm to this value; nil = no clipping (OpenNMT's default is 5).
+    public var maxGradientNorm: Double? = 5
+    /// The validation metric that picks the best model and drives early stopping.
+    public var metric: String = "loss"
+    /// Whether a higher `metric` is better (accuracy, F1, BLEU) or lower (loss, perplexity).
+    public var higherIsBetter: Bool = false
+    /// Stop after this many validations without improvement; nil = never.
+    public var patience: Int? = nil
+    /// Step checkpoints to keep besides the best one.
+    public var keepCheckpoints: Int = 2
+    /// Non-finite losses or gradients in a row before training stops (each one's step is skipped).
+    public var maxBadSteps: Int = 5
+    /// Data-parallel shards per batch (one per core, each with one BLAS thread).
+    public var shards: Int = 1
+    /// Seed for the batch order and dropout.
+    public var seed: UInt64 = 1
+
+    public init() {}
+}

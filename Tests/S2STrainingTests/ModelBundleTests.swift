@@ -1,0 +1,56 @@
+import Testing
+import Foundation
+import S2SCore
+@testable import S2STraining
+
+@Suite struct ModelBundleTests {
+    struct Config: Codable { var format = ModelBundle.format; var formatVersion = ModelBundle.formatVersion; var kind = "toy"; var hidden = 8 }
+
+    func bundle() throws -> ModelBundle {
+        let b = ModelBundle(directory: FileManager.default.temporaryDirectory.appendingPathComponent("s2s-bundle-\(UUID().uuidString)").path)
+        try b.create()
+        return b
+    }
+
+    @Test func wrongShapeMissingAndExtraTensorsAreExplained() throws {
+        let b = try bundle()
+        defer { try? FileManager.default.removeItem(atPath: b.directory) }
+        let model = ToyModel(seed: 1)
+        try b.writeWeights(model.parameters)
+        try b.readWeights(into: ToyModel(seed: 2).parameters)  // same architecture: fine
+
+        let wrong = [("hidden.weight", Variable(Tensor(zeros: [9, 4])))] + Array(model.parameters.dropFirst())
+        #expect { try b.readWeights(into: wrong) } throws: { error in
+            "\(error)".contains("\"hidden.weight\" has shape [8, 4], the model needs [9, 4]") && "\(error)".contains("hint")
+        }
+        #expect { try b.readWeights(into: Array(model.parameters.dropLast())) } throws: { "\($0)".contains("unexpected tensor") }
+        #expect { try b.readWeights(into: model.parameters + [("extra", Variable(Tensor(zeros: [1])))]) } throws: {
+            "\($0)".contains("\"extra\" is missing")
+        }
+    }
+
+    @Test func truncatedWeightsAreAClearError() throws {
+        let b = try bundle()
+        defer { try? FileManager.default.removeItem(atPath: b.directory) }
+        let model = ToyModel(seed: 1)
+        try b.writeWeights(model.parameters)
+        let bytes = try AtomicFile.read(b.weightsPath)
+        try AtomicFile.write(Array(bytes.prefix(bytes.count / 2)), to: b.weightsPath)
+        #expect { try b.readWeights(into: model.parameters) } throws: { error in
+            "\(error)".contains("model.safetensors") && "\(error)".contains("truncated")
+        }
+    }
+
+    @Test func configChecksFormatVersionAndKind() throws {
+        let b = try bundle()
+        defer { try? FileManager.default.removeItem(atPath: b.directory) }
+        try b.writeConfig(Config())
+        #expect(try b.readConfig(Config.self, kind: "toy").hidden == 8)
+        #expect { try b.readConfig(Config.self, kind: "translator") } throws: { "\($0)".contains("this is a toy model") }
+        try b.writeConfig(Config(formatVersion: ModelBundle.formatVersion + 1))
+        #expect { try b.readConfig(Config.self, kind: "toy") } throws: { "\($0)".contains("newer than this s2s reads") }
+        #expect { try ModelBundle(directory: "/nonexistent").readConfig(Config.self, kind: "toy") } throws: {
+            "\($0)".contains("not an s2s model directory")
+        }
+    }
+}
