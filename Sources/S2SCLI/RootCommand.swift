@@ -16,6 +16,7 @@ public struct RootCommand: ParsableCommand {
     /// Every subcommand, in the order `s2s --help` lists them.
     static let commandList: [ParsableCommand.Type] = [
         BenchCommand.self,
+        TokenizeCommand.self, DetokenizeCommand.self, BuildVocabCommand.self,
     ]
 
     public init() {}
