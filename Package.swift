@@ -42,7 +42,8 @@ let package = Package(
         .testTarget(name: "S2SCoreTests", dependencies: ["S2SCore"], swiftSettings: fastMath),
         .testTarget(name: "S2SNNTests", dependencies: ["S2SNN"],
                     exclude: ["Fixtures"], swiftSettings: fastMath),
-        .testTarget(name: "S2STextTests", dependencies: ["S2SText"], swiftSettings: fastMath),
+        .testTarget(name: "S2STextTests", dependencies: ["S2SText"],
+                    exclude: ["Fixtures"], swiftSettings: fastMath),
         .testTarget(name: "S2SCLITests", dependencies: ["S2SCLI"], swiftSettings: fastMath),
     ],
     swiftLanguageModes: [.v6]
