@@ -17,6 +17,7 @@ public struct RootCommand: ParsableCommand {
     static let commandList: [ParsableCommand.Type] = [
         InspectCommand.self,
         BenchCommand.self,
+        TokenizeCommand.self, DetokenizeCommand.self, BuildVocabCommand.self,
     ]
 
     public init() {}
