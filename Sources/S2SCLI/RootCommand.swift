@@ -16,6 +16,7 @@ public struct RootCommand: ParsableCommand {
     /// Every subcommand, in the order `s2s --help` lists them.
     static let commandList: [ParsableCommand.Type] = [
         BenchCommand.self,
+        BleuCommand.self,
     ]
 
     public init() {}
