@@ -74,6 +74,7 @@ public struct BeamSearch: Sendable {
     /// then depend on the batch). Returns per sentence its n-best list, best first.
     public func decode<Model: StepModel>(_ model: Model, initialState: Model.State, maxLengths: [Int],
                                          sourceLengths: [Int]? = nil) -> [[Hypothesis]] {
+        precondition(beamSize >= 1 && nBest >= 1 && nBest <= beamSize, "beam search: n-best \(nBest) with beam \(beamSize)")
         precondition(sourceLengths == nil || sourceLengths!.count == maxLengths.count,
                      "beam search: \(sourceLengths!.count) source lengths for \(maxLengths.count) sentences")
         var sentences = maxLengths.indices.map {

@@ -30,6 +30,10 @@ public enum SpecialTokens {
 /// Rows must be independent: row r of the output may depend only on row r of the input (token and
 /// state), never on the other rows or on N. Decoders rely on this to give a sentence the same result
 /// alone or in any batch.
+///
+/// A translator's State can keep the encoder memory and attention keys once per sentence, plus a
+/// row → sentence index: `select` then gathers only the recurrent state (h, c, input feed) and remaps
+/// the index, so beams share their sentence's memory instead of copying it.
 public protocol StepModel {
     associatedtype State
 
