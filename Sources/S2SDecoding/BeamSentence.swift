@@ -88,7 +88,7 @@ struct BeamSentence {
         let lengthAfter = step + 1
         let eosAllowed = step >= search.minLength && eos < v
         let bans = TokenBans(banUnk: search.banUnk, blockNgramRepeat: search.blockNgramRepeat)
-        if rows.attention != nil && attentionWidth == nil {
+        if rows.attention != nil && step == 0 {   // attention is kept only if the model gives it from the start
             attentionWidth = min(rows.attentionColumns, sourceLength ?? rows.attentionColumns)
         }
 
@@ -184,9 +184,12 @@ struct BeamSentence {
     private mutating func addNode(_ candidate: BeamCandidate, row: Int, rows: StepRows) -> Int {
         nodeToken.append(candidate.token)
         nodeParent.append(aliveNode[candidate.beam])
-        if let attention = rows.attention, let width = attentionWidth {
-            let start = attention + row * rows.attentionColumns
-            nodeAttention.append(contentsOf: UnsafeBufferPointer(start: start, count: width))
+        if let width = attentionWidth {
+            if let attention = rows.attention, rows.attentionColumns >= width {
+                nodeAttention.append(contentsOf: UnsafeBufferPointer(start: attention + row * rows.attentionColumns, count: width))
+            } else {   // a step without attention (or a narrower one): zeros keep the rows aligned
+                nodeAttention.append(contentsOf: repeatElement(0, count: width))
+            }
         }
         return nodeToken.count - 1
     }

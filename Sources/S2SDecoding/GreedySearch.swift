@@ -58,8 +58,8 @@ public struct GreedySearch: Sendable {
             var keptRows: [Int] = [], nextActive: [Int] = [], nextPrevious: [Int] = []
             output.logProbs.withUnsafeBufferPointer { rowsPointer in
                 withOptionalPointer(output.attention) { attentionPointer in
-                    if attentionPointer != nil {
-                        for s in active where attention[s] == nil {
+                    if attentionPointer != nil && step == 0 {   // kept only if given from the start
+                        for s in active {
                             attentionWidth[s] = min(columns, sourceLengths?[s] ?? columns)
                             attention[s] = []
                         }
@@ -74,9 +74,13 @@ public struct GreedySearch: Sendable {
                         let token = top.indices[0]
                         if token == SpecialTokens.eos { endedWithEos[s] = true; continue }
                         tokens[s].append(token)
-                        if let attentionPointer {
-                            attention[s]!.append(contentsOf: UnsafeBufferPointer(start: attentionPointer + row * columns,
-                                                                                 count: attentionWidth[s]))
+                        if attention[s] != nil {
+                            if let attentionPointer, columns >= attentionWidth[s] {
+                                attention[s]!.append(contentsOf: UnsafeBufferPointer(start: attentionPointer + row * columns,
+                                                                                     count: attentionWidth[s]))
+                            } else {   // a step without attention: zeros keep the rows aligned
+                                attention[s]!.append(contentsOf: repeatElement(0, count: attentionWidth[s]))
+                            }
                         }
                         if tokens[s].count < maxLengths[s] {
                             keptRows.append(row); nextActive.append(s); nextPrevious.append(token)

@@ -1,8 +1,9 @@
 // Sampler: draws the next token from a row of log-probabilities — temperature, top-k and top-p
 // (nucleus) filtering, in that order (as in Hugging Face transformers), with our seeded `Generator`,
 // so the same seed gives the same tokens on every machine. Temperature 0 is greedy argmax. Pad and
-// bos are never drawn, unk not with `banUnk`. Weights are computed in Double and summed in a fixed
-// order; exactly one uniform draw per sampled token (none for argmax, i.e. temperature 0 or top-k 1).
+// bos are never drawn, unk not with `banUnk`. Weights are exp((logp − max) / temperature) — SIMD
+// Float over the whole row, Double for the k of top-k — summed in Double in a fixed order; exactly
+// one uniform draw per sampled token (none for argmax, i.e. temperature 0 or top-k 1).
 
 #if canImport(Glibc)
 import Glibc
@@ -23,9 +24,8 @@ import S2SCore
 ///   is ≥ p (always at least one token);
 /// - a token is drawn with probability w_v / Σ kept w.
 ///
-/// Complexity: O(V) without top-p; top-k adds O(k) per entry that enters the running top k (few);
-/// top-p sorts only the tokens with share > (1 − p)/V (a superset of the nucleus: every nucleus
-/// token has at least that share), O(V + m log m) for m of them.
+/// Complexity: O(V) for every setting — top-k adds O(k) per entry that enters the running top k
+/// (few), top-p sorts only the tokens of one binade of weights (the one where the nucleus ends).
 public struct Sampler: Sendable, Equatable {
     /// Divides the log-probabilities before the draw: < 1 sharpens, > 1 flattens, 0 = argmax.
     public var temperature: Float
@@ -56,44 +56,9 @@ public struct Sampler: Sendable, Equatable {
             top.select(from: logProbs, k: 1, excluding: banned)
             return top.count == 1 ? top.indices[0] : SpecialTokens.eos
         }
-        let useTopK = topK > 0 && topK < v
-        if !useTopK && topP >= 1 { return sampleAll(logProbs, banned: banned, using: &rng) }
-
-        // The candidates, best first when top-k sorted them, in id order otherwise.
-        var ids: [Int] = [], values: [Float] = []
-        if useTopK {
-            var top = TopK()
-            top.select(from: logProbs, k: topK, excluding: banned)
-            ids = top.indices; values = top.values
-        } else {
-            for (id, value) in logProbs.enumerated() where value > -.infinity && !banned.contains(id) {
-                ids.append(id); values.append(value)
-            }
-        }
-        guard let maximum = values.max() else { return SpecialTokens.eos }
-        let scale = 1 / Double(temperature)
-        var weights = values.map { exp((Double($0) - Double(maximum)) * scale) }
-
-        if topP < 1 {
-            var total = 0.0
-            for w in weights { total += w }
-            if !useTopK {   // keep a superset of the nucleus, then sort it best first
-                let floor = 0.5 * (1 - Double(topP)) / Double(weights.count) * total
-                var order = weights.indices.filter { weights[$0] > floor }
-                order.sort { weights[$0] != weights[$1] ? weights[$0] > weights[$1] : ids[$0] < ids[$1] }
-                ids = order.map { ids[$0] }
-                weights = order.map { weights[$0] }
-            }
-            let target = Double(topP) * total
-            var cumulative = 0.0, kept = weights.count
-            for (i, w) in weights.enumerated() {
-                cumulative += w
-                if cumulative >= target { kept = i + 1; break }
-            }
-            ids.removeSubrange(kept...)
-            weights.removeSubrange(kept...)
-        }
-        return draw(ids: ids, weights: weights, using: &rng)
+        if topK > 0 && topK < v { return sampleTopK(logProbs, banned: banned, using: &rng) }
+        if topP < 1 { return sampleNucleus(logProbs, banned: banned, using: &rng) }
+        return sampleAll(logProbs, banned: banned, using: &rng)
     }
 
     /// One token per row of `logProbs` [N, V].
@@ -112,29 +77,86 @@ public struct Sampler: Sendable, Equatable {
 
     // MARK: - Draws
 
+    /// Top-k (then top-p over the k, renormalised): the k best sorted, weights in Double.
+    private func sampleTopK(_ logProbs: UnsafeBufferPointer<Float>, banned: [Int], using rng: inout Generator) -> Int {
+        var top = TopK()
+        top.select(from: logProbs, k: topK, excluding: banned)
+        guard top.count > 0 else { return SpecialTokens.eos }
+        let maximum = Double(top.values[0]), scale = 1 / Double(temperature)
+        var ids = top.indices
+        var weights = top.values.map { exp((Double($0) - maximum) * scale) }
+        if topP < 1 {   // the smallest best-first prefix holding ≥ p of the mass
+            var total = 0.0
+            for w in weights { total += w }
+            let target = Double(topP) * total
+            var cumulative = 0.0, kept = weights.count
+            for (i, w) in weights.enumerated() {
+                cumulative += w
+                if cumulative >= target { kept = i + 1; break }
+            }
+            ids.removeSubrange(kept...)
+            weights.removeSubrange(kept...)
+        }
+        return draw(ids: ids, weights: weights, using: &rng)
+    }
+
+    /// Top-p without top-k, without sorting V: the weights' mass is binned by binade (w in
+    /// [2^−b−1, 2^−b) → bin b, the best token has w = 1); bins are taken best first while they stay
+    /// under p of the mass, and only the bin that crosses p is sorted (weight descending, then id)
+    /// and cut where the mass reaches p. Tokens of the bins above it are all in the nucleus.
+    private func sampleNucleus(_ logProbs: UnsafeBufferPointer<Float>, banned: [Int], using rng: inout Generator) -> Int {
+        guard let (maximum, _) = Self.maximum(logProbs, banned: banned) else { return SpecialTokens.eos }
+        let v = logProbs.count
+        var weights = [Float].uninitialized(v)
+        weights.withUnsafeMutableBufferPointer { w in
+            var start = 0
+            while start < v {
+                let chunk = Self.weights(logProbs, at: start, maximum: maximum, temperature: temperature, banned: banned)
+                for lane in 0..<min(16, v - start) { w[start + lane] = chunk[lane] }
+                start += 16
+            }
+        }
+        @inline(__always) func bin(_ w: Float) -> Int { min(63, -Int(w.exponent)) }
+        var mass = [Double](repeating: 0, count: 64)
+        for w in weights where w > 0 { mass[bin(w)] += Double(w) }
+        var total = 0.0
+        for m in mass { total += m }
+        let target = Double(topP) * total
+        var above = 0.0, boundary = 63
+        for b in 0..<64 {
+            if above + mass[b] >= target { boundary = b; break }
+            above += mass[b]
+        }
+        var ids: [Int] = [], edge: [Int] = []
+        for (id, w) in weights.enumerated() where w > 0 {
+            let b = bin(w)
+            if b < boundary { ids.append(id) } else if b == boundary { edge.append(id) }
+        }
+        edge.sort { weights[$0] != weights[$1] ? weights[$0] > weights[$1] : $0 < $1 }
+        var cumulative = above
+        for id in edge {
+            ids.append(id)
+            cumulative += Double(weights[id])
+            if cumulative >= target { break }
+        }
+        return draw(ids: ids, weights: ids.map { Double(weights[$0]) }, using: &rng)
+    }
+
     /// Draws from every allowed token without storing weights: one pass for the maximum, one for
     /// the total (SIMD exp, summed per 16 in Double), one that walks the same sums to the drawn point.
     private func sampleAll(_ logProbs: UnsafeBufferPointer<Float>, banned: [Int], using rng: inout Generator) -> Int {
-        guard let x = logProbs.baseAddress else { return SpecialTokens.eos }
+        guard let (maximum, argmax) = Self.maximum(logProbs, banned: banned) else { return SpecialTokens.eos }
         let v = logProbs.count
-        var maximum = -Float.infinity, argmax = SpecialTokens.eos
-        for id in 0..<v where x[id] > maximum && !banned.contains(id) { maximum = x[id]; argmax = id }
-        guard maximum > -.infinity else { return SpecialTokens.eos }
-        let shift = Float16x(repeating: maximum), scale = Float16x(repeating: Float(1 / Double(temperature)))
-        @inline(__always) func weights(at start: Int) -> Float16x {
-            var lanes = Float16x(repeating: -.infinity)
-            if start + 16 <= v { lanes = x.loadVector(at: start) } else { for i in start..<v { lanes[i - start] = x[i] } }
-            var w = VectorMath.exp((lanes - shift) * scale)
-            for id in banned where id >= start && id < start + 16 { w[id - start] = 0 }
-            return w
-        }
         var total = 0.0, start = 0
-        while start < v { total += Double(weights(at: start).sum()); start += 16 }
+        while start < v {
+            total += Double(Self.weights(logProbs, at: start, maximum: maximum, temperature: temperature, banned: banned).sum())
+            start += 16
+        }
         let target = Double(rng.uniform()) * total
         var cumulative = 0.0
         start = 0
         while start < v {
-            let w = weights(at: start)
+            let w = Self.weights(logProbs, at: start, maximum: maximum, temperature: temperature, banned: banned)
             let chunk = Double(w.sum())
             if cumulative + chunk > target {   // the drawn point lies in this chunk
                 var last = argmax
@@ -148,6 +170,28 @@ public struct Sampler: Sendable, Equatable {
             start += 16
         }
         return argmax   // only with NaN inputs
+    }
+
+    /// The largest allowed log-probability and its id; nil when all are −∞ (or banned).
+    private static func maximum(_ x: UnsafeBufferPointer<Float>, banned: [Int]) -> (Float, Int)? {
+        var maximum = -Float.infinity, argmax = -1
+        for id in x.indices where x[id] > maximum && !banned.contains(id) { maximum = x[id]; argmax = id }
+        return argmax >= 0 ? (maximum, argmax) : nil
+    }
+
+    /// exp((x − maximum) / temperature) for the 16 ids from `start` (0 past the end and for banned ids).
+    @inline(__always)
+    private static func weights(_ x: UnsafeBufferPointer<Float>, at start: Int, maximum: Float, temperature: Float,
+                                banned: [Int]) -> Float16x {
+        var lanes = Float16x(repeating: -.infinity)
+        if start + 16 <= x.count {
+            lanes = x.baseAddress!.loadVector(at: start)
+        } else {
+            for i in start..<x.count { lanes[i - start] = x[i] }
+        }
+        var w = VectorMath.exp((lanes - Float16x(repeating: maximum)) * Float16x(repeating: 1 / temperature))
+        for id in banned where id >= start && id < start + 16 { w[id - start] = 0 }
+        return w
     }
 
     private func draw(ids: [Int], weights: [Double], using rng: inout Generator) -> Int {
