@@ -15,9 +15,10 @@ public struct RootCommand: ParsableCommand {
 
     /// Every subcommand, in the order `s2s --help` lists them.
     static let commandList: [ParsableCommand.Type] = [
+        TokenizeCommand.self, DetokenizeCommand.self, BuildVocabCommand.self,
+        BleuCommand.self,
         InspectCommand.self,
         BenchCommand.self,
-        TokenizeCommand.self, DetokenizeCommand.self, BuildVocabCommand.self,
     ]
 
     public init() {}
