@@ -17,6 +17,9 @@ public struct RootCommand: ParsableCommand {
     static let commandList: [ParsableCommand.Type] = [
         TokenizeCommand.self, DetokenizeCommand.self, BuildVocabCommand.self,
         BleuCommand.self,
+        TrainClassifyCommand.self,
+        ClassifyCommand.self,
+        TestClassifyCommand.self,
         InspectCommand.self,
         BenchCommand.self,
     ]

@@ -7,6 +7,8 @@ struct ReferenceResult {
     let seconds: Double
     let tokensPerSecond: Double
     let gflops: Double
+    /// The reference process's peak resident set size so far, when the script reports it.
+    var peakRSSMiB: Double? = nil
 }
 
 enum ReferenceRunner {
@@ -37,7 +39,8 @@ enum ReferenceRunner {
                   let name = object["name"] as? String else { continue }
             results[name] = ReferenceResult(name: name, seconds: object["seconds"] as? Double ?? .nan,
                                             tokensPerSecond: object["tokens_per_s"] as? Double ?? .nan,
-                                            gflops: object["gflops"] as? Double ?? .nan)
+                                            gflops: object["gflops"] as? Double ?? .nan,
+                                            peakRSSMiB: object["peak_rss_mib"] as? Double)
         }
         return .success(results)
     }

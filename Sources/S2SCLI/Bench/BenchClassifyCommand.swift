@@ -1,0 +1,166 @@
+import ArgumentParser
+import Foundation
+import S2SCore
+import S2SModels
+import S2SNN
+import S2SText
+import S2STraining
+
+/// `s2s bench classify`: the sentence classifier's training and inference throughput (tweets/s) against
+/// the same model in PyTorch (Tools/reference/bench_classify.py), run alternately in one invocation.
+///
+/// Training: forward + backward (the batch cut into --threads shards, one per core) + gradient clipping +
+/// Adam over the first --train-batches batches of the airline training set, in train-classify's batch
+/// order. Inference: every training tweet, from raw text (s2s tokenization included) to probabilities in
+/// batches of 256, and the first 1000 tweets one at a time; the reference gets the s2s token ids, so its
+/// figures exclude tokenization. Peak RSS is each process's own.
+///
+///     swift run -c release s2s bench classify --threads 2 --python /work/venv/bin/python
+///     swift run -c release s2s bench classify --threads 1 --python /work/venv/bin/python
+struct BenchClassifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classify",
+        abstract: "Time classifier training and inference (tweets/s) against the same model in PyTorch.")
+
+    @OptionGroup var options: RunOptions
+
+    @Option(help: "Labelled tweets (label<TAB>text) to train and classify.")
+    var data = "../shared/corpora/sentiment/airline/train.tsv"
+
+    @Option(help: "Training batches timed per run.")
+    var trainBatches = 100
+
+    @Option(help: "Sentences per training batch.")
+    var batchSize = 64
+
+    @Option(help: "Sentences per inference batch.")
+    var inferBatch = 256
+
+    @Option(help: "Pooling of the benchmarked model.")
+    var pooling: Pooling = .attention
+
+    @Option(help: "Attention pooling's hidden size.")
+    var attentionSize = 64
+
+    @Option(help: "Timed repeats per measurement (the median is reported).")
+    var repeats = 3
+
+    @Option(help: "Rounds of s2s-then-reference, alternating, to even out a noisy machine.")
+    var rounds = 2
+
+    @Option(help: "Python with torch for the reference run; 'none' skips it.")
+    var python = "python3"
+
+    @Option(help: "The PyTorch reference script.")
+    var referenceScript = "Tools/reference/bench_classify.py"
+
+    func run() throws {
+        BLAS.setThreads(1)
+        let data = try LabelledData.read(path: self.data)
+        let labels = data.labels
+        var builder = try PipelineBuilder(settings: ClassifierTrainingJob(train: "", valid: "", modelDirectory: "").tokenizer)
+        for example in data.examples { try builder.add(example.text) }
+        let text = try builder.build(minCount: 2)
+        let sequences = try ClassifierTrainingJob.encode(data, with: text)
+        let targets = data.examples.map { labels.firstIndex(of: $0.label)! }
+        let texts = data.examples.map(\.text)
+
+        var rng = options.generator()
+        let config = ClassifierConfig(vocabularySize: text.vocabulary.count, classes: labels.count, pooling: pooling,
+                                      attentionSize: attentionSize)
+        let model = Classifier(config: config, rng: &rng)
+        let learningRate = 3e-3, maxNorm = 5.0
+        let plan = Batcher(batchSize: batchSize).plan(lengths: sequences.map { max(1, $0.count) }, seed: options.seed, epoch: 0)
+        let batches = plan.prefix(trainBatches).map { rows in
+            ClassifierBatch(sequences: rows.map { sequences[$0] }, labels: rows.map { targets[$0] })
+        }
+        let referenceData = try writeReferenceData(config: config, learningRate: learningRate, maxNorm: maxNorm,
+                                                   batches: batches, inference: sequences)
+        defer { try? FileManager.default.removeItem(atPath: referenceData) }
+
+        let trainTweets = Double(batches.reduce(0) { $0 + $1.labels.count })
+        let predictor = try ClassifierPredictor(model: model, text: text, threads: options.threads, batchSize: inferBatch)
+        let single = try ClassifierPredictor(model: model, text: text, threads: options.threads, batchSize: 1)
+        let singleTexts = Array(texts.prefix(1000))
+        let adam = Adam(learningRate: learningRate)
+        var step = 0
+        let cases: [(name: String, tweets: Double, body: () throws -> Void)] = [
+            ("train", trainTweets, { for batch in batches { Self.trainStep(model, batch, adam, shards: options.threads, maxNorm: maxNorm, step: &step) } }),
+            ("infer\(inferBatch)", Double(texts.count), { _ = try predictor.probabilities(lines: texts) }),
+            ("infer1", Double(singleTexts.count), { _ = try single.probabilities(lines: singleTexts) }),
+        ]
+        print("s2s bench classify — \(data.examples.count) tweets, vocabulary \(text.vocabulary.count), model E \(config.embeddingSize) H \(config.hiddenSize) \(config.bidirectional ? "bi" : "uni") \(config.layers) layer(s) \(config.pooling.rawValue) pooling; threads \(options.threads); \(repeats) repeats × \(rounds) rounds, medians")
+        var ours: [String: [Double]] = [:], theirs: [String: [Double]] = [:]
+        var referenceRSS: Double?
+        var referenceProblem: String?
+        for _ in 0..<max(1, rounds) {
+            for c in cases {
+                var failure: Error?
+                let seconds = Stopwatch.median(repeats: repeats) { do { try c.body() } catch { failure = error } }
+                if let failure { throw failure }
+                ours[c.name, default: []].append(c.tweets / seconds)
+            }
+            guard python != "none", referenceProblem == nil else { continue }
+            switch ReferenceRunner.run(python: python, script: referenceScript,
+                                       arguments: ["--data", referenceData, "--threads", "\(options.threads)", "--repeats", "\(repeats)"]) {
+            case .success(let results):
+                for c in cases { if let r = results[c.name] { theirs[c.name, default: []].append(r.tokensPerSecond) } }
+                referenceRSS = results.values.compactMap { $0.peakRSSMiB }.max()
+            case .failure(let error):
+                referenceProblem = error.description
+            }
+        }
+        print("case          s2s tweets/s   torch tweets/s   s2s/torch")
+        for c in cases {
+            var line = c.name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: " %13.0f", median(ours[c.name] ?? []))
+            if let reference = theirs[c.name], !reference.isEmpty {
+                line += String(format: "   %14.0f   %8.2f×", median(reference), median(ours[c.name] ?? []) / median(reference))
+            }
+            print(line)
+        }
+        print("(s2s inference includes tokenization; the reference's excludes it)")
+        if let referenceProblem { print("reference: skipped — \(referenceProblem)") }
+        print(String(format: "peak RSS: s2s %.0f MiB", Stopwatch.peakRSSMiB())
+              + (referenceRSS.map { String(format: ", torch %.0f MiB", $0) } ?? ""))
+    }
+
+    /// One training step as the trainer takes it: shards in parallel, gradients summed, clipped, Adam.
+    static func trainStep(_ model: Classifier, _ batch: ClassifierBatch, _ adam: Adam, shards: Int, maxNorm: Double, step: inout Int) {
+        let parts = (0..<shards).compactMap { batch.shard($0, of: shards) }
+        let total = Float(batch.labels.count)
+        step += 1
+        let seed = UInt64(step)
+        DataParallel.run(shards: parts.count, parameters: model.parameters.map(\.variable)) { k in
+            let tape = Tape(recording: true, training: true, rng: Generator(seed: seed &* 31 &+ UInt64(k)))
+            let (loss, _) = model.loss(for: parts[k], tape: tape)
+            tape.backward(from: loss, seed: Tensor(scalar: Float(parts[k].labels.count) / total))
+        }
+        clipGradientNorm(model.parameters, maxNorm: maxNorm)
+        adam.step(model.parameters)
+    }
+
+    /// The model settings, the training batches and the tokenized inference set, for the reference script.
+    private func writeReferenceData(config: ClassifierConfig, learningRate: Double, maxNorm: Double,
+                                    batches: [ClassifierBatch], inference: [[Int]]) throws -> String {
+        func json(_ object: Any) throws -> String {
+            String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        }
+        var lines = [try json([
+            "vocab": config.vocabularySize, "classes": config.classes, "embedding": config.embeddingSize,
+            "hidden": config.hiddenSize, "layers": config.layers, "bidirectional": config.bidirectional,
+            "dropout": Double(config.dropout), "pooling": config.pooling.rawValue, "attention": config.attentionSize, "learning_rate": learningRate,
+            "max_grad_norm": maxNorm, "train_batches": batches.count, "infer_batch": inferBatch,
+        ] as [String: Any])]
+        for batch in batches { lines.append(try json(["train": batch.sequences, "labels": batch.labels])) }
+        for sequence in inference { lines.append(try json(["infer": sequence])) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("s2s-bench-classify-\(getpid()).jsonl").path
+        try AtomicFile.write(Array((lines.joined(separator: "\n") + "\n").utf8), to: path)
+        return path
+    }
+
+    private func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import S2SCore
+import S2SModels
+import S2SText
+
+/// `s2s test-classify -m DIR TSV`: scores a classifier on labelled lines — N, accuracy, macro-F1,
+/// per-label precision/recall/F1 and the confusion matrix; `--json` for scripts.
+struct TestClassifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test-classify",
+        abstract: "Score a classifier on labelled lines: accuracy, macro-F1, per-label P/R/F1, confusion matrix.",
+        discussion: """
+            Lines whose label the model does not have (e.g. neutral for a positive/negative model) are
+            skipped and counted on stderr. --tutorial DIR scores the 2017 tutorial's test set instead
+            (testTweets_preprocessed.json + vocab.txt: token ids decoded back to text; labels 0/1 read as
+            negative/positive).
+            """)
+
+    @Option(name: [.customShort("m"), .customLong("model")], help: "The model directory train-classify wrote.")
+    var model: String
+
+    @Argument(help: "Labelled data: label<TAB>text or fastText __label__ lines ('-': standard input).")
+    var data: String?
+
+    @Option(help: "Input format: auto, tsv or fasttext.")
+    var format: LabelledFormat = .auto
+
+    @Option(help: "Score the tutorial's test set in this directory instead of DATA.")
+    var tutorial: String?
+
+    @Option(help: "With --tutorial: only its first N tweets (the notebook tested on 1000).")
+    var limit: Int?
+
+    @Flag(help: "Print one JSON object instead of the table.")
+    var json = false
+
+    @OptionGroup var options: RunOptions
+
+    func validate() throws {
+        guard (data == nil) != (tutorial == nil) else { throw ValidationError("give either DATA or --tutorial DIR") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() throws {
+        BLAS.setThreads(1)
+        let bundle = try ClassifierBundle.load(directory: model)
+        let source = data ?? tutorial!
+        let examples: [LabelledExample]
+        var skipped: [String: Int]
+        if let tutorial {
+            let all = try TutorialTestSet.read(directory: tutorial, limit: limit)
+            examples = all.filter { bundle.labels.contains($0.label) }
+            skipped = Dictionary(grouping: all.filter { !bundle.labels.contains($0.label) }, by: \.label).mapValues(\.count)
+        } else {
+            let read = try LabelledData.read(path: data!, format: format, keep: Set(bundle.labels))
+            examples = read.examples
+            skipped = read.dropped
+        }
+        if !skipped.isEmpty {
+            let parts = skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            FileHandle.standardError.write(Data("\(source): skipped \(skipped.values.reduce(0, +)) lines with labels the model does not have (\(parts))\n".utf8))
+        }
+        let predictor = try ClassifierPredictor(model: bundle.model, text: bundle.text, threads: options.threads)
+        let labelIDs = Dictionary(uniqueKeysWithValues: bundle.labels.enumerated().map { ($1, $0) })
+        let rows: [[Float]]
+        do { rows = try predictor.probabilities(lines: examples.map(\.text)) } catch {
+            var located = error
+            located.file = source
+            if let index = located.line.map({ $0 - 1 }), examples.indices.contains(index) { located.line = examples[index].line }
+            throw located
+        }
+        let report = ClassificationReport(gold: examples.map { labelIDs[$0.label]! }, predicted: rows.map { $0.argmax! },
+                                          classes: bundle.labels.count)
+        if json {
+            print(try ReportFormat.json(report, labels: bundle.labels, skipped: skipped.values.reduce(0, +)))
+        } else {
+            print("model      \(model)")
+            print("data       \(source)")
+            print(ReportFormat.text(report, labels: bundle.labels))
+        }
+    }
+}

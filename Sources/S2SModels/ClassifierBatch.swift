@@ -1,0 +1,27 @@
+// A batch of labelled token sequences for the classifier: what the trainer shards across cores.
+import S2SNN
+
+/// Token-id sequences with their class ids.
+///
+///     let batch = ClassifierBatch(sequences: [[7, 8, 9], [10]], labels: [2, 0])
+///     batch.shard(1, of: 2)   // ClassifierBatch(sequences: [[10]], labels: [0])
+public struct ClassifierBatch: TrainingBatch, Sendable, Equatable {
+    public var sequences: [[Int]]
+    public var labels: [Int]
+
+    public init(sequences: [[Int]], labels: [Int]) {
+        precondition(sequences.count == labels.count, "\(sequences.count) sequences, \(labels.count) labels")
+        self.sequences = sequences; self.labels = labels
+    }
+
+    /// The loss is a mean over sentences.
+    public var lossUnits: Int { labels.count }
+    public var tokenCount: Int { sequences.reduce(0) { $0 + $1.count } }
+
+    public func shard(_ index: Int, of count: Int) -> ClassifierBatch? {
+        let size = (labels.count + count - 1) / count
+        let range = (index * size)..<min(labels.count, (index + 1) * size)
+        guard !range.isEmpty else { return nil }
+        return ClassifierBatch(sequences: Array(sequences[range]), labels: Array(labels[range]))
+    }
+}

@@ -1,0 +1,129 @@
+// The classifier commands' plumbing: labelled-file reading (errors with file:line, fastText detection,
+// --labels drops counted), training twice with one seed gives byte-identical weights, classify writes
+// one line per input line (empty lines included), output formatting, and the tutorial test set reader.
+import Testing
+import Foundation
+import S2SCore
+import S2SModels
+import S2SText
+import S2STraining
+@testable import S2SCLI
+
+@Suite struct ClassifyCommandTests {
+    static let corpora: String = {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)   // Tests/S2SCLITests/ClassifyCommandTests.swift
+        return parts.joined(separator: "/") + "/../shared/corpora"
+    }()
+
+    func temporaryPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("s2s-classify-\(UUID().uuidString)-\(name)").path
+    }
+
+    func write(_ text: String, name: String) throws -> String {
+        let path = temporaryPath(name)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// The first `count` lines of an airline split, as a temporary TSV.
+    func airlineSlice(_ split: String, _ count: Int) throws -> String {
+        let text = try String(contentsOfFile: Self.corpora + "/sentiment/airline/\(split).tsv", encoding: .utf8)
+        return try write(text.split(separator: "\n").prefix(count).joined(separator: "\n") + "\n", name: split + ".tsv")
+    }
+
+    @Test func badTSVLineNamesFileAndLine() throws {
+        let path = try write("positive\tgreat\nnegative\tbad\nthis line has no tab\n", name: "bad.tsv")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect {
+            try LabelledData.read(path: path)
+        } throws: { error in
+            "\(error)".hasPrefix("\(path):3: ") && "\(error)".contains("TAB")
+        }
+    }
+
+    @Test func fastTextIsDetectedAndLabelsAreFiltered() throws {
+        let path = try write("__label__positive great\n__label__neutral ok\n\n__label__negative bad\n__label__neutral meh\n",
+                             name: "ft.txt")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let data = try LabelledData.read(path: path, keep: ["positive", "negative"])
+        #expect(data.examples.map(\.label) == ["positive", "negative"])
+        #expect(data.examples.map(\.line) == [1, 4])
+        #expect(data.dropped == ["neutral": 2])
+        #expect(data.summary.contains("dropped 2 lines with other labels (2 neutral)"))
+    }
+
+    func tinyJob(directory: String, train: String, valid: String) -> ClassifierTrainingJob {
+        var job = ClassifierTrainingJob(train: train, valid: valid, modelDirectory: directory)
+        job.model = ClassifierConfig(vocabularySize: 5, classes: 2, embeddingSize: 8, hiddenSize: 8, pooling: .attention)
+        job.minCount = 1
+        job.batchSize = 8
+        job.trainer.epochs = 2
+        job.trainer.timeBudget = nil
+        job.trainer.shards = 2
+        job.log = { _ in }
+        job.reporter = ProgressReporter(reportEvery: 1000, interactive: false, write: { _ in })
+        return job
+    }
+
+    @Test func sameSeedGivesIdenticalModelBytes() throws {
+        let train = try airlineSlice("train", 48), valid = try airlineSlice("dev", 16)
+        let a = temporaryPath("a"), b = temporaryPath("b")
+        defer { for p in [train, valid, a, b] { try? FileManager.default.removeItem(atPath: p) } }
+        let resultA = try tinyJob(directory: a, train: train, valid: valid).run()
+        try tinyJob(directory: b, train: train, valid: valid).run()
+        let bytesA = try Data(contentsOf: URL(fileURLWithPath: a + "/model.safetensors"))
+        let bytesB = try Data(contentsOf: URL(fileURLWithPath: b + "/model.safetensors"))
+        #expect(!bytesA.isEmpty && bytesA == bytesB)
+        #expect(resultA.labels == ["negative", "neutral", "positive"])
+        // The bundle loads back with its labels and text pipeline.
+        let bundle = try ClassifierBundle.load(directory: a)
+        #expect(bundle.labels == resultA.labels && bundle.model.config.pooling == .attention)
+    }
+
+    @Test func classifyWritesOneLinePerInputLine() throws {
+        let train = try airlineSlice("train", 32), valid = try airlineSlice("dev", 8)
+        let directory = temporaryPath("model")
+        let input = try write("thanks @united!\n\n   \nlost my bag\n\nworst flight ever\n\n", name: "input.txt")
+        defer { for p in [train, valid, directory, input] { try? FileManager.default.removeItem(atPath: p) } }
+        var job = tinyJob(directory: directory, train: train, valid: valid)
+        job.trainer.epochs = 1
+        try job.run()
+        let bundle = try ClassifierBundle.load(directory: directory)
+        for (threads, blockSize) in [(1, 4096), (2, 3)] {
+            let predictor = try ClassifierPredictor(model: bundle.model, text: bundle.text, threads: threads)
+            var output = ""
+            try ClassifyCommand.classify(try LineReader(path: input, options: ReadOptions(skipEmpty: false)),
+                                         predictor: predictor, labels: bundle.labels, k: 2, probabilities: true,
+                                         blockSize: blockSize) { output += $0 }
+            let lines = output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            #expect(lines.count == 7, "threads \(threads): \(output)")
+            #expect(lines.allSatisfy { $0.split(separator: "\t").count == 4 })
+        }
+    }
+
+    @Test func outputFormat() {
+        let row: [Float] = [0.1, 0.7, 0.2]
+        #expect(ClassifyCommand.format(row, labels: ["a", "b", "c"], k: 1, probabilities: false) == "b")
+        #expect(ClassifyCommand.format(row, labels: ["a", "b", "c"], k: 2, probabilities: true) == "b\t0.7000\tc\t0.2000")
+        #expect(ClassifyCommand.format(row, labels: ["a", "b", "c"], k: 5, probabilities: false) == "b\tc\ta")
+    }
+
+    @Test func tutorialTestSetDecodesIds() throws {
+        let examples = try TutorialTestSet.read(directory: Self.corpora + "/sentiment/bcs-lstm-tutorial", limit: 3)
+        // Entry 1 is [[2, 1, 1, …], "1"]: one unknown word; entry 2 starts with id 23 and has 9 real tokens.
+        #expect(examples.map(\.label) == ["positive", "negative", "positive"])
+        #expect(examples[0].text == TutorialTestSet.unknownWord)
+        #expect(examples[1].text.split(separator: " ").count == 9)
+    }
+
+    @Test func reportPrintsTheConfusionMatrix() throws {
+        let report = ClassificationReport(gold: [0, 0, 1], predicted: [0, 1, 1], classes: 2)
+        let text = ReportFormat.text(report, labels: ["neg", "pos"])
+        #expect(text.contains("accuracy   0.6667") && text.contains("confusion matrix"))
+        let json = try ReportFormat.json(report, labels: ["neg", "pos"], skipped: 4)
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        #expect(object["n"] as? Int == 3 && object["skipped"] as? Int == 4)
+        #expect(object["confusion"] as? [[Int]] == [[1, 1], [0, 1]])
+    }
+}

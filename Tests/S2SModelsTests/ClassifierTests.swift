@@ -1,0 +1,116 @@
+// The classifier model: parameter names per pooling, shapes, `last` pooling = the LSTM's final states,
+// probabilities, batch sharding, and overfitting a small slice of the airline corpus.
+import Testing
+import Foundation
+import S2SCore
+import S2SNN
+import S2SText
+@testable import S2SModels
+
+@Suite struct ClassifierTests {
+    func makeModel(_ pooling: Pooling, bidirectional: Bool = true, layers: Int = 1, seed: UInt64 = 1) -> Classifier {
+        var rng = Generator(seed: seed)
+        let config = ClassifierConfig(vocabularySize: 30, classes: 3, embeddingSize: 6, hiddenSize: 5, layers: layers,
+                                      bidirectional: bidirectional, dropout: 0.2, pooling: pooling, attentionSize: 4)
+        return Classifier(config: config, rng: &rng)
+    }
+
+    @Test func parameterNames() {
+        let names = makeModel(.attention).parameters.map(\.name)
+        #expect(names.first == "encoder.embedding.weight")
+        #expect(names.contains("encoder.rnn.weight_hh_l0_reverse"))
+        #expect(Array(names.suffix(5)) == ["pool.proj.weight", "pool.proj.bias", "pool.score.weight", "output.weight", "output.bias"])
+        #expect(!makeModel(.max).parameters.map(\.name).contains { $0.hasPrefix("pool.") })
+    }
+
+    @Test(arguments: Pooling.allCases)
+    func probabilitiesAreDistributionsAndPaddingFree(pooling: Pooling) {
+        let model = makeModel(pooling, layers: 2)
+        let sequences = [[5, 6, 7, 8], [9], [], [10, 11]]
+        let p = model.probabilities(sequences)
+        #expect(p.shape == [4, 3])
+        for b in 0..<4 { #expect(abs((0..<3).reduce(Float(0)) { $0 + p[b, $1] } - 1) < 1e-5) }
+        // Each sentence alone gets the same probabilities as inside the padded batch.
+        for (b, sequence) in sequences.enumerated() {
+            let alone = model.probabilities([sequence])
+            for c in 0..<3 { #expect(abs(alone[0, c] - p[b, c]) < 1e-5, "\(pooling) row \(b)") }
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func lastPoolingIsTheFinalState(bidirectional: Bool) {
+        let model = makeModel(.last, bidirectional: bidirectional, layers: 2)
+        let (ids, lengths, _) = timeMajor([[3, 4, 5], [6, 7]])
+        let tape = Tape(recording: false)
+        let (outputs, h, _) = model.encoder(ids: ids, lengths: lengths, tape: tape)
+        let pooled = model.pool(outputs, finalStates: h, lengths: lengths, tape: tape).value
+        let D = bidirectional ? 2 : 1, H = 5
+        #expect(pooled.shape == [2, D * H])
+        for b in 0..<2 {
+            for k in 0..<H {
+                // Forward direction: the output at the last real step; backward: the output at step 0.
+                #expect(pooled[b, k] == outputs.value[lengths[b] - 1, b, k])
+                if bidirectional { #expect(pooled[b, H + k] == outputs.value[0, b, H + k]) }
+            }
+        }
+    }
+
+    @Test func lossGradientMatchesFiniteDifferences() {
+        let model = makeModel(.attention)
+        model.classWeights = [0.5, 1, 2]
+        let batch = ClassifierBatch(sequences: [[5, 6, 7], [8, 9], [4]], labels: [0, 2, 1])
+        let inputs = model.parameters.map(\.variable).filter { $0.value.count < 400 }
+        // Dropout masks repeat exactly: GradientCheck reseeds the tape's generator for every evaluation.
+        let result = GradientCheck.run(inputs: inputs, maxElementsPerInput: 20) { tape in model.loss(for: batch, tape: tape).loss }
+        print("gradient check classifier loss:", result)
+        #expect(result.maxError < 2e-2, "\(result)")
+    }
+
+    @Test func shardsCoverTheBatch() {
+        let batch = ClassifierBatch(sequences: [[1], [2], [3], [4], [5]], labels: [0, 1, 0, 1, 0])
+        let shards = (0..<2).compactMap { batch.shard($0, of: 2) }
+        #expect(shards.map(\.labels.count) == [3, 2])
+        #expect(shards.flatMap(\.sequences) == batch.sequences)
+        #expect(ClassifierBatch(sequences: [[1]], labels: [0]).shard(1, of: 2) == nil)
+    }
+
+    /// Airline tweets: the first 40 lines of the training split, read from ../shared/corpora.
+    static func airlineSlice(_ count: Int) throws -> [(label: String, text: String)] {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        let path = parts.joined(separator: "/") + "/../shared/corpora/sentiment/airline/train.tsv"
+        let reader = try LabelledReader(path: path, format: .tsv)
+        var rows: [(String, String)] = []
+        while rows.count < count, let line = try reader.next() { rows.append((line.label, line.text)) }
+        return rows
+    }
+
+    @Test func overfitsASmallSlice() throws {
+        let rows = try Self.airlineSlice(40)
+        var builder = try PipelineBuilder(settings: TokenizerSettings(lowercase: true, tweet: true))
+        for row in rows { try builder.add(row.text) }
+        let text = try builder.build()
+        let labels = Array(Set(rows.map(\.label))).sorted()
+        let batch = ClassifierBatch(sequences: try rows.map { try text.encode($0.text) },
+                                    labels: rows.map { labels.firstIndex(of: $0.label)! })
+        var rng = Generator(seed: 3)
+        let model = Classifier(config: ClassifierConfig(vocabularySize: text.vocabulary.count, classes: labels.count,
+                                                        embeddingSize: 16, hiddenSize: 16, dropout: 0, attentionSize: 16), rng: &rng)
+        let adam = Adam(learningRate: 0.03)
+        var losses: [Double] = []
+        for _ in 0..<25 {
+            let tape = Tape()
+            let (loss, stats) = model.loss(for: batch, tape: tape)
+            tape.backward(from: loss)
+            adam.step(model.parameters)
+            losses.append(stats.meanLoss)
+        }
+        let p = model.probabilities(batch.sequences)
+        let correct = (0..<rows.count).filter { b in
+            (0..<labels.count).max { p[b, $0] < p[b, $1] } == batch.labels[b]
+        }.count
+        print("overfit: loss \(losses.first!) → \(losses.last!), accuracy \(correct)/\(rows.count)")
+        #expect(losses.last! < losses.first! / 10)
+        #expect(correct == rows.count)
+    }
+}
