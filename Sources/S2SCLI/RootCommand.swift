@@ -16,6 +16,7 @@ public struct RootCommand: ParsableCommand {
     /// Every subcommand, in the order `s2s --help` lists them.
     static let commandList: [ParsableCommand.Type] = [
         InspectCommand.self,
+        TrainLMCommand.self, GenerateCommand.self, EvaluateLMCommand.self,
         BenchCommand.self,
     ]
 
