@@ -144,11 +144,9 @@ public final class LanguageModelGenerator {
         for l in 0..<L {
             let state = inputAndHidden[l]
             if l == 0 {
-                BLAS.gemm(transposeB: true, m: rows, n: G, k: H, state + H, lda: stride, hidden0, ldb: H,
-                          beta: 1, gates, ldc: G)
+                product(weights: hidden0, columns: H, input: state + H, inputStride: stride, beta: 1, output: gates, outputs: G)
             } else {
-                BLAS.gemm(transposeB: true, m: rows, n: G, k: 2 * H, state, lda: stride, stacked[l - 1], ldb: 2 * H,
-                          beta: 0, gates, ldc: G)
+                product(weights: stacked[l - 1], columns: 2 * H, input: state, inputStride: stride, beta: 0, output: gates, outputs: G)
             }
             let bias = l == 0 ? zeroBias : biases[l - 1]
             for r in 0..<rows {
@@ -159,9 +157,23 @@ public final class LanguageModelGenerator {
             }
         }
         for r in 0..<rows { (logits + r * V).update(from: projectionBias, count: V) }
-        BLAS.gemm(transposeB: true, m: rows, n: V, k: H, inputAndHidden[L - 1] + H, lda: stride, projection, ldb: H,
-                  beta: 1, logits, ldc: V)
+        product(weights: projection, columns: H, input: inputAndHidden[L - 1] + H, inputStride: stride, beta: 1,
+                output: logits, outputs: V)
         return UnsafeBufferPointer(start: logits, count: rows * V)
+    }
+
+    /// output[r] = W·input[r] + beta·output[r] for every row, W [outputs, columns] row-major. One row
+    /// is a GEMV: OpenBLAS's GEMM would pack (copy) all of W on every call, doubling the memory traffic
+    /// of a step that is nothing but memory traffic.
+    @inline(__always)
+    private func product(weights: UnsafePointer<Float>, columns: Int, input: UnsafePointer<Float>, inputStride: Int,
+                         beta: Float, output: UnsafeMutablePointer<Float>, outputs: Int) {
+        if rows == 1 {
+            BLAS.gemv(rows: outputs, columns: columns, weights, lda: columns, input, beta: beta, output)
+        } else {
+            BLAS.gemm(transposeB: true, m: rows, n: outputs, k: columns, input, lda: inputStride, weights, ldb: columns,
+                      beta: beta, output, ldc: outputs)
+        }
     }
 
     /// The logits of one row from the last step.
