@@ -46,7 +46,7 @@ let package = Package(
                     exclude: ["Fixtures"], swiftSettings: fastMath),
         .testTarget(name: "S2STextTests", dependencies: ["S2SText"], swiftSettings: fastMath),
         .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining"], swiftSettings: fastMath),
-        .testTarget(name: "S2SModelsTests", dependencies: ["S2SModels"], swiftSettings: fastMath),
+        .testTarget(name: "S2SModelsTests", dependencies: ["S2SModels", "S2STraining"], swiftSettings: fastMath),
         .testTarget(name: "S2SCLITests", dependencies: ["S2SCLI"], swiftSettings: fastMath),
     ],
     swiftLanguageModes: [.v6]
