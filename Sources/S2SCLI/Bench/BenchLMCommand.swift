@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import S2SCore
+import S2SDecoding
 import S2SModels
 import S2SNN
 
@@ -115,10 +116,9 @@ struct LMBench {
     /// Seconds to generate `characters` tokens at batch 1, temperature 0.8.
     func generationSeconds(characters: Int) -> Double {
         let generator = LanguageModelGenerator(model: model)
-        var sampler = TokenSampler(settings: SamplingSettings(temperature: 0.8), banned: LanguageModelGenerator.neverGenerated)
         var rng = Generator(seed: 1)
         let start = Stopwatch.now()
-        generator.generate(prompt: [3], maxTokens: characters, sampler: &sampler, rng: &rng)
+        generator.generate(prompt: [3], maxTokens: characters, sampler: Sampler(temperature: 0.8, banUnk: true), rng: &rng)
         return Stopwatch.now() - start
     }
 }

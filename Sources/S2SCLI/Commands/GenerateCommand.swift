@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import S2SCore
+import S2SDecoding
 import S2SModels
 import S2SText
 
@@ -42,10 +43,10 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup var runOptions: RunOptions
 
-    var settings: SamplingSettings { SamplingSettings(temperature: temperature, topK: topK, topP: topP) }
-
     func validate() throws {
-        if let problem = settings.problem { throw ValidationError(problem) }
+        guard temperature >= 0 && temperature.isFinite else { throw ValidationError("--temperature must be 0 (greedy) or positive") }
+        guard topK >= 0 else { throw ValidationError("--top-k must be 0 (all tokens) or positive") }
+        guard topP > 0 && topP <= 1 else { throw ValidationError("--top-p must be in (0, 1]") }
         guard maxTokens >= 0 else { throw ValidationError("--max-tokens cannot be negative") }
         guard numSamples >= 1 else { throw ValidationError("--num-samples must be at least 1") }
     }
@@ -59,10 +60,11 @@ struct GenerateCommand: ParsableCommand {
         let writer = StreamingTextWriter(text: loaded.text)
         for sample in 0..<numSamples {
             if sample > 0 { writer.write(raw: "\n") }
-            var sampler = TokenSampler(settings: settings, banned: LanguageModelGenerator.neverGenerated)
+            // <unk> is banned: it would print as "<unk>"; <pad> and <s> the sampler never draws.
+            let sampler = Sampler(temperature: temperature, topK: topK, topP: topP, banUnk: true)
             var rng = Generator(seed: runOptions.seed &+ UInt64(sample) &* 0x9E37_79B9_7F4A_7C15)
             writer.write(raw: promptText)
-            generator.generate(prompt: promptTokens, maxTokens: maxTokens, sampler: &sampler, rng: &rng) {
+            generator.generate(prompt: promptTokens, maxTokens: maxTokens, sampler: sampler, rng: &rng) {
                 writer.write(token: $0)
             }
             writer.finishLine()

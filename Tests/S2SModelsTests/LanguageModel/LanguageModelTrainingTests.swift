@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 import S2SCore
+import S2SDecoding
 import S2SNN
 import S2SText
 import S2STraining
@@ -37,10 +38,9 @@ import S2STraining
         try trainer.run(resume: false) { data.batches(epoch: $0) }
 
         let prompt = [Vocabulary.eos] + (try text.encode("the c"))
-        var sampler = TokenSampler(settings: SamplingSettings(temperature: 0), banned: LanguageModelGenerator.neverGenerated)
         var rng = Generator(seed: 1)
         let continuation = LanguageModelGenerator(model: model)
-            .generate(prompt: prompt, maxTokens: Self.line.count - 5 + 1, sampler: &sampler, rng: &rng)
+            .generate(prompt: prompt, maxTokens: Self.line.count - 5 + 1, sampler: Sampler(temperature: 0), rng: &rng)
         #expect("the c" + text.decode(continuation) == Self.line)
         #expect(continuation.last == Vocabulary.eos, "the line should end with a line break")
     }
