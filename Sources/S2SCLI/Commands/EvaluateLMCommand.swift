@@ -41,7 +41,12 @@ struct EvaluateLMCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLAS.setThreads(1)
+        BLAS.setThreads(1)   // one per shard of streams
+        print(try report())
+    }
+
+    /// The line (or JSON object) `run` prints.
+    func report() throws -> String {
         let loaded = try LoadedLanguageModel.load(directory: model)
         let text = try LanguageModelText(path: file, processor: loaded.text)
         let evaluation = LanguageModelEvaluation(streams: streams, bptt: bptt, shards: runOptions.threads)
@@ -51,9 +56,9 @@ struct EvaluateLMCommand: ParsableCommand {
             let object: [String: Any] = ["loss": score.loss, "perplexity": score.perplexity, "bpc": score.bitsPerCharacter,
                                          "accuracy": score.accuracy, "tokens": score.tokens, "characters": text.characters]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            return String(decoding: data, as: UTF8.self)
         } else {
-            print(String(format: "loss %.4f nats/token  perplexity %.3f  bits/char %.4f  accuracy %.3f  (%d tokens scored, %d characters)",
+            return (String(format: "loss %.4f nats/token  perplexity %.3f  bits/char %.4f  accuracy %.3f  (%d tokens scored, %d characters)",
                          score.loss, score.perplexity, score.bitsPerCharacter, score.accuracy, score.tokens, text.characters))
         }
     }

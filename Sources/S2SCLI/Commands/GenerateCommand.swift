@@ -53,11 +53,17 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         BLAS.setThreads(1)  // batch-1 steps are memory-bound: a second thread does not help
+        try generate()
+    }
+
+    /// Loads the model and writes the samples to `sink` (default: standard output), streaming.
+    func generate(sink: (([UInt8]) -> Void)? = nil) throws {
         let loaded = try LoadedLanguageModel.load(directory: model)
         let promptText = try readPrompt()
         let promptTokens = try encode(promptText, with: loaded.text)
         let generator = LanguageModelGenerator(model: loaded.model)
-        let writer = StreamingTextWriter(text: loaded.text)
+        let writer = sink.map { StreamingTextWriter(text: loaded.text, flushEveryToken: false, sink: $0) }
+            ?? StreamingTextWriter(text: loaded.text)
         for sample in 0..<numSamples {
             if sample > 0 { writer.write(raw: "\n") }
             // <unk> is banned: it would print as "<unk>"; <pad> and <s> the sampler never draws.

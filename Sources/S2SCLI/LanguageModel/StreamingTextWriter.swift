@@ -18,9 +18,14 @@ final class StreamingTextWriter {
     /// Whether the last thing written ended a line (or nothing was written yet).
     private(set) var atLineStart = true
 
-    init(text: TextProcessor, flushEveryToken: Bool = isatty(1) != 0) {
+    private let sink: ([UInt8]) -> Void
+
+    /// `sink` receives the bytes at every flush (default: standard output).
+    init(text: TextProcessor, flushEveryToken: Bool = isatty(1) != 0,
+         sink: @escaping ([UInt8]) -> Void = StreamingTextWriter.writeToStandardOutput) {
         self.text = text
         self.flushEveryToken = flushEveryToken
+        self.sink = sink
     }
 
     /// Writes raw text (the prompt) as it is.
@@ -72,17 +77,23 @@ final class StreamingTextWriter {
         pending.append(contentsOf: string.utf8)
     }
 
-    /// Writes what is pending to file descriptor 1 (our own buffer: C's `stdout` is shared mutable
-    /// state Swift 6 will not touch).
+    /// Hands what is pending to the sink.
     func flush() {
+        guard !pending.isEmpty else { return }
+        sink(pending)
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes to file descriptor 1 (our own buffering: C's `stdout` is shared mutable state that
+    /// Swift 6 will not touch).
+    static func writeToStandardOutput(_ bytes: [UInt8]) {
         var offset = 0
-        pending.withUnsafeBytes { bytes in
-            while offset < bytes.count {
-                let n = Glibc.write(1, bytes.baseAddress! + offset, bytes.count - offset)
+        bytes.withUnsafeBytes { raw in
+            while offset < raw.count {
+                let n = Glibc.write(1, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 { if errno == EINTR { continue }; return }   // a closed pipe: nothing more to do
                 offset += n
             }
         }
-        pending.removeAll(keepingCapacity: true)
     }
 }
