@@ -2,15 +2,16 @@
 """PyTorch (CPU, float32) reference for the s2s character language model (`s2s train-lm`).
 
 The same model and the same data layout as s2s, so figures compare like for like:
-  model   nn.Embedding(V, E) -> dropout -> nn.LSTM(E, H, L, dropout) -> dropout -> nn.Linear(H, V)
+  model   nn.Embedding(V, E) -> nn.LSTM(E, H, L, dropout) -> dropout -> nn.Linear(H, V)
           (parameter names embedding.weight, rnn.weight_ih_l0, ..., projection.weight/bias: the
           names s2s writes, so an s2s model.safetensors loads here with strict=True)
   text    characters, each line followed by the end-of-line token (s2s uses </s> = id 3)
   batches the training text as B parallel contiguous streams (char-rnn style), batch k = columns
           [k*bptt, (k+1)*bptt) of every stream, the LSTM state carried (detached) from batch k to
           k+1 and reset at each epoch; each epoch starts at a random offset in [0, bptt)
-  optim   Adam, gradient norm clipped to 5, step decay of the learning rate
-  valid   the validation text as 16 contiguous streams, state carried through, mean NLL per char
+  optim   Adam, gradient norm clipped to 5, learning rate halved when a validation does not improve
+  valid   at every epoch end, on the validation text as 16 contiguous streams, state carried through,
+          mean NLL per char
 
 Modes (all print JSON lines with --json, else readable lines):
   train     train for --time-budget seconds, validate every --validate-every steps and at the end;
@@ -51,7 +52,7 @@ class CharLSTM(nn.Module):
         self.projection = nn.Linear(hidden, vocab)
 
     def forward(self, x, state):  # x [T, B] -> logits [T, B, V]
-        y, state = self.rnn(self.drop(self.embedding(x)), state)
+        y, state = self.rnn(self.embedding(x), state)
         return self.projection(self.drop(y)), state
 
 
@@ -155,8 +156,22 @@ def mode_train(args):
     train_ids, valid_ids = encode(train_lines, vocab), encode(valid_lines, vocab)
     model = make_model(args, len(vocab) + len(SPECIALS))
     optimizer = torch.optim.Adam(model.parameters(), lr=args.learning_rate)
-    start, train_seconds, step, epoch, best = time.perf_counter(), 0.0, 0, 0, math.inf
+    start, train_seconds, step, epoch = time.perf_counter(), 0.0, 0, 0
+    lr, best, plateau_best = args.learning_rate, math.inf, math.inf
     window_loss, window_steps = 0.0, 0
+
+    def validate():
+        # As s2s's reduce-on-plateau (patience 0, relative threshold 1e-3): halve when no improvement.
+        nonlocal lr, best, plateau_best
+        v = evaluate(model, valid_ids, args.bptt)
+        best = min(best, v)
+        if v < plateau_best * (1 - 1e-3):
+            plateau_best = v
+        else:
+            lr *= args.decay
+        emit(args, {"event": "validation", "step": step, "epoch": epoch, "valid_loss": v, "best": best, "lr": lr,
+                    "elapsed": time.perf_counter() - start})
+
     done = False
     while not done:
         state = None
@@ -166,7 +181,6 @@ def mode_train(args):
             if time.perf_counter() - start > args.time_budget:
                 done = True
                 break
-            lr = args.learning_rate * args.decay ** (step // args.decay_every)
             for group in optimizer.param_groups:
                 group["lr"] = lr
             t0 = time.perf_counter()
@@ -174,23 +188,19 @@ def mode_train(args):
             train_seconds += time.perf_counter() - t0
             step += 1
             window_loss, window_steps = window_loss + loss, window_steps + 1
-            chars = step * args.batch_size * args.bptt
             if step % args.report_every == 0:
                 emit(args, {"event": "train", "step": step, "epoch": epoch, "loss": window_loss / window_steps,
-                            "lr": lr, "chars_per_s": chars / train_seconds,
+                            "lr": lr, "chars_per_s": step * args.batch_size * args.bptt / train_seconds,
                             "elapsed": time.perf_counter() - start})
                 window_loss, window_steps = 0.0, 0
             if args.validate_every and step % args.validate_every == 0:
-                v = evaluate(model, valid_ids, args.bptt)
-                best = min(best, v)
-                emit(args, {"event": "validation", "step": step, "valid_loss": v, "best": best,
-                            "elapsed": time.perf_counter() - start})
-        epoch += 1
-    v = evaluate(model, valid_ids, args.bptt)
-    best = min(best, v)
+                validate()
+        if not done:
+            validate()
+            epoch += 1
+    validate()
     emit(args, {"name": "lm_train", "steps": step, "epochs": epoch, "chars_per_s": step * args.batch_size * args.bptt / train_seconds,
-                "valid_loss": v, "best_valid_loss": best, "elapsed": time.perf_counter() - start,
-                "threads": torch.get_num_threads()})
+                "best_valid_loss": best, "elapsed": time.perf_counter() - start, "threads": torch.get_num_threads()})
 
 
 def mode_speed(args):
@@ -253,11 +263,10 @@ def main():
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--bptt", type=int, default=128)
     ap.add_argument("--learning-rate", type=float, default=2e-3)
-    ap.add_argument("--decay", type=float, default=0.5, help="learning rate factor every --decay-every steps")
-    ap.add_argument("--decay-every", type=int, default=400)
+    ap.add_argument("--decay", type=float, default=0.5, help="learning-rate factor when validation does not improve")
     ap.add_argument("--max-grad-norm", type=float, default=5.0)
     ap.add_argument("--time-budget", type=float, default=1800.0, help="seconds (train)")
-    ap.add_argument("--validate-every", type=int, default=200)
+    ap.add_argument("--validate-every", type=int, default=0, help="steps; 0 = at epoch ends only (as s2s)")
     ap.add_argument("--report-every", type=int, default=50)
     ap.add_argument("--steps", type=int, default=5, help="timed training steps (speed)")
     ap.add_argument("--sample-chars", type=int, default=500, help="characters sampled at batch 1 (speed)")

@@ -66,7 +66,7 @@ struct TrainLMCommand: ParsableCommand {
     @Option(help: "Stacked LSTM layers.")
     var layers = 2
 
-    @Option(help: "Dropout on embeddings, between layers and before the projection.")
+    @Option(help: "Dropout between LSTM layers and before the projection.")
     var dropout: Float = 0.2
 
     @Flag(help: "Share the embedding matrix with the output projection (needs embedding size = hidden size).")

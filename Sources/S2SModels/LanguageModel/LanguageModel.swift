@@ -1,6 +1,12 @@
-// The LSTM language model: embedding → dropout → stacked LSTM → dropout → projection to the
-// vocabulary (optionally tied to the embedding). It knows nothing about training: it maps a
+// The LSTM language model: embedding → stacked LSTM (dropout between layers) → dropout → projection
+// to the vocabulary (optionally tied to the embedding). It knows nothing about training: it maps a
 // time-major block of token ids and an initial state to next-token logits and the final state.
+//
+// Layer 0's input projection is computed per vocabulary entry, not per token: the table
+// Emb·W_ih0ᵀ [V, 4H] costs 2·V·E·4H FLOPs, then each token gathers its row (backward scatters the
+// gate gradients into the table, and two small GEMMs give dEmb and dW_ih0). Multiplying every
+// embedded token by W_ih0 would cost 2·T·B·E·4H forward and twice that backward — for characters
+// (V ≈ 70 ≪ T·B = 8192) about 8% of a training step. (So there is no dropout on the embeddings.)
 // `LanguageModelTraining` trains it with truncated BPTT; `LanguageModelGenerator` runs it one token
 // at a time without a tape.
 //
@@ -19,8 +25,7 @@ import S2SNN
 ///     // out.logits [128·64, 69] (row t·B + b predicts the token after ids[t·B + b]); out.h, out.c [2, 64, 512]
 public final class LanguageModel: Layer {
     public let config: LanguageModelConfig
-    /// Embedding and LSTM (`embedding.weight`, `rnn.weight_ih_l0`, …); dropout on the embeddings
-    /// and between layers.
+    /// Embedding and LSTM (`embedding.weight`, `rnn.weight_ih_l0`, …).
     public let encoder: Encoder
     /// `projection.weight` [V, H] (the embedding when tied) and `projection.bias` [V].
     public let projectionWeight: Variable
@@ -44,10 +49,21 @@ public final class LanguageModel: Layer {
     public func callAsFunction(ids: [Int], steps T: Int, batch B: Int, state: (h: Variable, c: Variable)?,
                                tape: Tape) -> (logits: Variable, h: Variable, c: Variable) {
         precondition(ids.count == T * B, "LanguageModel: \(ids.count) ids for [T=\(T), B=\(B)]")
-        let (outputs, h, c) = encoder(ids: ids, lengths: [Int](repeating: T, count: B), initialState: state, tape: tape)
-        let dropped = tape.dropout(tape.reshape(outputs, to: [T * B, config.hiddenSize]), probability: config.dropout)
-        let logits = tape.linear(dropped, weight: projectionWeight, bias: projectionBias)
-        return (logits, h, c)
+        let rnn = encoder.rnn, L = config.layers, lengths = [Int](repeating: T, count: B)
+        let first = rnn.weights[0][0]
+        let table = tape.linear(encoder.embedding.weight, weight: first.weightIH, bias: nil)          // [V, 4H]
+        var input = tape.embedding(ids: ids, shape: [T, B], table: table, paddingIndex: nil)        // [T, B, 4H]
+        var finalH: [Variable] = [], finalC: [Variable] = []
+        for layer in 0..<L {
+            let h0 = state.map { tape.slice($0.h, range: layer..<(layer + 1), axis: 0) }
+            let c0 = state.map { tape.slice($0.c, range: layer..<(layer + 1), axis: 0) }
+            let (y, h, c) = tape.lstmLayer(input, lengths: lengths, directions: rnn.weights[layer], h0: h0, c0: c0,
+                                           projectedInput: layer == 0)
+            finalH.append(h); finalC.append(c)
+            input = tape.dropout(y, probability: config.dropout)
+        }
+        let logits = tape.linear(tape.reshape(input, to: [T * B, config.hiddenSize]), weight: projectionWeight, bias: projectionBias)
+        return (logits, L == 1 ? finalH[0] : tape.concat(finalH, axis: 0), L == 1 ? finalC[0] : tape.concat(finalC, axis: 0))
     }
 
     public var namedParameters: [(name: String, variable: Variable)] {

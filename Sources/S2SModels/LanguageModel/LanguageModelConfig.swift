@@ -16,7 +16,7 @@ public struct LanguageModelConfig: Codable, Sendable, Equatable {
     public var hiddenSize: Int = 512
     /// L: stacked LSTM layers.
     public var layers: Int = 2
-    /// Dropout on the embeddings, between LSTM layers and before the projection (training only).
+    /// Dropout between LSTM layers and before the projection (training only).
     public var dropout: Float = 0.2
     /// Use the embedding matrix as the output projection's weight (needs E = H): fewer parameters,
     /// often better word-level perplexity.
