@@ -70,6 +70,7 @@ struct GenerateCommand: ParsableCommand {
             let sampler = Sampler(temperature: temperature, topK: topK, topP: topP, banUnk: true)
             var rng = Generator(seed: runOptions.seed &+ UInt64(sample) &* 0x9E37_79B9_7F4A_7C15)
             writer.write(raw: promptText)
+            writer.continueLine(after: Array(promptTokens[((promptTokens.lastIndex(of: Vocabulary.eos) ?? -1) + 1)...]))
             generator.generate(prompt: promptTokens, maxTokens: maxTokens, sampler: sampler, rng: &rng) {
                 writer.write(token: $0)
             }

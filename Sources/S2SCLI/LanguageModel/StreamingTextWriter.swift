@@ -36,6 +36,14 @@ final class StreamingTextWriter {
         flush()
     }
 
+    /// Continues a line whose first tokens (the prompt's last line, already written raw) are
+    /// `tokens`: words then join them as the detokenizer would (spacing, joiners).
+    func continueLine(after tokens: [Int]) {
+        guard text.settings.unit != .characters else { return }
+        line = tokens
+        written = text.decode(line)
+    }
+
     /// Writes one generated token; `Vocabulary.eos` is a line break.
     func write(token: Int) {
         if token == Vocabulary.eos {
