@@ -66,3 +66,32 @@ import S2SText
         #expect(cut > 100, "the sets should actually cut the vocabulary")
     }
 }
+
+/// The `StepModel` adapter: decoders from S2SDecoding see the same model the fast generator runs.
+@Suite struct LanguageModelStepModelTests {
+    let model = LMTestSupport.model(vocabulary: 25, hidden: 10, embedding: 6, seed: 5)
+
+    @Test func samplerGenerateMatchesTheFastGenerator() {
+        let lm = LanguageModelStepModel(model: model)
+        var rng = Generator(seed: 3)
+        let viaDecoding = Sampler(temperature: 0.9).generate(model: lm, state: lm.initialState(rows: 1), prompt: [7, 9],
+                                                              maxTokens: 40, using: &rng)
+        rng = Generator(seed: 3)
+        let fast = LanguageModelGenerator(model: model)
+            .generate(prompt: [Vocabulary.bos, 7, 9], maxTokens: 40, sampler: Sampler(temperature: 0.9), rng: &rng)
+        // Sampler.generate stops at </s>; the language model writes it as a line break and goes on.
+        #expect(viaDecoding == Array(fast.prefix { $0 != Vocabulary.eos }))
+        #expect(!viaDecoding.isEmpty)
+    }
+
+    @Test func selectKeepsAndReordersRows() {
+        let lm = LanguageModelStepModel(model: model)
+        let first = lm.step(tokens: [5, 6], state: lm.initialState(rows: 2))
+        let swapped = lm.step(tokens: [8, 8], state: lm.select(first.state, rows: [1, 0]))
+        let direct = lm.step(tokens: [8], state: lm.select(first.state, rows: [1]))
+        #expect(swapped.logProbs.shape == [2, 25])
+        for v in 0..<25 { #expect(abs(swapped.logProbs[0, v] - direct.logProbs[0, v]) < 1e-6) }
+        let total = (0..<25).reduce(0.0) { $0 + exp(Double(direct.logProbs[0, $1])) }
+        #expect(abs(total - 1) < 1e-4, "log-probabilities")
+    }
+}
