@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "S2STextTests", dependencies: ["S2SText"],
                     exclude: ["Fixtures"], swiftSettings: fastMath),
         .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining"], swiftSettings: fastMath),
-        .testTarget(name: "S2SModelsTests", dependencies: ["S2SModels"], swiftSettings: fastMath),
+        .testTarget(name: "S2SModelsTests", dependencies: ["S2SModels", "S2STraining"], swiftSettings: fastMath),
         .testTarget(name: "S2SDecodingTests", dependencies: ["S2SDecoding"],
                     exclude: ["Fixtures"], swiftSettings: fastMath),
         .testTarget(name: "S2SCLITests", dependencies: ["S2SCLI"], swiftSettings: fastMath),

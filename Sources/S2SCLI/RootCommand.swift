@@ -21,6 +21,7 @@ public struct RootCommand: ParsableCommand {
         ClassifyCommand.self,
         TestClassifyCommand.self,
         InspectCommand.self,
+        TrainLMCommand.self, GenerateCommand.self, EvaluateLMCommand.self,
         BenchCommand.self,
     ]
 
