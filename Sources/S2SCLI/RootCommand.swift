@@ -15,6 +15,8 @@ public struct RootCommand: ParsableCommand {
 
     /// Every subcommand, in the order `s2s --help` lists them.
     static let commandList: [ParsableCommand.Type] = [
+        TrainTranslateCommand.self,
+        TranslateCommand.self,
         InspectCommand.self,
         BenchCommand.self,
     ]
