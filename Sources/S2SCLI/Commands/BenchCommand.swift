@@ -5,6 +5,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput of s2s kernels against the machine's sgemm and a PyTorch reference.",
-        subcommands: [BenchLSTMCommand.self]
+        subcommands: [BenchLSTMCommand.self, BenchTranslateCommand.self]
     )
 }

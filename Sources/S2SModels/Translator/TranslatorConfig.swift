@@ -77,3 +77,24 @@ public enum AttentionTypeName: String, Codable, Sendable, CaseIterable {
         }
     }
 }
+
+extension TranslatorConfig {
+    /// Forward FLOPs of a batch counted on its real tokens (padding excluded): the encoder per source
+    /// token, the decoder and generator per target token (eos included), attention per pair of them.
+    /// Training costs three times this (backward ≈ 2 × forward).
+    ///
+    ///     config.forwardFLOPs(sourceTokens: 830, targetTokens: 890, attentionPairs: 12_000)
+    public func forwardFLOPs(sourceTokens: Int, targetTokens: Int, attentionPairs: Int) -> Double {
+        let He = Double(encoderHiddenSize), H = Double(decoderHiddenSize), D = bidirectional ? 2.0 : 1.0
+        var encoder = 0.0
+        for layer in 0..<layers {
+            let input = layer == 0 ? Double(sourceEmbeddingSize) : D * He
+            encoder += D * 2 * 4 * He * (input + He)
+        }
+        let keys = attention == .dot ? 0 : 2 * H * H
+        var decoder = 2 * 4 * H * (Double(targetEmbeddingSize) + 2 * H) + Double(layers - 1) * 2 * 4 * H * 2 * H
+        decoder += 2 * 2 * H * H + 2 * H * Double(targetVocabularySize)
+        if attention == .mlp { decoder += 2 * H * H }
+        return Double(sourceTokens) * (encoder + keys) + Double(targetTokens) * decoder + Double(attentionPairs) * 4 * H
+    }
+}
