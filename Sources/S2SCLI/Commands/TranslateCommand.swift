@@ -42,25 +42,28 @@ struct TranslateCommand: ParsableCommand {
         let started = Stopwatch.now()
         let bundle = try TranslatorBundle.load(model)
         let reader = try LineReader(path: input, options: ReadOptions(invalidUTF8: .replace, skipEmpty: false))
-        var sources: [[Int]] = []
-        while let line = try reader.next() {
-            do { sources.append(try bundle.text.sourceIds(line.text)) } catch {
-                throw ValidationError("\(input == "-" ? "<stdin>" : input):\(line.number): \(error)")
-            }
-        }
+        var lines: [String] = []
+        while let line = try reader.next() { lines.append(line.text) }
         if reader.statistics.invalidReplaced > 0 {
             log("\(reader.statistics.invalidReplaced) input line(s) had invalid UTF-8, replaced by U+FFFD")
         }
+        let output = try translate(lines, with: bundle)
+        FileHandle.standardOutput.write(Data(output.map { $0 + "\n" }.joined().utf8))
+        let seconds = Stopwatch.now() - started
+        log(String(format: "translated %d lines in %.1f s (%.1f lines/s)", lines.count, seconds, Double(lines.count) / seconds))
+    }
+
+    /// The output lines for `lines` (one each; n-best lists give several), in order.
+    func translate(_ lines: [String], with bundle: TranslatorBundle) throws -> [String] {
+        var sources: [[Int]] = []
+        for (index, line) in lines.enumerated() {
+            do { sources.append(try bundle.text.sourceIds(line)) } catch {
+                throw ValidationError("\(input == "-" ? "<stdin>" : input):\(index + 1): \(error)")
+            }
+        }
         let job = TranslationJob(model: bundle.model, search: GreedyTranslationSearch(), batchSize: batchSize,
                                  threads: runOptions.threads, maxLengthRatio: maxLengthRatio)
-        let translations = job.run(sources)
-        var output = ""
-        for translation in translations {
-            output += bundle.text.targetText(translation.candidates[0].tokens) + "\n"
-        }
-        FileHandle.standardOutput.write(Data(output.utf8))
-        let seconds = Stopwatch.now() - started
-        log(String(format: "translated %d lines in %.1f s (%.1f lines/s)", sources.count, seconds, Double(sources.count) / seconds))
+        return job.run(sources).map { bundle.text.targetText($0.candidates[0].tokens) }
     }
 
     private func log(_ message: String) { ProgressReporter.writeToStandardError(message + "\n") }
