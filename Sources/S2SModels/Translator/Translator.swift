@@ -127,9 +127,7 @@ public final class Translator: TrainableModel, Layer {
     /// The loss and its full statistics (NLL without smoothing, for perplexity).
     public func lossWithStats(_ batch: TranslationBatch, tape: Tape, labelSmoothing: Float) -> (loss: Variable, stats: CrossEntropyStats) {
         let (states, targets) = decode(batch, tape: tape)
-        let rows = targets.count
-        let logits = tape.linear(tape.reshape(states, to: [rows, hiddenSize]), weight: generatorWeight, bias: generatorBias)
-        return tape.crossEntropyWithStats(logits: logits, targets: targets, ignoreIndex: Vocabulary.pad,
-                                          labelSmoothing: labelSmoothing)
+        return tape.generatorLoss(tape.reshape(states, to: [targets.count, hiddenSize]), weight: generatorWeight,
+                                  bias: generatorBias, targets: targets, ignoreIndex: Vocabulary.pad, labelSmoothing: labelSmoothing)
     }
 }
