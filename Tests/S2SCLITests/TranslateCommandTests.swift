@@ -24,8 +24,16 @@ import S2STraining
         for file in ["config.json", "model.safetensors", "metrics.jsonl", "source/vocab.txt", "target/pipeline.json"] {
             #expect(FileManager.default.fileExists(atPath: modelDir + "/" + file), "\(file) missing")
         }
-        let bundle = try TranslatorBundle.load(modelDir)
+        var bundle = try TranslatorBundle.load(modelDir)
         #expect(bundle.config.lowercase && bundle.model.config.encoderHiddenSize == 16)
+        // --resume continues from the checkpoint with the stored model and text settings.
+        try TrainTranslateCommand.parse([
+            "--train-src", corpus["train.src"]!, "--train-tgt", corpus["train.tgt"]!,
+            "--valid-src", corpus["valid.src"]!, "--valid-tgt", corpus["valid.tgt"]!,
+            "--max-steps", "16", "--batch-size", "16", "--threads", "1", "--model-dir", modelDir, "--resume"]).run()
+        let metrics = try String(contentsOfFile: modelDir + "/metrics.jsonl", encoding: .utf8)
+        #expect(metrics.contains("\"step\":16"))
+        bundle = try TranslatorBundle.load(modelDir)
 
         let long = Array(repeating: "twenty", count: 150).joined(separator: " ")
         let lines = ["the fourth of july, nineteen seventy-six", "", long, "March 3rd, 2021", "   ", "zzz unknown words"]
