@@ -16,12 +16,11 @@ public struct RootCommand: ParsableCommand {
     /// Every subcommand, in the order `s2s --help` lists them.
     static let commandList: [ParsableCommand.Type] = [
         TokenizeCommand.self, DetokenizeCommand.self, BuildVocabCommand.self,
-        BleuCommand.self,
-        TrainClassifyCommand.self,
-        ClassifyCommand.self,
-        TestClassifyCommand.self,
-        InspectCommand.self,
+        TrainTranslateCommand.self, TranslateCommand.self,
         TrainLMCommand.self, GenerateCommand.self, EvaluateLMCommand.self,
+        TrainClassifyCommand.self, ClassifyCommand.self, TestClassifyCommand.self,
+        BleuCommand.self,
+        InspectCommand.self,
         BenchCommand.self,
     ]
 

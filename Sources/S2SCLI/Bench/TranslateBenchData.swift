@@ -1,0 +1,45 @@
+// The workload of `s2s bench translate`, prepared once and shared with the PyTorch reference through a
+// safetensors file: training batches (a Multi30k prefix, cut by the trainer's batcher) and test
+// sentences for the beam search, as ids encoded with the benchmarked model's own text pipelines.
+import Foundation
+import S2SCore
+import S2SModels
+import S2STraining
+
+struct TranslateBenchData {
+    var batches: [TranslationBatch]
+    var sentences: [[Int]]
+
+    /// `steps` batches of `batchSize` pairs from the training files, and the first `sentences` test lines.
+    static func prepare(text: TranslationText, trainSource: String, trainTarget: String, testSource: String,
+                        steps: Int, batchSize: Int, sentences: Int, seed: UInt64) throws -> TranslateBenchData {
+        let (lines, _) = try ParallelLines.read(source: trainSource, target: trainTarget)
+        let pairs = try EncodedPairs.encode(lines, text: text, maxLength: 100)
+        let plan = Batcher(batchSize: batchSize).plan(lengths: pairs.lengths, seed: seed, epoch: 0)
+            .filter { $0.count == batchSize }.prefix(steps)
+        let (test, _) = try ParallelLines.read(source: testSource, target: testSource)
+        let testIds = try test.source.prefix(sentences).map { try text.sourceIds($0) }
+        return TranslateBenchData(batches: plan.map(pairs.batch), sentences: Array(testIds))
+    }
+
+    /// Target tokens (eos included) of all batches.
+    var targetTokens: Int { batches.reduce(0) { $0 + $1.tokenCount } }
+
+    /// Writes the file translate_reference.py reads (ids as F32, batch-major, 0-padded).
+    func write(to path: String) throws {
+        func padded(_ rows: [[Int]]) -> Tensor {
+            let width = max(1, rows.map(\.count).max() ?? 0)
+            var t = Tensor(zeros: [rows.count, width])
+            for (r, row) in rows.enumerated() { for (c, id) in row.enumerated() { t[r, c] = Float(id) } }
+            return t
+        }
+        func lengths(_ rows: [[Int]]) -> Tensor { Tensor(shape: [rows.count], scalars: rows.map { Float($0.count) }) }
+        var tensors: [(name: String, tensor: Tensor)] = []
+        for (i, batch) in batches.enumerated() {
+            tensors += [("train.\(i).source", padded(batch.source)), ("train.\(i).source_lengths", lengths(batch.source)),
+                        ("train.\(i).target", padded(batch.target)), ("train.\(i).target_lengths", lengths(batch.target))]
+        }
+        tensors += [("test.source", padded(sentences)), ("test.source_lengths", lengths(sentences))]
+        try SafeTensors.write(tensors, to: path)
+    }
+}
