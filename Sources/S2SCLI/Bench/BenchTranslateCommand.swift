@@ -47,6 +47,13 @@ struct BenchTranslateCommand: ParsableCommand {
     @Option(help: "The PyTorch reference script.")
     var referenceScript = "Tools/reference/translate_reference.py"
 
+    @Option(help: "Python of a virtualenv with OpenNMT-py 3.5: also time its training on the same model and tokens.")
+    var opennmt: String?
+    @Option(help: "The OpenNMT-py benchmark script.")
+    var opennmtScript = "Tools/reference/opennmt_bench.py"
+    @Option(help: "OpenNMT-py training steps per round (reports every 10; the first report is warm-up).")
+    var opennmtSteps = 60
+
     func run() throws {
         let bundle = try TranslatorBundle.load(model)
         let data = try TranslateBenchData.prepare(text: bundle.text, trainSource: trainSrc, trainTarget: trainTgt,
@@ -70,12 +77,26 @@ struct BenchTranslateCommand: ParsableCommand {
                      data.batches.count, 100 * (1 - Double(realTargets) / Double(paddedTargets)), flopsPerToken / 1e6))
         var ours: [String: [Double]] = [:], theirs: [String: [Double]] = [:]
         var sgemm: [Double] = []
+        let opennmtDirectory = FileManager.default.temporaryDirectory.path + "/s2s-bench-opennmt-\(getpid())"
+        if opennmt != nil {
+            try TranslateBenchData.exportOpenNMT(directory: opennmtDirectory, text: bundle.text, trainSource: trainSrc, trainTarget: trainTgt)
+        }
+        defer { try? FileManager.default.removeItem(atPath: opennmtDirectory) }
+        var opennmtProblem: String?
         var referencePeak = 0.0, referenceProblem: String?
         for _ in 0..<max(1, rounds) {
             BLAS.setThreads(options.threads)
             sgemm.append(SgemmBench.gflops(size: 1024, repeats: 3))
             if !skipTrain {
                 ours["train", default: []].append(try measureTraining(bundle: bundle, data: data))
+            }
+            if let opennmt, opennmtProblem == nil, !skipTrain {
+                switch ReferenceLines.run(python: opennmt, script: opennmtScript,
+                                          arguments: ["--data", opennmtDirectory, "--threads", "\(options.threads)", "--steps", "\(opennmtSteps)"]) {
+                case .success(let rows):
+                    for row in rows { if let rate = row["tokens_per_s"] as? Double { theirs["opennmt", default: []].append(rate) } }
+                case .failure(let error): opennmtProblem = error.description
+                }
             }
             guard python != "none", referenceProblem == nil else { continue }
             var arguments = ["--model", model, "--data", dataPath, "--threads", "\(options.threads)",
@@ -110,6 +131,10 @@ struct BenchTranslateCommand: ParsableCommand {
             }
             print(line)
         }
+        if let train = ours["train"].map(median), let reference = theirs["opennmt"].map(median) {
+            print(String(format: "OpenNMT-py   %9.1f tok/s  (s2s/OpenNMT-py %.2f×)", reference, train / reference))
+        }
+        if let opennmtProblem { print("OpenNMT-py: skipped — \(opennmtProblem)") }
         let peak = Stopwatch.peakRSSMiB()
         print(String(format: "peak RSS: s2s %.0f MiB", peak) + (referencePeak > 0 ? String(format: ", torch %.0f MiB (s2s/torch %.2f)", referencePeak, peak / referencePeak) : ""))
         if let referenceProblem { print("reference: skipped — \(referenceProblem)") }

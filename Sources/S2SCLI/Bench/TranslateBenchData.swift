@@ -4,6 +4,7 @@
 import Foundation
 import S2SCore
 import S2SModels
+import S2SText
 import S2STraining
 
 struct TranslateBenchData {
@@ -41,5 +42,27 @@ struct TranslateBenchData {
         }
         tensors += [("test.source", padded(sentences)), ("test.source_lengths", lengths(sentences))]
         try SafeTensors.write(tensors, to: path)
+    }
+}
+
+extension TranslateBenchData {
+    /// Writes the training corpus as s2s tokenizes it (tokens joined by spaces) and the two vocabularies
+    /// without s2s's specials ("token count" lines) into `directory`, for Tools/reference/opennmt_bench.py.
+    static func exportOpenNMT(directory: String, text: TranslationText, trainSource: String, trainTarget: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let (lines, _) = try ParallelLines.read(source: trainSource, target: trainTarget)
+        var source = "", target = ""
+        for (s, t) in zip(lines.source, lines.target) {
+            source += try text.source.tokenize(text.prepare(s)).joined(separator: " ") + "\n"
+            target += try text.target.tokenize(text.prepare(t)).joined(separator: " ") + "\n"
+        }
+        func vocabulary(_ processor: TextProcessor) -> String {
+            zip(processor.vocabulary.tokens, processor.vocabulary.counts).dropFirst(4)
+                .map { "\($0.0) \(max($0.1, 1))\n" }.joined()
+        }
+        for (name, contents) in [("train.src", source), ("train.tgt", target),
+                                 ("vocab.src", vocabulary(text.source)), ("vocab.tgt", vocabulary(text.target))] {
+            try AtomicFile.write(Array(contents.utf8), to: directory + "/" + name)
+        }
     }
 }
