@@ -43,7 +43,17 @@ import S2STraining
             outputs.append(try translate.translate(lines, with: bundle))
         }
         #expect(outputs[0].count == lines.count)
-        #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2])
+        #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2])   // beam 5: batch 1 = batch 4 = batch 32
+        let greedy = try TranslateCommand.parse(["-m", modelDir, "--beam-size", "1"]).translate(lines, with: bundle)
+        #expect(greedy.count == lines.count)
+
+        let svgDirectory = directory + "/svg"
+        let nBest = try TranslateCommand.parse(["-m", modelDir, "--n-best", "2", "--replace-unk", "--attention-svg", svgDirectory])
+            .translate(lines, with: bundle)
+        #expect(nBest.count == 2 * lines.count)
+        #expect(nBest[0].hasPrefix("0 ||| ") && nBest[3].hasPrefix("1 ||| ") && nBest[11].hasPrefix("5 ||| "))
+        #expect(nBest.allSatisfy { $0.components(separatedBy: " ||| ").count == 3 })
+        #expect(FileManager.default.fileExists(atPath: svgDirectory + "/000001.svg"))
     }
 
     @Test func missingDataFlagIsAnError() {

@@ -2,6 +2,7 @@
 // batches (less padding; results do not depend on the batching), batches run on all cores, and the
 // outputs come back in input order — one per input line, empty and very long lines included.
 import S2SCore
+import S2SDecoding
 import S2SModels
 
 /// One translated sentence: its hypotheses, best first.
@@ -46,9 +47,30 @@ struct TranslationJob {
     }
 }
 
-/// Greedy search (beam size 1) over the translator's own batched argmax.
-struct GreedyTranslationSearch: TranslationSearch {
+/// Beam search (S2SDecoding), or greedy search when the beam size is 1: the same hypotheses as a
+/// beam of one, without the beam bookkeeping.
+struct DecodingSearch: TranslationSearch {
+    var beamSize = 5
+    var nBest = 1
+    var lengthPenalty = LengthPenalty.none
+    var minLength = 0
+    var blockNgramRepeat = 0
+    var banUnk = false
+
     func translate(_ model: TranslatorSearchModel, maxLengths: [Int]) -> [Translation] {
-        model.greedy(maxLengths: maxLengths).map { Translation(candidates: [.init(tokens: $0, score: 0, attention: nil)]) }
+        if beamSize == 1 {
+            let search = GreedySearch(lengthPenalty: lengthPenalty, minLength: minLength, blockNgramRepeat: blockNgramRepeat,
+                                      banUnk: banUnk)
+            return search.decode(model, initialState: model.initialState, maxLengths: maxLengths,
+                                 sourceLengths: model.sourceLengths).map { Translation(candidates: [Self.candidate($0)]) }
+        }
+        let search = BeamSearch(beamSize: beamSize, nBest: nBest, lengthPenalty: lengthPenalty, minLength: minLength,
+                                blockNgramRepeat: blockNgramRepeat, banUnk: banUnk)
+        return search.decode(model, initialState: model.initialState, maxLengths: maxLengths, sourceLengths: model.sourceLengths)
+            .map { Translation(candidates: $0.map(Self.candidate)) }
+    }
+
+    static func candidate(_ hypothesis: Hypothesis) -> Translation.Candidate {
+        .init(tokens: hypothesis.tokens, score: hypothesis.score, attention: hypothesis.attention)
     }
 }

@@ -1,6 +1,8 @@
 // Validation of a translator during training: perplexity and accuracy under teacher forcing, and
-// BLEU and exact-match rate of greedy translations against the references — on all cores.
+// BLEU (sacrebleu's, 13a) and exact-match rate of greedy translations against the references — on all
+// cores.
 import S2SCore
+import S2SDecoding
 import S2SModels
 import S2SText
 
@@ -36,7 +38,7 @@ struct TranslationValidator {
         let hypotheses = results.flatMap(\.1).map(text.targetText)
         let exact = zip(hypotheses, references).filter { $0 == $1 }.count
         return ["loss": stats.tokens == 0 ? 0 : stats.nllSum / Double(stats.tokens), "ppl": stats.perplexity,
-                "accuracy": stats.accuracy, "bleu": ValidationBLEU.score(hypotheses: hypotheses, references: references),
+                "accuracy": stats.accuracy, "bleu": (try? BLEU().corpusScore(hypotheses: hypotheses, references: [references]).score) ?? 0,
                 "exact": pairs.count == 0 ? 0 : Double(exact) / Double(pairs.count)]
     }
 }

@@ -5,6 +5,7 @@
 // sums in a fixed order, so a sentence translates the same alone or in any batch.
 // Shapes: N rows (hypotheses), S source steps, Bm memory rows, H decoder size, V target vocabulary.
 import S2SCore
+import S2SDecoding
 import S2SNN
 import S2SText
 
@@ -147,5 +148,17 @@ extension Translator {
                                              feed: FloatBuffer(count: B * H, zeroed: true), source: Array(0..<B))
         return TranslatorSearchModel(model: self, sentences: B, sourceLengths: sources.map(\.count), memory: memory.value,
                                      keys: keys, memoryLengths: lengths, initialState: initial)
+    }
+}
+
+/// Greedy and beam search (S2SDecoding) drive the translator through this.
+extension TranslatorSearchModel: StepModel {}
+
+extension TranslatorSearchModel {
+    /// Greedy outputs (ids without bos/eos) of every sentence, at most `maxLengths[b]` tokens each.
+    ///
+    ///     let outputs = model.searchModel(sources: ids).greedy(maxLengths: ids.map { 2 * $0.count + 5 })
+    public func greedy(maxLengths: [Int]) -> [[Int]] {
+        GreedySearch().decode(self, initialState: initialState, maxLengths: maxLengths).map(\.tokens)
     }
 }
