@@ -37,6 +37,8 @@ struct BenchTranslateCommand: ParsableCommand {
     var beamSize = 5
     @Option(help: "Rounds of s2s-then-reference, alternating.")
     var rounds = 2
+    @Option(help: "Keep the workload file (for running the reference by hand) at this path.")
+    var dataFile: String?
     @Flag(help: "Skip the training measurement.")
     var skipTrain = false
     @Flag(help: "Skip the beam-search measurement.")
@@ -59,9 +61,9 @@ struct BenchTranslateCommand: ParsableCommand {
         let data = try TranslateBenchData.prepare(text: bundle.text, trainSource: trainSrc, trainTarget: trainTgt,
                                                   testSource: testSrc, steps: steps + 2, batchSize: 64,
                                                   sentences: sentences, seed: options.seed)
-        let dataPath = FileManager.default.temporaryDirectory.path + "/s2s-bench-translate-\(getpid()).safetensors"
+        let dataPath = dataFile ?? FileManager.default.temporaryDirectory.path + "/s2s-bench-translate-\(getpid()).safetensors"
         try data.write(to: dataPath)
-        defer { try? FileManager.default.removeItem(atPath: dataPath) }
+        defer { if dataFile == nil { try? FileManager.default.removeItem(atPath: dataPath) } }
         let config = bundle.model.config
         print("s2s bench translate — \(model): encoder \(config.encoderHiddenSize)×2, decoder \(config.decoderHiddenSize), "
               + "\(config.attention.rawValue) attention, vocabularies \(config.sourceVocabularySize)/\(config.targetVocabularySize); "
@@ -83,10 +85,18 @@ struct BenchTranslateCommand: ParsableCommand {
         }
         defer { try? FileManager.default.removeItem(atPath: opennmtDirectory) }
         var opennmtProblem: String?
+        var ourOutputs: [String: [[Int]]] = [:], theirOutputs: [String: [[Int]]] = [:]
         var referencePeak = 0.0, referenceProblem: String?
         for _ in 0..<max(1, rounds) {
             BLAS.setThreads(options.threads)
             sgemm.append(SgemmBench.gflops(size: 1024, repeats: 3))
+            if !skipBeam {
+                for batchSize in [1, 64] {
+                    let (rate, outputs) = measureBeam(bundle: bundle, sentences: data.sentences, batchSize: batchSize)
+                    ours["beam_b\(batchSize)", default: []].append(rate)
+                    ourOutputs["beam_b\(batchSize)"] = outputs
+                }
+            }
             if !skipTrain {
                 ours["train", default: []].append(try measureTraining(bundle: bundle, data: data))
             }
@@ -109,6 +119,7 @@ struct BenchTranslateCommand: ParsableCommand {
                     guard let name = row["name"] as? String else { continue }
                     if let rate = (row["tokens_per_s"] ?? row["sentences_per_s"]) as? Double { theirs[name, default: []].append(rate) }
                     if let rss = row["peak_rss_mib"] as? Double { referencePeak = max(referencePeak, rss) }
+                    if let outputs = row["outputs"] as? [[Int]] { theirOutputs[name] = outputs }
                 }
             case .failure(let error):
                 referenceProblem = error.description
@@ -130,6 +141,14 @@ struct BenchTranslateCommand: ParsableCommand {
                 line += String(format: "  %9.1f %@  %6.2f×", reference, unit, mine / reference)
             }
             print(line)
+        }
+        for name in ["beam_b1", "beam_b64"] {
+            guard let mine = ourOutputs[name], let reference = theirOutputs[name], mine.count == reference.count else { continue }
+            let same = zip(mine, reference).filter { $0 == $1 }.count
+            print("\(name): \(same) of \(mine.count) translations identical to the reference's")
+        }
+        if let mine = ourOutputs["beam_b1"], let batched = ourOutputs["beam_b64"] {
+            print("s2s beam search, batch 1 vs batch 64: \(mine == batched ? "identical" : "DIFFERENT") outputs")
         }
         if let train = ours["train"].map(median), let reference = theirs["opennmt"].map(median) {
             print(String(format: "OpenNMT-py   %9.1f tok/s  (s2s/OpenNMT-py %.2f×)", reference, train / reference))
@@ -166,6 +185,17 @@ struct BenchTranslateCommand: ParsableCommand {
         for (i, batch) in timed.enumerated() { step(batch, i + 2) }
         let seconds = Stopwatch.now() - start
         return Double(timed.reduce(0) { $0 + $1.tokenCount }) / seconds
+    }
+
+    /// Sentences per second of beam search over the test sentences in batches of `batchSize`, one
+    /// batch per core at a time (as `s2s translate` runs); also the outputs.
+    private func measureBeam(bundle: TranslatorBundle, sentences: [[Int]], batchSize: Int) -> (Double, [[Int]]) {
+        BLAS.setThreads(1)
+        let job = TranslationJob(model: bundle.model, search: DecodingSearch(beamSize: beamSize), batchSize: batchSize,
+                                 threads: options.threads, maxLengthRatio: 2)
+        let start = Stopwatch.now()
+        let outputs = job.run(sentences).map { $0.candidates[0].tokens }
+        return (Double(sentences.count) / (Stopwatch.now() - start), outputs)
     }
 
     private func median(_ values: [Double]) -> Double {
