@@ -22,13 +22,17 @@ With --json, one object per line: {"name", "seconds", "tokens_per_s" (tweets/s),
 """
 import argparse
 import json
+import os
 import resource
 import statistics
 import time
 
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
+# Idle OpenMP threads sleep instead of spinning: on a shared machine a spinning second thread steals the
+# core the first one needs (torch's 2-thread training fell from 296 to 27 tweets/s here without this).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 
 class Classifier(nn.Module):
