@@ -1,3 +1,5 @@
+// `s2s bench lm`: the language model's training and generation throughput against the PyTorch
+// reference (Tools/reference/lm_reference.py), measured alternately in the same invocation.
 import ArgumentParser
 import Foundation
 import S2SCore

@@ -1,3 +1,5 @@
+// `s2s evaluate-lm`: loss (nats/token), perplexity and bits per character of a language model on a
+// text file, as a line of text or one JSON object.
 import ArgumentParser
 import Foundation
 import S2SCore

@@ -1,3 +1,5 @@
+// `s2s generate`: primes a language model with a prompt and streams sampled (or greedy) text to
+// standard output as it is generated.
 import ArgumentParser
 import Foundation
 import S2SCore
