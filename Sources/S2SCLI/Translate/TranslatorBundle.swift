@@ -48,7 +48,7 @@ struct TranslatorBundle {
                               hint: "restore source/ and target/ from the training run, or retrain")
         }
         var rng = Generator(seed: seed)
-        let model = try Translator(config: config.model, rng: &rng)
+        let model = try Translator(config: config.model, rng: &rng, initialize: !weights)
         if weights {
             guard FileManager.default.fileExists(atPath: bundle.weightsPath) else {
                 throw BundleError(path: directory, problem: "no model.safetensors yet",

@@ -36,7 +36,9 @@ public final class Translator: TrainableModel, Layer {
     public let generatorWeight: Variable
     public let generatorBias: Variable
 
-    public init(config: TranslatorConfig, rng: inout Generator) throws {
+    /// A model with fresh parameters (`initialize: false` skips the `paramInit` pass, for a model whose
+    /// weights are loaded next).
+    public init(config: TranslatorConfig, rng: inout Generator, initialize: Bool = true) throws {
         let problems = config.problems
         guard problems.isEmpty else { throw TranslatorError("translator settings: " + problems.joined(separator: "; ")) }
         self.config = config
@@ -55,7 +57,7 @@ public final class Translator: TrainableModel, Layer {
         attention = GlobalAttention(dimension: H, type: config.attention.type, rng: &rng)
         generatorWeight = config.tieTargetEmbedding ? targetEmbedding.weight : make([config.targetVocabularySize, H])
         generatorBias = make([config.targetVocabularySize])
-        if config.paramInit > 0 {   // OpenNMT's param_init: every parameter uniform in ±paramInit
+        if initialize && config.paramInit > 0 {   // OpenNMT's param_init: every parameter uniform in ±paramInit
             for (_, variable) in namedParameters {
                 variable.value = .uniform(variable.shape, low: -config.paramInit, high: config.paramInit, using: &rng)
             }
