@@ -13,11 +13,11 @@ struct BleuCommand: ParsableCommand {
         commandName: "bleu",
         abstract: "Corpus BLEU of detokenized output against references, identical to sacrebleu's defaults.",
         discussion: """
-            Reads the hypothesis from HYP or standard input, one segment per line, line for line with each
-            reference. Scores like `sacrebleu.corpus_bleu(hyps, [refs])`: 4-grams, 'exp' smoothing, the
+            Reads the hypothesis from HYP or standard input, one segment per line, line for line with each \
+            reference. Scores like `sacrebleu.corpus_bleu(hyps, [refs])`: 4-grams, 'exp' smoothing, the \
             13a tokenizer unless --tokenize none. Prints
               BLEU = 35.12 65.4/41.2/28.0/19.9 (BP = 0.987 ratio = 0.987 hyp_len = 12034 ref_len = 12190)
-            or, with --json, an object with score, counts, totals, precisions, bp, ratio, hyp_len, ref_len
+            or, with --json, an object with score, counts, totals, precisions, bp, ratio, hyp_len, ref_len \
             (unrounded).
             """)
 

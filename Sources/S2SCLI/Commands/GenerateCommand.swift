@@ -15,10 +15,10 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Generate text with a language model, streamed to standard output.",
         discussion: """
-            The prompt (echoed first) primes the LSTM state; generation continues from its last
-            character, as if the text had started on a new line. Tokens are written as they are made.
-            --temperature 0 is greedy (always the most probable token). With --num-samples N the
-            samples follow each other, separated by an empty line; sample i depends only on the seed
+            The prompt (echoed first) primes the LSTM state; generation continues from its last \
+            character, as if the text had started on a new line. Tokens are written as they are made. \
+            --temperature 0 is greedy (always the most probable token). With --num-samples N the \
+            samples follow each other, separated by an empty line; sample i depends only on the seed \
             and i, so the same seed gives the same text.
             """)
 

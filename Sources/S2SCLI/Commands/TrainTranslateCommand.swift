@@ -13,7 +13,7 @@ struct TrainTranslateCommand: ParsableCommand {
         commandName: "train-translate",
         abstract: "Train an LSTM attention translator (bi-LSTM encoder, input-feeding decoder, beam search via `s2s translate`).",
         discussion: """
-            With no data flags, trains on spelled-out English dates → ISO dates, generated into Corpora/dates
+            With no data flags, trains on spelled-out English dates → ISO dates, generated into Corpora/dates \
             (about 2½ minutes on two cores, ≥ 99% exact match on the held-out test part):
               s2s train-translate --model-dir Models/dates
               echo "the fourth of july, nineteen seventy-six" | s2s translate -m Models/dates
@@ -22,10 +22,10 @@ struct TrainTranslateCommand: ParsableCommand {
               s2s train-translate --train-src train.en --train-tgt train.de --valid-src val.en --valid-tgt val.de \\
                   --bpe-merges 10000 --lowercase --time-budget 30m --model-dir Models/en-de
 
-            Defaults for a corpus: word (or --bpe-merges) vocabularies with --min-count 2, source and target
-            embeddings 256, a bidirectional LSTM encoder of 256 units per direction, a 512-unit decoder with
-            general attention and input feeding, dropout 0.3, label smoothing 0.1, Adam 1e-3 halved when
-            validation BLEU stops improving for two validations, batch 64, gradient norm clipped at 5,
+            Defaults for a corpus: word (or --bpe-merges) vocabularies with --min-count 2, source and target \
+            embeddings 256, a bidirectional LSTM encoder of 256 units per direction, a 512-unit decoder with \
+            general attention and input feeding, dropout 0.3, label smoothing 0.1, Adam 1e-3 halved when \
+            validation BLEU stops improving for two validations, batch 64, gradient norm clipped at 5, \
             validation at every epoch end, early stop after 6 validations without a better BLEU.
             """)
 

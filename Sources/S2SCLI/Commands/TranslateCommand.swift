@@ -14,9 +14,9 @@ struct TranslateCommand: ParsableCommand {
         commandName: "translate",
         abstract: "Translate lines (a file or standard input) with a model from train-translate.",
         discussion: """
-            Beam search (batched; greedy when --beam-size is 1). Sentences are sorted by length and decoded
-            in batches on all cores (--threads); the output does not depend on --batch-size. Empty and very
-            long lines get an output line too.
+            Beam search (batched; greedy when --beam-size is 1). Sentences are sorted by length and decoded \
+            in batches on all cores (--threads); the output does not depend on --batch-size. Empty and very \
+            long lines get an output line too. \
             Examples:
               echo "the fourth of july, nineteen seventy-six" | s2s translate -m Models/dates
               s2s translate -m Models/en-de test.en --beam-size 5 --length-penalty wu --alpha 0.6 > test.hyp.de
