@@ -6,7 +6,7 @@ public struct RootCommand: ParsableCommand {
         commandName: "s2s",
         abstract: "An LSTM sequence-learning toolkit: tokenizer, translator, language model, classifier.",
         discussion: """
-            Inference commands read standard input (or files; '-' means stdin) and write one output line
+            Inference commands read standard input (or files; '-' means stdin) and write one output line \
             per input line to standard output; progress and diagnostics go to standard error.
             """,
         version: "0.1.0",
@@ -15,9 +15,11 @@ public struct RootCommand: ParsableCommand {
 
     /// Every subcommand, in the order `s2s --help` lists them.
     static let commandList: [ParsableCommand.Type] = [
-        TrainClassifyCommand.self,
-        ClassifyCommand.self,
-        TestClassifyCommand.self,
+        TokenizeCommand.self, DetokenizeCommand.self, BuildVocabCommand.self,
+        TrainTranslateCommand.self, TranslateCommand.self,
+        TrainLMCommand.self, GenerateCommand.self, EvaluateLMCommand.self,
+        TrainClassifyCommand.self, ClassifyCommand.self, TestClassifyCommand.self,
+        BleuCommand.self,
         InspectCommand.self,
         BenchCommand.self,
     ]

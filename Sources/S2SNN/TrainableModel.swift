@@ -39,4 +39,15 @@ public protocol TrainableModel: AnyObject {
     var parameters: [(name: String, variable: Variable)] { get }
     /// Builds the mean loss of `batch` on `tape` (a training tape: dropout on) and its statistics.
     func loss(for batch: Batch, tape: Tape) -> (loss: Variable, stats: LossStats)
+    /// State besides the parameters that a resumed run needs to continue bit for bit, such as a
+    /// language model's LSTM state carried from one batch to the next. Saved in every checkpoint
+    /// (not in model.safetensors). Default: none.
+    var trainingState: [(name: String, tensor: Tensor)] { get }
+    /// Restores what `trainingState` gave, from a checkpoint being resumed.
+    func restoreTrainingState(_ tensors: [String: Tensor]) throws
+}
+
+extension TrainableModel {
+    public var trainingState: [(name: String, tensor: Tensor)] { [] }
+    public func restoreTrainingState(_ tensors: [String: Tensor]) throws {}
 }

@@ -2,15 +2,16 @@
 // learn_bpe): words are split into grapheme clusters with `</w>` on the last, and the most frequent
 // adjacent pair is merged, repeatedly. Pair counts are updated incrementally for the words that
 // contain the merged pair only, and the best pair comes from a max-heap with lazy deletion.
-// Ties are broken deterministically: higher count first, then left symbol, then right symbol, in
-// UTF-8 byte order.
+// Ties are broken deterministically and as subword-nmt breaks them (Python's max over (count, pair)):
+// among pairs of equal count, the greater left symbol wins, then the greater right symbol, in code
+// point (= UTF-8 byte) order. With the same word counts, the merges equal subword-nmt's.
 
 extension BPECodes {
     /// Learns up to `merges` merges from word counts (words without joiners or whitespace). Stops
     /// early when no pair occurs at least `minFrequency` times.
     ///
     ///     BPECodes.learn(counts: ["low": 5, "lower": 2, "newest": 6, "widest": 3], merges: 3).merges
-    ///     // [e s, es t</w>, l o]
+    ///     // [s t</w>, e st</w>, l o]
     ///
     /// Complexity: O(W·L) to start (W word types, L their length), then proportional to the words
     /// touched by each merge.
@@ -120,13 +121,13 @@ struct BPELearner {
 
     // MARK: max-heap with lazy deletion
 
-    /// True when entry x should come out before y.
+    /// True when entry x should come out before y: higher count, then greater (left, right).
     private func before(_ x: (count: Int, key: UInt64), _ y: (count: Int, key: UInt64)) -> Bool {
         if x.count != y.count { return x.count > y.count }
         let xa = Int(x.key >> 32), ya = Int(y.key >> 32)
-        if xa != ya { return symbolBytes[xa].lexicographicallyPrecedes(symbolBytes[ya]) }
+        if xa != ya { return symbolBytes[ya].lexicographicallyPrecedes(symbolBytes[xa]) }
         let xb = Int(x.key & 0xFFFF_FFFF), yb = Int(y.key & 0xFFFF_FFFF)
-        return symbolBytes[xb].lexicographicallyPrecedes(symbolBytes[yb])
+        return symbolBytes[yb].lexicographicallyPrecedes(symbolBytes[xb])
     }
 
     private mutating func push(_ count: Int, _ key: UInt64) {

@@ -17,10 +17,14 @@ import Darwin
 /// Not thread-safe. The file is closed when the reader is released.
 public final class LineReader {
     /// What `nextRecord()` found on a line.
-    enum Record {
+    public enum Record: Equatable, Sendable {
+        /// A usable line.
         case text(String)
+        /// Empty or only ASCII whitespace (only with `skipEmpty`).
         case empty
+        /// Longer than `maxLineBytes`.
         case overlong
+        /// Not UTF-8 (only with `.skip`).
         case invalid
     }
 
@@ -69,9 +73,10 @@ public final class LineReader {
         return nil
     }
 
-    /// The next line of the input, whatever it holds; counts only `lines` and `invalidReplaced`.
-    /// `.empty` is returned only when `options.skipEmpty` is on.
-    func nextRecord() throws(TextError) -> Record? {
+    /// The next line of the input, whatever it holds, for callers that keep one output line per input
+    /// line (`s2s tokenize`) or skip lines in pairs (`ParallelReader`). Counts only `lines` and
+    /// `invalidReplaced`; `currentLineNumber` is its line number.
+    public func nextRecord() throws(TextError) -> Record? {
         guard let (lineStart, lineEnd, overlong) = try nextLineBounds() else { return nil }
         lineNumber += 1
         statistics.lines += 1

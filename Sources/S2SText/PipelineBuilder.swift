@@ -17,8 +17,7 @@ public struct PipelineBuilder {
     public private(set) var tokenCounts: [String: Int] = [:]
     /// Lines added.
     public private(set) var lines = 0
-    private let words: Tokenizer?
-    private let characters: CharacterTokenizer?
+    private let tokenizer: PipelineTokenizer
 
     public init(settings: TokenizerSettings, bpeMerges: Int = 0) throws(TextError) {
         guard bpeMerges >= 0 else { throw TextError(.invalidArgument, "the number of BPE merges cannot be negative") }
@@ -27,21 +26,13 @@ public struct PipelineBuilder {
         }
         self.settings = settings
         self.bpeMerges = bpeMerges
-        switch settings.unit {
-        case .words:
-            words = try Tokenizer(settings: settings)
-            characters = nil
-        case .characters:
-            words = nil
-            characters = try CharacterTokenizer(settings: settings)
-        }
+        self.tokenizer = try PipelineTokenizer(settings: settings)
     }
 
     /// Tokenizes and counts one line.
     public mutating func add(_ line: String) throws(TextError) {
         lines += 1
-        let tokens = if let characters { try characters.tokenize(line) } else { try words!.tokenize(line) }
-        for token in tokens { tokenCounts[token, default: 0] += 1 }
+        for token in try tokenizer.tokenize(line) { tokenCounts[token, default: 0] += 1 }
     }
 
     /// Learns the BPE codes (if asked), counts the final tokens and builds the vocabulary.

@@ -21,27 +21,14 @@ public final class TextProcessor {
     public let vocabulary: Vocabulary
     /// The description a model stores and checks.
     public let pipeline: TextPipeline
-    private let words: Tokenizer?
-    private let characters: CharacterTokenizer?
-    private let bpe: BPEEncoder?
+    private let tokenizer: PipelineTokenizer
 
     public init(settings: TokenizerSettings, codes: BPECodes?, vocabulary: Vocabulary) throws(TextError) {
-        if settings.unit == .characters && codes != nil {
-            throw TextError(.invalidArgument, "BPE codes apply to word tokens, not to characters")
-        }
         self.settings = settings
         self.codes = codes
         self.vocabulary = vocabulary
         self.pipeline = TextPipeline(settings: settings, codes: codes, vocabulary: vocabulary)
-        switch settings.unit {
-        case .words:
-            words = try Tokenizer(settings: settings)
-            characters = nil
-        case .characters:
-            words = nil
-            characters = try CharacterTokenizer(settings: settings)
-        }
-        bpe = codes.map { BPEEncoder(codes: $0) }
+        self.tokenizer = try PipelineTokenizer(settings: settings, codes: codes)
     }
 
     /// Loads a directory written by `save(directory:)` / `s2s build-vocab`, and checks that
@@ -88,11 +75,7 @@ public final class TextProcessor {
     }
 
     /// The written tokens of a line: words (with BPE pieces) or grapheme clusters.
-    public func tokenize(_ line: String) throws(TextError) -> [String] {
-        if let characters { return try characters.tokenize(line) }
-        let tokens = try words!.tokens(line)
-        return bpe?.apply(tokens: tokens) ?? tokens.map(\.written)
-    }
+    public func tokenize(_ line: String) throws(TextError) -> [String] { try tokenizer.tokenize(line) }
 
     /// The ids of a line, optionally framed by `<s>` and `</s>`.
     public func encode(_ line: String, addBOS: Bool = false, addEOS: Bool = false) throws(TextError) -> [Int] {
@@ -105,7 +88,6 @@ public final class TextProcessor {
     /// Text for ids: `<pad>`, `<s>` and `</s>` are dropped, unknown ids become `<unk>`, and the tokens
     /// are detokenized.
     public func decode<S: Sequence<Int>>(_ ids: S) -> String {
-        let tokens = vocabulary.decode(ids.filter { $0 != Vocabulary.pad && $0 != Vocabulary.bos && $0 != Vocabulary.eos })
-        return settings.unit == .characters ? Detokenizer.detokenize(characters: tokens) : Detokenizer.detokenize(tokens)
+        tokenizer.detokenize(vocabulary.decode(ids.filter { $0 != Vocabulary.pad && $0 != Vocabulary.bos && $0 != Vocabulary.eos }))
     }
 }

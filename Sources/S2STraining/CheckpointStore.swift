@@ -20,13 +20,17 @@ public struct CheckpointStore {
 
     public init(modelDirectory: String) { directory = modelDirectory + "/checkpoints" }
 
+    /// The model's training state (`TrainableModel.trainingState`), when it has one.
+    static let modelStateFile = "model_state.safetensors"
+
     static func name(step: Int) -> String { String(format: "step-%08d", step) }
     var latestPath: String { directory + "/LATEST" }
 
-    /// Saves weights, optimizer state and trainer state as checkpoint `step-N`, then prunes old ones,
-    /// keeping the newest `keep` and the one at `protectedStep` (the best).
+    /// Saves weights, optimizer state, trainer state and the model's own training state (if any) as
+    /// checkpoint `step-N`, then prunes old ones, keeping the newest `keep` and the one at
+    /// `protectedStep` (the best).
     public func save(parameters: [(name: String, variable: Variable)], optimizer: Optimizer, state: TrainerState,
-                     keep: Int, protectedStep: Int?) throws {
+                     modelState: [(name: String, tensor: Tensor)] = [], keep: Int, protectedStep: Int?) throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let name = Self.name(step: state.step)
@@ -37,6 +41,7 @@ public struct CheckpointStore {
         try bundle.writeWeights(parameters)
         try SafeTensors.write(optimizer.stateTensors(), to: temporary + "/optimizer.safetensors")
         try AtomicFile.write(try JSON.encode(state), to: temporary + "/trainer.json")
+        if !modelState.isEmpty { try SafeTensors.write(modelState, to: temporary + "/" + Self.modelStateFile) }
         try beforeRename()
         let final = directory + "/" + name
         try? fm.removeItem(atPath: final)
@@ -68,6 +73,15 @@ public struct CheckpointStore {
         } catch {
             throw BundleError(path: optimizerPath, problem: "\(error)",
                               hint: "the checkpoint was written with another optimizer; resume with the same settings")
+        }
+    }
+
+    /// The model's training state saved with a checkpoint; empty when the model has none.
+    public func modelState(_ checkpoint: Checkpoint) throws -> [String: Tensor] {
+        let path = directory + "/" + checkpoint.name + "/" + Self.modelStateFile
+        guard FileManager.default.fileExists(atPath: path) else { return [:] }
+        do { return try SafeTensors.read(path).tensors } catch let error as SafeTensors.Error {
+            throw BundleError(path: path, problem: error.problem, hint: "the checkpoint is damaged; start without --resume")
         }
     }
 

@@ -55,6 +55,7 @@ public final class Trainer<Model: TrainableModel> {
                 throw TrainingError("--resume: \(checkpoints.directory) holds no checkpoint to resume from")
             }
             try checkpoints.restore(checkpoint, parameters: parameters, optimizer: optimizer)
+            try model.restoreTrainingState(try checkpoints.modelState(checkpoint))
             state = checkpoint.state
             reporter.log("resuming from \(checkpoint.name): epoch \(state.epoch + 1), step \(state.step)")
         } else if !checkpoints.checkpointNames().isEmpty {
@@ -174,7 +175,7 @@ public final class Trainer<Model: TrainableModel> {
         let shown = values.sorted { $0.key < $1.key }.map { "\($0.key) \(ProgressFormat.number($0.value))" }.joined(separator: ", ")
         reporter.log("validation at step \(state.step) (epoch \(state.epoch)): \(shown)\(improved ? " — best so far, saved" : "")")
 
-        try checkpoints.save(parameters: parameters, optimizer: optimizer, state: state,
+        try checkpoints.save(parameters: parameters, optimizer: optimizer, state: state, modelState: model.trainingState,
                              keep: options.keepCheckpoints, protectedStep: state.bestStep)
         reserveSeconds = 1.2 * (Self.now() - start)
         if let patience = options.patience, state.validationsWithoutImprovement >= patience {

@@ -20,6 +20,8 @@ struct Fixture {
     }
 
     func ints(_ key: String) -> [Int] { self[key].scalars.map { Int($0) } }
+    func number(_ key: String) -> Double { Double(metadata[key] ?? "") ?? .nan }
+    func flag(_ key: String) -> Bool { metadata[key] == "true" }
 
     /// A fresh variable holding a fixture tensor, with a gradient.
     func variable(_ key: String) -> Variable { Variable(self[key], requiresGrad: true) }

@@ -6,37 +6,13 @@ import S2SCore
 import S2SNN
 
 @Suite struct OptimizerGoldenTests {
-    struct Fixture {
-        let tensors: [String: Tensor]
-        let metadata: [String: String]
-
-        init(_ name: String) throws {
-            let file = #filePath
-            let directory = file[..<file.lastIndex(of: "/")!]
-            (tensors, metadata) = try SafeTensors.read("\(directory)/Fixtures/\(name).safetensors")
-        }
-
-        subscript(name: String) -> Tensor { tensors[name]! }
-        func number(_ key: String) -> Double { Double(metadata[key]!)! }
-        func flag(_ key: String) -> Bool { metadata[key]! == "true" }
-    }
-
-    /// Largest |ours − torch| / max(1, |torch|), printed the way llm.c prints its comparisons.
-    func worstError(_ ours: Tensor, _ torch: Tensor, _ label: String) -> Float {
-        #expect(ours.shape == torch.shape, "\(label) shape")
-        var worst: Float = 0
-        for (a, b) in zip(ours.scalars, torch.scalars) { worst = max(worst, abs(a - b) / max(1, abs(b))) }
-        print("\(label): max relative error \(worst)")
-        return worst
-    }
-
     /// Runs steps `steps` of `optimizer` on `parameter` with the fixture's gradients and compares the
     /// parameter after each step.
     func run(_ optimizer: any Optimizer, _ parameter: Variable, _ fixture: Fixture, steps: ClosedRange<Int>, _ label: String) {
         for k in steps {
             parameter.grad = fixture["grad.\(k - 1)"]
             optimizer.step([("param", parameter)])
-            #expect(worstError(parameter.value, fixture["param.after.\(k)"], "\(label) param.after.\(k)") <= 1e-6)
+            fixture.expectClose(parameter.value, "param.after.\(k)", tolerance: 1e-6)
         }
     }
 
@@ -64,8 +40,8 @@ import S2SNN
         let parameter = Variable(fixture["param"], requiresGrad: true)
         run(optimizer, parameter, fixture, steps: 1...3, file)
         let state = state(optimizer)
-        #expect(worstError(state["param.exp_avg"]!, fixture["exp_avg"], "\(file) exp_avg") <= 1e-6)
-        #expect(worstError(state["param.exp_avg_sq"]!, fixture["exp_avg_sq"], "\(file) exp_avg_sq") <= 1e-6)
+        fixture.expectClose(state["param.exp_avg"], "exp_avg", tolerance: 1e-6)
+        fixture.expectClose(state["param.exp_avg_sq"], "exp_avg_sq", tolerance: 1e-6)
         #expect(try StepCounter.count(from: state["param.step"]!, name: "param.step") == 3)
     }
 
@@ -74,8 +50,7 @@ import S2SNN
         let optimizer = sgd(fixture)
         let parameter = Variable(fixture["param"], requiresGrad: true)
         run(optimizer, parameter, fixture, steps: 1...3, "sgd_momentum_steps")
-        let buffer = state(optimizer)["param.momentum_buffer"]!
-        #expect(worstError(buffer, fixture["momentum_buffer"], "sgd_momentum_steps momentum_buffer") <= 1e-6)
+        fixture.expectClose(state(optimizer)["param.momentum_buffer"], "momentum_buffer", tolerance: 1e-6)
     }
 
     /// Save after step 1 (through safetensors bytes), restore into a new optimizer, run steps 2–3: the

@@ -1,4 +1,5 @@
 import S2SCore
+import S2SNN
 
 /// One timed workload of `s2s bench lstm`, with the FLOP count the PyTorch reference uses too.
 struct LSTMBenchCase {
@@ -12,7 +13,7 @@ struct LSTMBenchCase {
 
     static let (T, B, I, H) = (30, 64, 256, 512)
 
-    static var standard: [LSTMBenchCase] { [layer(directions: 1), layer(directions: 2)] }
+    static var standard: [LSTMBenchCase] { [layer(directions: 1), layer(directions: 2), attentionStep()] }
 
     /// An LSTM layer forward + backward, loss = Σ output·g.
     static func layer(directions D: Int) -> LSTMBenchCase {
@@ -38,6 +39,42 @@ struct LSTMBenchCase {
                     let (y, _, _) = tape.lstmLayer(xs[shard], lengths: lengths, directions: weights)
                     tape.backward(from: y, seed: seed)
                     xs[shard].zeroGrad()
+                }
+                for p in parameters { p.zeroGrad() }
+            }
+        }
+    }
+
+    /// One input-feeding decoder step, forward + backward: LSTMCell(E + H → H) on [embedding, previous
+    /// attentional vector], then general attention over S encoder outputs. Every input needs a gradient.
+    static func attentionStep() -> LSTMBenchCase {
+        let S = T
+        let flops = 3 * (2 * Double(B * 4 * H * (I + H)) + 2 * Double(B * H * H) + 4 * Double(B * S * H) + 2 * Double(B * H * 2 * H))
+        return LSTMBenchCase(name: "attention_step", tokens: Double(B), flops: flops) { repeats, shards, rng in
+            let bound = 1 / Float(H).squareRoot()
+            func param(_ shape: [Int]) -> Variable {
+                Variable(.uniform(shape, low: -bound, high: bound, using: &rng), requiresGrad: true)
+            }
+            let cell = LSTMWeights(weightIH: param([4 * H, I + H]), weightHH: param([4 * H, H]),
+                                   biasIH: param([4 * H]), biasHH: param([4 * H]))
+            let attention = GlobalAttention(dimension: H, type: .general, rng: &rng)
+            let parameters = [cell.weightIH, cell.weightHH, cell.biasIH!, cell.biasHH!] + attention.namedParameters.map(\.variable)
+            let rows = B / shards
+            func input(_ shape: [Int]) -> [Variable] {
+                (0..<shards).map { _ in Variable(.uniform(shape, low: -1, high: 1, using: &rng), requiresGrad: true) }
+            }
+            let embedded = input([rows, I]), feed = input([rows, H]), h = input([rows, H]), c = input([rows, H])
+            let memory = input([rows, S, H])
+            let seed = Tensor.uniform([rows, H], low: -1, high: 1, using: &rng)
+            let lengths = [Int](repeating: S, count: rows)
+            return Stopwatch.median(repeats: repeats) {
+                DataParallel.run(shards: shards, parameters: parameters) { k in
+                    let tape = Tape()
+                    let x = tape.concat([embedded[k], feed[k]], axis: 1)
+                    let (hNext, _) = tape.lstmCell(x, h: h[k], c: c[k], weights: cell)
+                    let (output, _) = attention(query: hNext, memory: memory[k], lengths: lengths, tape: tape)
+                    tape.backward(from: output, seed: seed)
+                    for v in [embedded[k], feed[k], h[k], c[k], memory[k]] { v.zeroGrad() }
                 }
                 for p in parameters { p.zeroGrad() }
             }

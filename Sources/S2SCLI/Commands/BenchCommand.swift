@@ -5,6 +5,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput of s2s kernels against the machine's sgemm and a PyTorch reference.",
-        subcommands: [BenchLSTMCommand.self, BenchClassifyCommand.self]
+        subcommands: [BenchLSTMCommand.self, BenchTokenizeCommand.self, BenchTranslateCommand.self,
+                      BenchLMCommand.self, BenchClassifyCommand.self]
     )
 }

@@ -12,9 +12,9 @@ struct ClassifyCommand: ParsableCommand {
         commandName: "classify",
         abstract: "Label each input line with a classifier trained by train-classify.",
         discussion: """
-            Output, one line per input line: the label; with --prob, label<TAB>probability; with --k K, the K
-            most probable labels separated by TABs (each followed by its probability with --prob).
-            Lines are read in blocks, tokenized and classified on every --threads core, in batches of
+            Output, one line per input line: the label; with --prob, label<TAB>probability; with --k K, the K \
+            most probable labels separated by TABs (each followed by its probability with --prob). \
+            Lines are read in blocks, tokenized and classified on every --threads core, in batches of \
             --batch-size sentences of similar length.
             """)
 

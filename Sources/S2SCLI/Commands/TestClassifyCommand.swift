@@ -11,9 +11,9 @@ struct TestClassifyCommand: ParsableCommand {
         commandName: "test-classify",
         abstract: "Score a classifier on labelled lines: accuracy, macro-F1, per-label P/R/F1, confusion matrix.",
         discussion: """
-            Lines whose label the model does not have (e.g. neutral for a positive/negative model) are
-            skipped and counted on stderr. --tutorial DIR scores the 2017 tutorial's test set instead
-            (testTweets_preprocessed.json + vocab.txt: token ids decoded back to text; labels 0/1 read as
+            Lines whose label the model does not have (e.g. neutral for a positive/negative model) are \
+            skipped and counted on stderr. --tutorial DIR scores the 2017 tutorial's test set instead \
+            (testTweets_preprocessed.json + vocab.txt: token ids decoded back to text; labels 0/1 read as \
             negative/positive).
             """)
 

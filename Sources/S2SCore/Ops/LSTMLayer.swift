@@ -40,25 +40,37 @@ extension Tape {
     ///
     /// Cost: 2·T·B·4H·(I + H) FLOPs per direction forward, twice that backward.
     ///
-    /// `inputProjections`, one [T, B, 4H] tensor per direction, replaces the input GEMM x·W_ihᵀ when the
-    /// caller already has it — an inference path that looks the projection of every vocabulary entry up
-    /// in a precomputed table skips half the layer's forward FLOPs. They must equal x·W_ihᵀ (no bias).
+    /// With `projectedInput`, `x` is already the input projection x·W_ihᵀ [T, B, 4H] (one direction
+    /// only): the layer skips that GEMM, passes d(gates) back into `x`, and leaves W_ih's gradient to
+    /// whatever computed `x` — a language model gathers it from a [V, 4H] table instead of multiplying
+    /// every embedded token by W_ih.
+    ///
+    /// `inputProjections` (inference), one [T, B, 4H] tensor per direction, replaces the GEMM x·W_ihᵀ of
+    /// every direction while `x` stays the layer's input: a classifier looks each token's projection up
+    /// in a precomputed [V, 4H] table for both directions of a bidirectional layer. They must equal
+    /// x·W_ihᵀ (no bias).
     public func lstmLayer(_ x: Variable, lengths: [Int], directions: [LSTMWeights],
                           h0: Variable? = nil, c0: Variable? = nil,
+                          projectedInput: Bool = false,
                           inputProjections: [Tensor]? = nil) -> (output: Variable, h: Variable, c: Variable) {
         precondition(x.shape.count == 3, "lstmLayer: x must be [T, B, I], got \(x.shape)")
         precondition(directions.count == 1 || directions.count == 2, "lstmLayer: 1 or 2 directions")
-        let T = x.shape[0], B = x.shape[1], I = x.shape[2], D = directions.count, H = directions[0].hidden
+        precondition(!projectedInput || directions.count == 1, "lstmLayer: a projected input has one direction")
+        let T = x.shape[0], B = x.shape[1], D = directions.count, H = directions[0].hidden
+        let I = projectedInput ? directions[0].inputSize : x.shape[2]
+        precondition(!projectedInput || x.shape[2] == 4 * H, "lstmLayer: a projected input must be [T, B, 4H], got \(x.shape)")
         precondition(lengths.count == B && lengths.allSatisfy { $0 >= 0 && $0 <= T }, "lstmLayer: lengths \(lengths) for [T=\(T), B=\(B)]")
         for w in directions { precondition(w.inputSize == I && w.hidden == H, "lstmLayer: weights do not fit input \(I), hidden \(H)") }
         precondition(h0 == nil || h0!.shape == [D, B, H], "lstmLayer: h0 must be [\(D), \(B), \(H)]")
-        precondition(c0 == nil || c0!.shape == [D, B, H], "lstmLayer: c0 must be [\(D), \(B), \(H)]")
         precondition(inputProjections == nil || (inputProjections!.count == D && inputProjections!.allSatisfy { $0.shape == [T, B, 4 * H] }),
                      "lstmLayer: inputProjections must be \(D) tensors of shape [\(T), \(B), \(4 * H)]")
+        precondition(c0 == nil || c0!.shape == [D, B, H], "lstmLayer: c0 must be [\(D), \(B), \(H)]")
 
         var output = Tensor(zeros: [T, B, D * H])
         var hN = Tensor(zeros: [D, B, H]), cN = Tensor(zeros: [D, B, H])
-        let runs = (0..<D).map { d in LSTMDirectionRun(T: T, B: B, I: I, H: H, D: D, direction: d, lengths: lengths) }
+        let runs = (0..<D).map { d in
+            LSTMDirectionRun(T: T, B: B, I: I, H: H, D: D, direction: d, lengths: lengths, projectedInput: projectedInput)
+        }
         for (d, run) in runs.enumerated() {
             run.forward(x: x.value, weights: directions[d], h0: h0?.value, c0: c0?.value, inputProjection: inputProjections?[d],
                         output: &output, hN: &hN, cN: &cN)
@@ -83,14 +95,17 @@ extension Tape {
 final class LSTMDirectionRun {
     let T: Int, B: Int, I: Int, H: Int, D: Int, direction: Int
     let lengths: [Int]
+    /// x is x·W_ihᵀ already (see `Tape.lstmLayer(projectedInput:)`).
+    let projectedInput: Bool
     // Saved for backward, indexed by time t (not by processing order):
     var gates: [Float]   // [T, B, 4H]: pre-activations, then activations i, f, g, o
     var hPrev: [Float]   // [T, B, H]: the state before step t
     var cPrev: [Float]   // [T, B, H]
     var tanhC: [Float]   // [T, B, H]: tanh of the cell after step t
 
-    init(T: Int, B: Int, I: Int, H: Int, D: Int, direction: Int, lengths: [Int]) {
+    init(T: Int, B: Int, I: Int, H: Int, D: Int, direction: Int, lengths: [Int], projectedInput: Bool = false) {
         self.T = T; self.B = B; self.I = I; self.H = H; self.D = D; self.direction = direction; self.lengths = lengths
+        self.projectedInput = projectedInput
         // Every element the kernels read is written first, so no zero fill (and no page touching) here.
         gates = .uninitialized(T * B * 4 * H)
         hPrev = .uninitialized(T * B * H)
@@ -111,10 +126,11 @@ final class LSTMDirectionRun {
             // pointwise kernel).
             var bias = [Float](repeating: 0, count: G)
             for b in [weights.biasIH, weights.biasHH] { if let b { for k in 0..<G { bias[k] += b.value.scalars[k] } } }
-            if let inputProjection {   // already computed by the caller
+            if let inputProjection {   // computed by the caller (inference)
                 inputProjection.withUnsafeBufferPointer { gates.update(from: $0.baseAddress!, count: T * B * G) }
             } else {
                 x.withUnsafeBufferPointer { px in
+                    if projectedInput { gates.update(from: px.baseAddress!, count: T * B * G); return }
                     weights.weightIH.value.withUnsafeBufferPointer { pw in
                         BLAS.gemm(transposeB: true, m: T * B, n: G, k: I, px.baseAddress!, lda: I, pw.baseAddress!, ldb: I,
                                   beta: 0, gates, ldc: G)
@@ -217,13 +233,13 @@ final class LSTMDirectionRun {
     }
 
     /// dW_ih += dGatesᵀ·x, dW_hh += dGatesᵀ·h_prev, db += Σ dGates, dx += dGates·W_ih — one GEMM each
-    /// over all T·B rows.
+    /// over all T·B rows. With a projected input: dx += dGates, and no dW_ih.
     private func accumulateWeightGradients(x: Variable, weights: LSTMWeights, dGates: [Float]) {
         let G = 4 * H, rows = T * B
         guard rows > 0 else { return }
         dGates.withUnsafeBufferPointer { dgBuf in
             let dg = dgBuf.baseAddress!
-            if weights.weightIH.requiresGrad {
+            if weights.weightIH.requiresGrad && !projectedInput {
                 x.value.withUnsafeBufferPointer { px in
                     weights.weightIH.withGrad { g in
                         BLAS.gemm(transposeA: true, m: G, n: I, k: rows, dg, lda: G, px.baseAddress!, ldb: I,
@@ -246,7 +262,9 @@ final class LSTMDirectionRun {
                 BLAS.gemm(m: 1, n: G, k: rows, ones, lda: rows, dg, ldb: G, &sum, ldc: G)
                 for bias in biases { bias.withGrad { g in for k in 0..<G { g[k] += sum[k] } } }
             }
-            if x.requiresGrad {
+            if x.requiresGrad && projectedInput {
+                x.withGrad { g in ElementwiseKernel.accumulate(count: rows * G, dy: dg, into: g.baseAddress!) }
+            } else if x.requiresGrad {
                 weights.weightIH.value.withUnsafeBufferPointer { pw in
                     x.withGrad { g in
                         BLAS.gemm(m: rows, n: I, k: G, dg, lda: G, pw.baseAddress!, ldb: I, beta: 1, g.baseAddress!, ldc: I)

@@ -213,11 +213,6 @@ extension Tape {
         }
         return outputs
     }
-
-    /// `needsGrad` over an array of inputs.
-    func needsGrad(_ inputs: [Variable]) -> Bool {
-        isRecording && inputs.contains { $0.requiresGrad }
-    }
 }
 
 extension Array where Element == Int {

@@ -1,0 +1,232 @@
+import ArgumentParser
+import Foundation
+import S2SCore
+import S2SModels
+import S2SNN
+
+/// `s2s bench translate`: training throughput (target tokens/s), beam-search throughput (sentences/s
+/// at batch 1 and 64) and peak memory of a translator, against the same model in PyTorch
+/// (Tools/reference/translate_reference.py), alternating in one invocation.
+///
+/// The figures in the translation notes come from:
+///
+///     s2s bench translate -m Models/en-de --threads 2 --python /work/venv/bin/python
+///     s2s bench translate -m Models/en-de --threads 1 --python /work/venv/bin/python
+struct BenchTranslateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "translate",
+        abstract: "Time translator training and beam search; compare with the PyTorch reference.")
+
+    @OptionGroup var options: RunOptions
+
+    @Option(name: [.customShort("m"), .long], help: "A trained translator directory (sizes, vocabularies, weights).")
+    var model: String
+
+    @Option(help: "Training pairs for the timed steps.")
+    var trainSrc = "../shared/corpora/translation/multi30k/train.en"
+    @Option(help: "Training targets.")
+    var trainTgt = "../shared/corpora/translation/multi30k/train.de"
+    @Option(help: "Sentences to translate with beam search.")
+    var testSrc = "../shared/corpora/translation/multi30k/test_2016_flickr.en"
+
+    @Option(help: "Timed training steps (batches of 64 pairs) per round.")
+    var steps = 16
+    @Option(help: "Test sentences translated per measurement.")
+    var sentences = 128
+    @Option(help: "Beam size.")
+    var beamSize = 5
+    @Option(help: "Rounds of s2s-then-reference, alternating.")
+    var rounds = 2
+    @Option(help: "Keep the workload file (for running the reference by hand) at this path.")
+    var dataFile: String?
+    @Flag(help: "Skip the training measurement.")
+    var skipTrain = false
+    @Flag(help: "Skip the beam-search measurement.")
+    var skipBeam = false
+
+    @Option(help: "Python with torch for the reference run; 'none' skips it.")
+    var python = "python3"
+    @Option(help: "The PyTorch reference script.")
+    var referenceScript = "Tools/reference/translate_reference.py"
+
+    @Option(help: "Python of a virtualenv with OpenNMT-py 3.5: also time its training on the same model and tokens.")
+    var opennmt: String?
+    @Option(help: "The OpenNMT-py benchmark script.")
+    var opennmtScript = "Tools/reference/opennmt_bench.py"
+    @Option(help: "OpenNMT-py training steps per round (reports every 10; the first report is warm-up).")
+    var opennmtSteps = 60
+
+    func run() throws {
+        let bundle = try TranslatorBundle.load(model)
+        let data = try TranslateBenchData.prepare(text: bundle.text, trainSource: trainSrc, trainTarget: trainTgt,
+                                                  testSource: testSrc, steps: steps + 2, batchSize: 64,
+                                                  sentences: sentences, seed: options.seed)
+        let dataPath = dataFile ?? FileManager.default.temporaryDirectory.path + "/s2s-bench-translate-\(getpid()).safetensors"
+        try data.write(to: dataPath)
+        defer { if dataFile == nil { try? FileManager.default.removeItem(atPath: dataPath) } }
+        let config = bundle.model.config
+        print("s2s bench translate — \(model): encoder \(config.encoderHiddenSize)×2, decoder \(config.decoderHiddenSize), "
+              + "\(config.attention.rawValue) attention, vocabularies \(config.sourceVocabularySize)/\(config.targetVocabularySize); "
+              + "threads \(options.threads), \(rounds) rounds, medians")
+
+        let realTargets = data.batches.reduce(0) { $0 + $1.tokenCount }
+        let paddedTargets = data.batches.reduce(0) { $0 + $1.count * (($1.target.map(\.count).max() ?? 0) + 1) }
+        let flopsPerToken = 3 * data.batches.reduce(0.0) { total, batch in
+            total + config.forwardFLOPs(sourceTokens: batch.source.reduce(0) { $0 + $1.count }, targetTokens: batch.tokenCount,
+                                        attentionPairs: zip(batch.source, batch.target).reduce(0) { $0 + $1.0.count * ($1.1.count + 1) })
+        } / Double(realTargets)
+        print(String(format: "training batches: %d × 64 pairs, %.1f%% of target positions padding, %.1f MFLOP per target token (forward + backward)",
+                     data.batches.count, 100 * (1 - Double(realTargets) / Double(paddedTargets)), flopsPerToken / 1e6))
+        var ours: [String: [Double]] = [:], theirs: [String: [Double]] = [:]
+        var sgemm: [Double] = []
+        let opennmtDirectory = FileManager.default.temporaryDirectory.path + "/s2s-bench-opennmt-\(getpid())"
+        if opennmt != nil {
+            try TranslateBenchData.exportOpenNMT(directory: opennmtDirectory, text: bundle.text, trainSource: trainSrc, trainTarget: trainTgt)
+        }
+        defer { try? FileManager.default.removeItem(atPath: opennmtDirectory) }
+        var opennmtProblem: String?
+        var ourOutputs: [String: [[Int]]] = [:], theirOutputs: [String: [[Int]]] = [:]
+        var referencePeak = 0.0, referenceProblem: String?
+        for _ in 0..<max(1, rounds) {
+            BLAS.setThreads(options.threads)
+            sgemm.append(SgemmBench.gflops(size: 1024, repeats: 3))
+            if !skipBeam {
+                for batchSize in [1, 64] {
+                    let (rate, outputs) = measureBeam(bundle: bundle, sentences: data.sentences, batchSize: batchSize)
+                    ours["beam_b\(batchSize)", default: []].append(rate)
+                    ourOutputs["beam_b\(batchSize)"] = outputs
+                }
+            }
+            if !skipTrain {
+                ours["train", default: []].append(try measureTraining(bundle: bundle, data: data))
+            }
+            if let opennmt, opennmtProblem == nil, !skipTrain {
+                switch ReferenceLines.run(python: opennmt, script: opennmtScript,
+                                          arguments: ["--data", opennmtDirectory, "--threads", "\(options.threads)", "--steps", "\(opennmtSteps)"]) {
+                case .success(let rows):
+                    for row in rows { if let rate = row["tokens_per_s"] as? Double { theirs["opennmt", default: []].append(rate) } }
+                case .failure(let error): opennmtProblem = error.description
+                }
+            }
+            guard python != "none", referenceProblem == nil else { continue }
+            var arguments = ["--model", model, "--data", dataPath, "--threads", "\(options.threads)",
+                             "--train-steps", "\(steps)", "--beam-size", "\(beamSize)"]
+            if skipTrain { arguments.append("--skip-train") }
+            if skipBeam { arguments.append("--skip-beam") }
+            switch ReferenceLines.run(python: python, script: referenceScript, arguments: arguments) {
+            case .success(let rows):
+                for row in rows {
+                    guard let name = row["name"] as? String else { continue }
+                    if let rate = (row["tokens_per_s"] ?? row["sentences_per_s"]) as? Double { theirs[name, default: []].append(rate) }
+                    if let rss = row["peak_rss_mib"] as? Double { referencePeak = max(referencePeak, rss) }
+                    if let outputs = row["outputs"] as? [[Int]] { theirOutputs[name] = outputs }
+                }
+            case .failure(let error):
+                referenceProblem = error.description
+            }
+        }
+
+        let ceiling = median(sgemm)
+        print(String(format: "sgemm 1024³ on %d thread(s): %.1f GFLOP/s (the ceiling)", options.threads, ceiling))
+        if let train = ours["train"].map(median) {
+            let gflops = train * flopsPerToken / 1e9
+            print(String(format: "s2s training: %.1f GFLOP/s, %.0f%% of sgemm", gflops, 100 * gflops / ceiling)
+                  + (theirs["train"].map { String(format: "; torch %.1f GFLOP/s, %.0f%%", median($0) * flopsPerToken / 1e9, 100 * median($0) * flopsPerToken / 1e9 / ceiling) } ?? ""))
+        }
+        print("measure        s2s          torch        s2s/torch")
+        for (name, unit) in [("train", "tok/s"), ("beam_b1", "sent/s"), ("beam_b64", "sent/s")] {
+            guard let mine = ours[name].map(median) else { continue }
+            var line = name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%9.1f %@", mine, unit)
+            if let reference = theirs[name].map(median) {
+                line += String(format: "  %9.1f %@  %6.2f×", reference, unit, mine / reference)
+            }
+            print(line)
+        }
+        for name in ["beam_b1", "beam_b64"] {
+            guard let mine = ourOutputs[name], let reference = theirOutputs[name], mine.count == reference.count else { continue }
+            let same = zip(mine, reference).filter { $0 == $1 }.count
+            print("\(name): \(same) of \(mine.count) translations identical to the reference's")
+        }
+        if let mine = ourOutputs["beam_b1"], let batched = ourOutputs["beam_b64"] {
+            print("s2s beam search, batch 1 vs batch 64: \(mine == batched ? "identical" : "DIFFERENT") outputs")
+        }
+        if let train = ours["train"].map(median), let reference = theirs["opennmt"].map(median) {
+            print(String(format: "OpenNMT-py   %9.1f tok/s  (s2s/OpenNMT-py %.2f×)", reference, train / reference))
+        }
+        if let opennmtProblem { print("OpenNMT-py: skipped — \(opennmtProblem)") }
+        let peak = Stopwatch.peakRSSMiB()
+        print(String(format: "peak RSS: s2s %.0f MiB", peak) + (referencePeak > 0 ? String(format: ", torch %.0f MiB (s2s/torch %.2f)", referencePeak, peak / referencePeak) : ""))
+        if let referenceProblem { print("reference: skipped — \(referenceProblem)") }
+    }
+
+    /// Target tokens per second of `steps` optimizer steps (after 2 warm-up steps), as the trainer runs
+    /// them: the batch cut into one shard per thread, gradient clipping at 5, Adam.
+    private func measureTraining(bundle: TranslatorBundle, data: TranslateBenchData) throws -> Double {
+        BLAS.setThreads(1)
+        var rng = Generator(seed: options.seed)
+        let translator = try Translator(config: bundle.model.config, rng: &rng)
+        let parameters = translator.namedParameters
+        let optimizer = Adam(learningRate: 1e-3)
+        let shards = options.threads
+        func step(_ batch: TranslationBatch, _ index: Int) {
+            let pieces = (0..<shards).compactMap { batch.shard($0, of: shards) }
+            let total = Float(batch.lossUnits)
+            DataParallel.run(shards: pieces.count, parameters: parameters.map(\.variable)) { k in
+                let tape = Tape(recording: true, training: true, rng: Generator(seed: UInt64(index * 16 + k)))
+                let (loss, _) = translator.loss(for: pieces[k], tape: tape)
+                tape.backward(from: loss, seed: Tensor(repeating: Float(pieces[k].lossUnits) / total, shape: loss.shape))
+            }
+            clipGradientNorm(parameters, maxNorm: 5)
+            optimizer.step(parameters)
+        }
+        for i in 0..<2 { step(data.batches[i], i) }
+        let timed = Array(data.batches.dropFirst(2))
+        let start = Stopwatch.now()
+        for (i, batch) in timed.enumerated() { step(batch, i + 2) }
+        let seconds = Stopwatch.now() - start
+        return Double(timed.reduce(0) { $0 + $1.tokenCount }) / seconds
+    }
+
+    /// Sentences per second of beam search over the test sentences in batches of `batchSize`, one
+    /// batch per core at a time (as `s2s translate` runs); also the outputs.
+    private func measureBeam(bundle: TranslatorBundle, sentences: [[Int]], batchSize: Int) -> (Double, [[Int]]) {
+        BLAS.setThreads(1)
+        let job = TranslationJob(model: bundle.model, search: DecodingSearch(beamSize: beamSize), batchSize: batchSize,
+                                 threads: options.threads, maxLengthRatio: 2)
+        let start = Stopwatch.now()
+        let outputs = job.run(sentences).map { $0.candidates[0].tokens }
+        return (Double(sentences.count) / (Stopwatch.now() - start), outputs)
+    }
+
+    private func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+}
+
+/// Runs a reference script and returns its JSON lines as dictionaries (the script gets `--json`).
+enum ReferenceLines {
+    static func run(python: String, script: String, arguments: [String]) -> Result<[[String: Any]], ReferenceError> {
+        guard FileManager.default.fileExists(atPath: script) else {
+            return .failure(ReferenceError("reference script \(script) not found (run from the repository root)"))
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python, script] + arguments + ["--json"]
+        let stdout = Pipe(), stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        do { try process.run() } catch { return .failure(ReferenceError("cannot start \(python): \(error)")) }
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let errorText = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let lastLine = errorText.split(separator: "\n").last.map(String.init) ?? "exit \(process.terminationStatus)"
+            return .failure(ReferenceError("\(python) \(script) failed: \(lastLine)"))
+        }
+        return .success(String(decoding: output, as: UTF8.self).split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        })
+    }
+}

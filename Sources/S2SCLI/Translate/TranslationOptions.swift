@@ -1,0 +1,96 @@
+// The option groups of `s2s train-translate`: data files, text pipeline, model shape. Every option is
+// optional: unset ones take the job's preset (TranslationPreset), so the same flags serve the
+// built-in dates job and a user's corpus.
+import ArgumentParser
+import S2SModels
+
+struct TranslationDataOptions: ParsableArguments {
+    @Option(help: "Training source file (one sentence per line). Without any data flags the built-in dates corpus is used.")
+    var trainSrc: String?
+    @Option(help: "Training target file, line-aligned with --train-src.")
+    var trainTgt: String?
+    @Option(help: "Validation source file.")
+    var validSrc: String?
+    @Option(help: "Validation target file.")
+    var validTgt: String?
+    @Option(help: "Optional test source file, scored with the best model after training.")
+    var testSrc: String?
+    @Option(help: "Optional test target file.")
+    var testTgt: String?
+
+    var givesCorpus: Bool { [trainSrc, trainTgt, validSrc, validTgt].contains { $0 != nil } }
+
+    func validate() throws {
+        let required = [("--train-src", trainSrc), ("--train-tgt", trainTgt), ("--valid-src", validSrc), ("--valid-tgt", validTgt)]
+        if givesCorpus, let missing = required.first(where: { $0.1 == nil }) {
+            throw ValidationError("\(missing.0) is missing: give all of --train-src, --train-tgt, --valid-src, --valid-tgt (or none, for the built-in dates job)")
+        }
+        if (testSrc == nil) != (testTgt == nil) { throw ValidationError("give both --test-src and --test-tgt, or neither") }
+    }
+}
+
+struct TranslationTextOptions: ParsableArguments {
+    @Option(help: "Joint BPE merges learned over both sides (0 = whole words).")
+    var bpeMerges: Int?
+    @Flag(help: "Lowercase source and target (Unicode lowercase mapping, as sacrebleu -lc).")
+    var lowercase = false
+    @Flag(help: "Character tokens for the source side.")
+    var sourceChars = false
+    @Flag(help: "Character tokens for the target side.")
+    var targetChars = false
+    @Option(help: "Tokens seen fewer times than this become <unk>.")
+    var minCount: Int?
+    @Option(help: "Source vocabulary size limit, specials included (0 = no limit).")
+    var srcVocabSize: Int?
+    @Option(help: "Target vocabulary size limit, specials included (0 = no limit).")
+    var tgtVocabSize: Int?
+    @Option(help: "Training pairs with a side longer than this many tokens are skipped.")
+    var maxLength: Int?
+
+    func validate() throws {
+        for (name, value) in [("bpe-merges", bpeMerges), ("src-vocab-size", srcVocabSize), ("tgt-vocab-size", tgtVocabSize)] {
+            if let value, value < 0 { throw ValidationError("--\(name) cannot be negative") }
+        }
+        if let minCount, minCount < 1 { throw ValidationError("--min-count must be at least 1") }
+        if let maxLength, maxLength < 1 { throw ValidationError("--max-length must be at least 1") }
+    }
+}
+
+struct TranslatorModelOptions: ParsableArguments {
+    @Option(help: "Stacked LSTM layers in the encoder and the decoder.")
+    var layers: Int?
+    @Option(help: "Source and target embedding size.")
+    var embeddingSize: Int?
+    @Option(help: "Encoder LSTM units per direction (the decoder has twice as many).")
+    var hiddenSize: Int?
+    @Option(help: "Attention: general (Luong), dot, or mlp (Bahdanau).")
+    var attention: AttentionTypeName?
+    @Option(help: "Dropout probability.")
+    var dropout: Float?
+    @Option(help: "Label smoothing of the training loss.")
+    var labelSmoothing: Float?
+    @Flag(help: "Share the target embedding with the generator (needs --embedding-size = 2 × --hidden-size).")
+    var tieTargetEmbedding = false
+    @Option(help: "Initialise parameters uniformly in ±this (0 = PyTorch's per-layer defaults).")
+    var paramInit: Float?
+    @Option(help: "Multiply the learning rate by this when validation BLEU stops improving (1 = never).")
+    var lrDecay: Double?
+
+    /// `config` with every option given applied.
+    func apply(to config: inout TranslatorConfig) {
+        if let layers { config.layers = layers }
+        if let embeddingSize { config.sourceEmbeddingSize = embeddingSize; config.targetEmbeddingSize = embeddingSize }
+        if let hiddenSize { config.encoderHiddenSize = hiddenSize }
+        if let attention { config.attention = attention }
+        if let dropout { config.dropout = dropout }
+        if let labelSmoothing { config.labelSmoothing = labelSmoothing }
+        if tieTargetEmbedding { config.tieTargetEmbedding = true }
+        if let paramInit { config.paramInit = paramInit }
+    }
+
+    func validate() throws {
+        if let lrDecay, !(lrDecay > 0 && lrDecay <= 1) { throw ValidationError("--lr-decay must lie in (0, 1]") }
+    }
+}
+
+extension AttentionTypeName: ExpressibleByArgument {}

@@ -1,0 +1,61 @@
+// A translator's model directory: config.json (format header, model settings, lowercasing, both text
+// pipelines' fingerprints, the training settings), model.safetensors, and the text pipelines in
+// source/ and target/. Loading checks that the pipeline files are the ones the model was trained with.
+import Foundation
+import S2SCore
+import S2SModels
+import S2SText
+import S2STraining
+
+struct TranslatorBundleConfig: Codable {
+    static let kind = "translator"
+    var format = ModelBundle.format
+    var formatVersion = ModelBundle.formatVersion
+    var kind = Self.kind
+    var model: TranslatorConfig
+    /// Input and references are lowercased (Unicode lowercase mapping) before tokenization.
+    var lowercase: Bool
+    var sourcePipeline: TextPipeline
+    var targetPipeline: TextPipeline
+    /// How the model was trained (for the record; `--resume` reuses the model and text settings only).
+    var training: [String: String]
+}
+
+/// A loaded translator: model, text pipelines and settings.
+struct TranslatorBundle {
+    let config: TranslatorBundleConfig
+    let model: Translator
+    let text: TranslationText
+
+    /// Writes config.json and the text pipelines (not the weights: the trainer writes those).
+    static func writeSettings(_ config: TranslatorBundleConfig, text: TranslationText, to bundle: ModelBundle) throws {
+        try bundle.create()
+        try text.save(bundle: bundle.directory)
+        try bundle.writeConfig(config)
+    }
+
+    /// Loads a model directory; `weights: false` leaves the model freshly initialised (for --resume,
+    /// whose checkpoint holds the weights).
+    static func load(_ directory: String, weights: Bool = true, seed: UInt64 = 1) throws -> TranslatorBundle {
+        let bundle = ModelBundle(directory: directory)
+        let config = try bundle.readConfig(TranslatorBundleConfig.self, kind: TranslatorBundleConfig.kind)
+        let text = try TranslationText.load(bundle: directory, lowercase: config.lowercase)
+        do {
+            try config.sourcePipeline.check(text.source.pipeline)
+            try config.targetPipeline.check(text.target.pipeline)
+        } catch {
+            throw BundleError(path: directory, problem: "the text pipeline files do not match config.json: \(error)",
+                              hint: "restore source/ and target/ from the training run, or retrain")
+        }
+        var rng = Generator(seed: seed)
+        let model = try Translator(config: config.model, rng: &rng, initialize: !weights)
+        if weights {
+            guard FileManager.default.fileExists(atPath: bundle.weightsPath) else {
+                throw BundleError(path: directory, problem: "no model.safetensors yet",
+                                  hint: "training writes it at its first validation; wait for one, or resume the run")
+            }
+            try bundle.readWeights(into: model.namedParameters)
+        }
+        return TranslatorBundle(config: config, model: model, text: text)
+    }
+}

@@ -1,0 +1,45 @@
+// The hyper-parameters of a language model: a typed value with the default of every setting, stored
+// in the model bundle's config.json so `generate` and `evaluate-lm` rebuild exactly the trained model.
+
+/// The shape of a `LanguageModel`. Defaults are the documented character-level settings for
+/// tinyshakespeare (a 2×512 LSTM).
+///
+///     var config = LanguageModelConfig(vocabularySize: 69)
+///     config.dropout = 0.3
+///     let model = LanguageModel(config: config, rng: &rng)
+public struct LanguageModelConfig: Codable, Sendable, Equatable {
+    /// V: tokens, the four specials included.
+    public var vocabularySize: Int
+    /// E: size of a token's embedding. Small for characters (few types); 512 for words.
+    public var embeddingSize: Int = 128
+    /// H: units per LSTM layer.
+    public var hiddenSize: Int = 512
+    /// L: stacked LSTM layers.
+    public var layers: Int = 2
+    /// Dropout between LSTM layers and before the projection (training only).
+    public var dropout: Float = 0.2
+    /// Use the embedding matrix as the output projection's weight (needs E = H): fewer parameters,
+    /// often better word-level perplexity.
+    public var tieEmbeddings: Bool = false
+
+    public init(vocabularySize: Int, embeddingSize: Int = 128, hiddenSize: Int = 512, layers: Int = 2,
+                dropout: Float = 0.2, tieEmbeddings: Bool = false) {
+        self.vocabularySize = vocabularySize
+        self.embeddingSize = embeddingSize
+        self.hiddenSize = hiddenSize
+        self.layers = layers
+        self.dropout = dropout
+        self.tieEmbeddings = tieEmbeddings
+    }
+
+    /// Why these settings cannot build a model, or nil when they can.
+    public var problem: String? {
+        if vocabularySize < 5 { return "the vocabulary has \(vocabularySize) tokens; a language model needs at least one besides the 4 specials" }
+        if embeddingSize < 1 || hiddenSize < 1 || layers < 1 { return "embedding size, hidden size and layers must be positive" }
+        if !(0..<1).contains(dropout) { return "dropout \(dropout) is outside [0, 1)" }
+        if tieEmbeddings && embeddingSize != hiddenSize {
+            return "tied embeddings need the embedding size (\(embeddingSize)) to equal the hidden size (\(hiddenSize))"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,40 @@
+// Writing text with a language model: the prompt primes the state, then each step feeds the token
+// just chosen and draws the next from the logits with S2SDecoding's `Sampler` (temperature, top-k,
+// top-p; the softmax's shift invariance lets it take logits as well as log-probabilities), handing
+// every token to the caller as it is made (so a command can stream it). Unlike
+// `Sampler.generate`, `</s>` does not stop a language model: it is the line break.
+import S2SCore
+import S2SDecoding
+import S2SText
+
+extension LanguageModelGenerator {
+    /// Generates up to `maxTokens` tokens after `prompt` for row 0 (the generator must have 1 row),
+    /// calling `emit` with each. The state starts from zeros and `prompt` should begin with
+    /// `Vocabulary.eos` (the "line break before the text" the model saw in training).
+    ///
+    ///     let generator = LanguageModelGenerator(model: model)
+    ///     var rng = Generator(seed: 1)
+    ///     let ids = generator.generate(prompt: [Vocabulary.eos] + promptIds, maxTokens: 300,
+    ///                                  sampler: Sampler(temperature: 0.8, banUnk: true), rng: &rng) {
+    ///         print(text.decode([$0]), terminator: "")
+    ///     }
+    ///
+    /// Same prompt, settings and seed → the same tokens.
+    @discardableResult
+    public func generate(prompt: [Int], maxTokens: Int, sampler: Sampler, rng: inout Generator,
+                         emit: (Int) -> Void = { _ in }) -> [Int] {
+        precondition(rows == 1, "generate runs one row; make the generator with rows: 1")
+        precondition(!prompt.isEmpty, "generate needs at least one prompt token (start with Vocabulary.eos)")
+        reset()
+        prime(Array(prompt.dropLast()))
+        var output: [Int] = [], token = [prompt.last!]
+        output.reserveCapacity(maxTokens)
+        for _ in 0..<maxTokens {
+            let next = sampler.sample(step(token), using: &rng)
+            output.append(next)
+            emit(next)
+            token[0] = next
+        }
+        return output
+    }
+}

@@ -1,0 +1,57 @@
+// A language model as an S2SDecoding `StepModel`, so greedy search, beam search and
+// `Sampler.generate` run over it like over any other model: the state is the LSTM's (h, c) per row.
+// Each step is a T = 1 forward pass on an inference tape. `LanguageModelGenerator` is the fast path
+// for plain sampling (no tape, no allocation per step); this adapter is for the decoders that need
+// states they can copy and reorder (beam search).
+import S2SCore
+import S2SDecoding
+
+/// `LanguageModel` seen as a `StepModel`; state h, c [L, N, H] (zeros for a new row).
+///
+///     let lm = LanguageModelStepModel(model: model)
+///     let outputs = GreedySearch().decode(lm, initialState: lm.initialState(rows: 1), maxLengths: [50])
+public struct LanguageModelStepModel: StepModel {
+    public struct State {
+        public var h: Tensor
+        public var c: Tensor
+    }
+
+    public let model: LanguageModel
+
+    public init(model: LanguageModel) { self.model = model }
+
+    public var vocabularySize: Int { model.config.vocabularySize }
+
+    /// Zero states for `rows` sequences.
+    public func initialState(rows: Int) -> State {
+        let shape = [model.config.layers, rows, model.config.hiddenSize]
+        return State(h: Tensor(zeros: shape), c: Tensor(zeros: shape))
+    }
+
+    public func step(tokens: [Int], state: State) -> (logProbs: Tensor, attention: Tensor?, state: State) {
+        let tape = Tape(recording: false)
+        let out = model(ids: tokens, steps: 1, batch: tokens.count, state: (Variable(state.h), Variable(state.c)), tape: tape)
+        return (LogSoftmaxKernel.apply(out.logits.value), nil, State(h: out.h.value, c: out.c.value))
+    }
+
+    public func select(_ state: State, rows: [Int]) -> State {
+        State(h: Self.rows(rows, of: state.h), c: Self.rows(rows, of: state.c))
+    }
+
+    /// [L, N, H] → [L, rows.count, H], rows in the given order.
+    private static func rows(_ rows: [Int], of tensor: Tensor) -> Tensor {
+        let (layers, n, hidden) = (tensor.shape[0], tensor.shape[1], tensor.shape[2])
+        var out = Tensor(zeros: [layers, rows.count, hidden])
+        tensor.withUnsafeBufferPointer { source in
+            out.withUnsafeMutableBufferPointer { target in
+                for layer in 0..<layers {
+                    for (i, row) in rows.enumerated() {
+                        (target.baseAddress! + (layer * rows.count + i) * hidden)
+                            .update(from: source.baseAddress! + (layer * n + row) * hidden, count: hidden)
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

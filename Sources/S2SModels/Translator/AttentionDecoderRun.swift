@@ -1,0 +1,299 @@
+// The saved activations and the forward/backward passes of one `attentionDecoder` call (see
+// AttentionDecoderOp.swift for the math and shapes). Forward: T calls of DecoderStepKernel. Backward:
+// the steps in reverse for dh, dc and the input feed; weight gradients as one GEMM each at the end.
+import S2SCore
+
+final class AttentionDecoderRun {
+    let T: Int, B: Int, S: Int, E: Int, H: Int, L: Int
+    let parameters: AttentionDecoderParameters
+    let lengths: [Int]
+    // Saved for backward. States are [(T+1), B, H] with slot 0 the initial state; the feed is the same
+    // with slot 0 zero and slot t+1 the output of step t.
+    let hStates: [FloatBuffer], cStates: [FloatBuffer]
+    let gates: [FloatBuffer]            // per layer [T, B, 4H], activations i, f, g, o
+    let tanhC: [FloatBuffer]            // per layer [T, B, H]
+    let layerInputs: [FloatBuffer?]     // per layer ≥ 1 [T, B, H]
+    var layerMasks: [FloatBuffer?]      // per layer ≥ 1 [T, B, H], with dropout
+    var outputMask: FloatBuffer?        // [T, B, H], with dropout
+    var y: FloatBuffer?                 // [T, B, H] pre-dropout outputs, with dropout
+    let feed: FloatBuffer
+    let attention: FloatBuffer          // [T, B, S]
+    let contextQuery: FloatBuffer       // [T, B, 2H]
+    let projectedQuery: FloatBuffer?    // mlp [T, B, H]
+    let activations: FloatBuffer?       // mlp [T, B, S, H]
+    var keys: Tensor?                   // general / mlp [S, B, H]
+
+    init(T: Int, B: Int, S: Int, parameters: AttentionDecoderParameters, sourceLengths: [Int]) {
+        let H = parameters.hidden, L = parameters.layers.count
+        self.T = T; self.B = B; self.S = S; self.H = H; self.L = L; self.E = parameters.embeddingSize
+        self.parameters = parameters; self.lengths = sourceLengths
+        let BH = B * H, states = (T + 1) * BH
+        hStates = (0..<L).map { _ in FloatBuffer(count: states) }
+        cStates = (0..<L).map { _ in FloatBuffer(count: states) }
+        gates = (0..<L).map { _ in FloatBuffer(count: T * B * 4 * H) }
+        tanhC = (0..<L).map { _ in FloatBuffer(count: T * BH) }
+        layerInputs = (0..<L).map { $0 == 0 ? nil : FloatBuffer(count: T * BH) }
+        layerMasks = Array(repeating: nil, count: L)
+        feed = FloatBuffer(count: states)
+        attention = FloatBuffer(count: T * B * S)
+        contextQuery = FloatBuffer(count: T * B * 2 * H)
+        let isMLP: Bool = if case .mlp = parameters.score { true } else { false }
+        projectedQuery = isMLP ? FloatBuffer(count: T * BH) : nil
+        activations = isMLP ? FloatBuffer(count: T * B * S * H) : nil
+    }
+
+    /// Draws the dropout masks of every step: per layer ≥ 1 its input, then the outputs.
+    func drawMasks(probability p: Float, rng: inout Generator) {
+        let count = T * B * H
+        for layer in 1..<max(L, 1) {
+            let mask = FloatBuffer(count: count)
+            DropoutKernel.drawMask(count: count, probability: p, rng: &rng, mask: mask.pointer)
+            layerMasks[layer] = mask
+        }
+        let mask = FloatBuffer(count: count)
+        DropoutKernel.drawMask(count: count, probability: p, rng: &rng, mask: mask.pointer)
+        outputMask = mask
+        y = FloatBuffer(count: count)
+    }
+
+    /// The slots step t reads and writes.
+    private func slots(step t: Int) -> DecoderStepSlots {
+        let BH = B * H
+        return DecoderStepSlots(
+            gates: gates.map { $0[t * B * 4 * H] },
+            hPrev: hStates.map { UnsafePointer($0[t * BH]) }, cPrev: cStates.map { UnsafePointer($0[t * BH]) },
+            h: hStates.map { $0[(t + 1) * BH] }, c: cStates.map { $0[(t + 1) * BH] }, tanhC: tanhC.map { $0[t * BH] },
+            layerInput: layerInputs.map { $0?[t * BH] }, layerMask: layerMasks.map { $0.map { UnsafePointer($0[t * BH]) } },
+            feed: feed[t * BH], attention: attention[t * B * S], contextQuery: contextQuery[t * B * 2 * H],
+            projectedQuery: projectedQuery?[t * BH], activations: activations?[t * B * S * H], activationStride: S * H,
+            y: y?[t * BH] ?? feed[(t + 1) * BH], output: feed[(t + 1) * BH],
+            outputMask: outputMask.map { UnsafePointer($0[t * BH]) })
+    }
+
+    /// Runs the T steps; returns the outputs [T, B, H].
+    func forward(embedded: Tensor, memory: Tensor, h0: Tensor, c0: Tensor) -> Tensor {
+        let BH = B * H, G = 4 * H
+        var output = Tensor(zeros: [T, B, H])
+        guard T > 0, B > 0 else { return output }
+        keys = parameters.keys(memory: memory, stable: false)
+        withPointers([h0, c0]) { p in
+            for l in 0..<L {
+                hStates[l].pointer.update(from: p[0] + l * BH, count: BH)
+                cStates[l].pointer.update(from: p[1] + l * BH, count: BH)
+            }
+        }
+        feed.pointer.update(repeating: 0, count: BH)
+        parameters.withWeightPointers { w in
+            withPointers([embedded, memory, keys ?? memory]) { p in
+                // Every step's embedding part of the layer-0 gates in one product.
+                BLAS.gemm(transposeB: true, m: T * B, n: G, k: E, p[0], lda: E, w.inputWeights[0], ldb: E + H,
+                          beta: 0, gates[0].pointer, ldc: G)
+                lengths.withUnsafeBufferPointer { lengthPointer in
+                    let memoryPointers = DecoderMemoryPointers(memory: p[1], keys: p[2], lengths: lengthPointer.baseAddress!,
+                                                               steps: S, rows: B)
+                    for t in 0..<T {
+                        DecoderStepKernel.forward(weights: w, memory: memoryPointers, rows: B, source: nil, stable: false,
+                                                  slots: slots(step: t))
+                    }
+                }
+            }
+        }
+        output.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: feed[BH], count: T * BH) }
+        return output
+    }
+
+    // MARK: backward
+
+    func backward(dOutput: Tensor, embedded: Variable, memory: Variable, h0: Variable, c0: Variable) {
+        guard T > 0, B > 0 else { return }
+        let BH = B * H, G = 4 * H, TB = T * B
+        let dGates = (0..<L).map { _ in FloatBuffer(count: TB * G) }
+        let dPre = FloatBuffer(count: TB * H)
+        let dhCarry = (0..<L).map { _ in FloatBuffer(count: BH, zeroed: true) }
+        let dcCarry = (0..<L).map { _ in FloatBuffer(count: BH, zeroed: true) }
+        let dFeed = FloatBuffer(count: BH, zeroed: true)     // into this step's output, from the next step
+        let dContextQuery = FloatBuffer(count: B * 2 * H)
+        let dh = FloatBuffer(count: BH), dBelow = FloatBuffer(count: BH)
+        let dMemory = FloatBuffer(count: S * BH, zeroed: true)
+        let dKeys = keys == nil ? nil : FloatBuffer(count: S * BH, zeroed: true)
+        let dProjectedQuery = projectedQuery == nil ? nil : FloatBuffer(count: TB * H, zeroed: true)
+        var dv = [Float](repeating: 0, count: projectedQuery == nil ? 0 : H)
+        let scratch = FloatBuffer(count: 2 * S)
+
+        parameters.withWeightPointers { w in
+        withPointers([dOutput, memory.value, keys ?? memory.value]) { p in
+            let dOut = p[0], mem = p[1], keyPointer = p[2]
+            for t in (0..<T).reversed() {
+                // Output dropout and tanh.
+                let dp = dPre[t * BH], upstream = dOut + t * BH
+                for i in 0..<BH { dp[i] = upstream[i] + dFeed.pointer[i] }
+                if let mask = outputMask { for i in 0..<BH { dp[i] *= mask.pointer[t * BH + i] } }
+                if w.tanhOutput {
+                    let yt = y?[t * BH] ?? feed[(t + 1) * BH]
+                    for i in 0..<BH { dp[i] *= 1 - yt[i] * yt[i] }
+                }
+                // [context, q] = dPre·W_out.
+                BLAS.gemm(m: B, n: 2 * H, k: H, dp, lda: H, w.outWeight, ldb: 2 * H, beta: 0, dContextQuery.pointer, ldc: 2 * H)
+                let top = dhCarry[L - 1].pointer
+                for b in 0..<B {
+                    let dq = dContextQuery[b * 2 * H + H]
+                    for j in 0..<H { dh.pointer[b * H + j] = top[b * H + j] + dq[j] }
+                }
+                attentionBackward(step: t, weights: w, memory: mem, keys: keyPointer, dMemory: dMemory.pointer,
+                                  dKeys: dKeys?.pointer, dContextQuery: dContextQuery.pointer, dq: dh.pointer,
+                                  dProjectedQuery: dProjectedQuery?[t * BH], dv: &dv, scratch: scratch.pointer)
+                if case .mlp(let queryWeight, _, _) = w.score {
+                    BLAS.gemm(m: B, n: H, k: H, dProjectedQuery![t * BH], lda: H, queryWeight, ldb: H, beta: 1, dh.pointer, ldc: H)
+                }
+                // The LSTM stack, top down; dh holds d(h_l at step t).
+                for l in (0..<L).reversed() {
+                    let dg = dGates[l][t * B * G]
+                    for b in 0..<B {
+                        LSTMPointwise.backward(hidden: H, gates: gates[l][(t * B + b) * G], cPrev: cStates[l][t * BH + b * H],
+                                               tanhC: tanhC[l][t * BH + b * H], dh: dh[b * H], dOutput: nil,
+                                               dc: dcCarry[l][b * H], dGates: dg + b * G)
+                    }
+                    BLAS.gemm(m: B, n: H, k: G, dg, lda: G, w.hiddenWeights[l], ldb: H, beta: 0, dhCarry[l].pointer, ldc: H)
+                    if l > 0 {
+                        BLAS.gemm(m: B, n: H, k: G, dg, lda: G, w.inputWeights[l], ldb: H, beta: 0, dBelow.pointer, ldc: H)
+                        if let mask = layerMasks[l] { for i in 0..<BH { dBelow.pointer[i] *= mask.pointer[t * BH + i] } }
+                        let carry = dhCarry[l - 1].pointer
+                        for i in 0..<BH { dh.pointer[i] = carry[i] + dBelow.pointer[i] }
+                    } else {
+                        BLAS.gemm(m: B, n: H, k: G, dg, lda: G, w.inputWeights[0] + E, ldb: E + H, beta: 0, dFeed.pointer, ldc: H)
+                    }
+                }
+            }
+            accumulateWeightGradients(embedded: embedded, memory: mem, dGates: dGates, dPre: dPre, dKeys: dKeys,
+                                      dMemory: dMemory, dProjectedQuery: dProjectedQuery, dv: dv, weights: w)
+        }
+        }
+        if embedded.requiresGrad {
+            parameters.layers[0].weightIH.value.withUnsafeBufferPointer { wih in
+                embedded.withGrad { g in
+                    BLAS.gemm(m: TB, n: E, k: G, dGates[0].pointer, lda: G, wih.baseAddress!, ldb: E + H, beta: 1,
+                              g.baseAddress!, ldc: E)
+                }
+            }
+        }
+        for (variable, carry) in [(h0, dhCarry), (c0, dcCarry)] where variable.requiresGrad {
+            variable.withGrad { g in for l in 0..<L { for i in 0..<BH { g[l * BH + i] += carry[l].pointer[i] } } }
+        }
+        if memory.requiresGrad {
+            memory.withGrad { g in for i in 0..<(S * BH) { g[i] += dMemory.pointer[i] } }
+        }
+    }
+
+    /// Attention backward of step t for every row: from d context (in dContextQuery) into dMemory,
+    /// dKeys (general, mlp) and dq (added into `dq`).
+    private func attentionBackward(step t: Int, weights w: DecoderWeightPointers, memory: UnsafePointer<Float>,
+                                   keys: UnsafePointer<Float>, dMemory: UnsafeMutablePointer<Float>,
+                                   dKeys: UnsafeMutablePointer<Float>?, dContextQuery: UnsafeMutablePointer<Float>,
+                                   dq: UnsafeMutablePointer<Float>, dProjectedQuery: UnsafeMutablePointer<Float>?,
+                                   dv: inout [Float], scratch: UnsafeMutablePointer<Float>) {
+        let rowStride = B * H
+        let da = scratch, ds = scratch + S
+        for b in 0..<B {
+            let n = lengths[b]
+            guard n > 0 else { continue }
+            let a = attention[(t * B + b) * S], dc = UnsafePointer(dContextQuery + b * 2 * H)
+            let q = UnsafePointer(hStates[L - 1][(t + 1) * B * H + b * H])
+            BLAS.gemv(rows: n, columns: H, memory + b * H, lda: rowStride, dc, da)
+            BLAS.ger(rows: n, columns: H, a, dc, dMemory + b * H, lda: rowStride)
+            var inner: Float = 0
+            for s in 0..<n { inner += a[s] * da[s] }
+            for s in 0..<n { ds[s] = a[s] * (da[s] - inner) }
+            switch w.score {
+            case .dot:
+                BLAS.gemv(transpose: true, rows: n, columns: H, memory + b * H, lda: rowStride, ds, beta: 1, dq + b * H)
+                BLAS.ger(rows: n, columns: H, ds, q, dMemory + b * H, lda: rowStride)
+            case .general:
+                BLAS.gemv(transpose: true, rows: n, columns: H, keys + b * H, lda: rowStride, ds, beta: 1, dq + b * H)
+                BLAS.ger(rows: n, columns: H, ds, q, dKeys! + b * H, lda: rowStride)
+            case .mlp(_, _, let v):
+                let act = activations![(t * B + b) * S * H], dpq = dProjectedQuery! + b * H
+                dv.withUnsafeMutableBufferPointer { dvp in
+                    BLAS.gemv(transpose: true, rows: n, columns: H, act, lda: H, ds, beta: 1, dvp.baseAddress!)
+                }
+                for s in 0..<n {
+                    let row = act + s * H, scale = ds[s], dk = dKeys! + s * rowStride + b * H
+                    for j in 0..<H {
+                        let g = scale * v[j] * (1 - row[j] * row[j])
+                        dpq[j] += g
+                        dk[j] += g
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every weight gradient as one product over all T·B rows (or S·B for the keys).
+    private func accumulateWeightGradients(embedded: Variable, memory: UnsafePointer<Float>, dGates: [FloatBuffer],
+                                           dPre: FloatBuffer, dKeys: FloatBuffer?, dMemory: FloatBuffer,
+                                           dProjectedQuery: FloatBuffer?, dv: [Float], weights w: DecoderWeightPointers) {
+        let G = 4 * H, TB = T * B, BH = B * H, SB = S * B
+        let ones = [Float](repeating: 1, count: TB)
+        func columnSums(_ x: UnsafePointer<Float>, columns: Int, into variable: Variable) {
+            ones.withUnsafeBufferPointer { o in
+                variable.withGrad { g in
+                    BLAS.gemv(transpose: true, rows: TB, columns: columns, x, lda: columns, o.baseAddress!, beta: 1, g.baseAddress!)
+                }
+            }
+        }
+        for l in 0..<L {
+            let weights = parameters.layers[l], dg = UnsafePointer(dGates[l].pointer)
+            weights.weightIH.withGrad { g in
+                if l == 0 {
+                    embedded.value.withUnsafeBufferPointer { emb in
+                        BLAS.gemm(transposeA: true, m: G, n: E, k: TB, dg, lda: G, emb.baseAddress!, ldb: E, beta: 1,
+                                  g.baseAddress!, ldc: E + H)
+                    }
+                    BLAS.gemm(transposeA: true, m: G, n: H, k: TB, dg, lda: G, feed.pointer, ldb: H, beta: 1,
+                              g.baseAddress! + E, ldc: E + H)
+                } else {
+                    BLAS.gemm(transposeA: true, m: G, n: H, k: TB, dg, lda: G, layerInputs[l]!.pointer, ldb: H, beta: 1,
+                              g.baseAddress!, ldc: H)
+                }
+            }
+            weights.weightHH.withGrad { g in
+                BLAS.gemm(transposeA: true, m: G, n: H, k: TB, dg, lda: G, hStates[l].pointer, ldb: H, beta: 1,
+                          g.baseAddress!, ldc: H)
+            }
+            for bias in [weights.biasIH, weights.biasHH] { if let bias { columnSums(dg, columns: G, into: bias) } }
+        }
+        parameters.outWeight.withGrad { g in
+            BLAS.gemm(transposeA: true, m: H, n: 2 * H, k: TB, dPre.pointer, lda: H, contextQuery.pointer, ldb: 2 * H,
+                      beta: 1, g.baseAddress!, ldc: 2 * H)
+        }
+        if let bias = parameters.outBias { columnSums(dPre.pointer, columns: H, into: bias) }
+        switch parameters.score {
+        case .dot: break
+        case .general(let weight):
+            guard let dKeys, SB > 0 else { break }
+            weight.withGrad { g in
+                BLAS.gemm(transposeA: true, m: H, n: H, k: SB, memory, lda: H, dKeys.pointer, ldb: H, beta: 1,
+                          g.baseAddress!, ldc: H)
+            }
+            weight.value.withUnsafeBufferPointer { win in
+                BLAS.gemm(transposeB: true, m: SB, n: H, k: H, dKeys.pointer, lda: H, win.baseAddress!, ldb: H, beta: 1,
+                          dMemory.pointer, ldc: H)
+            }
+        case .mlp(let queryWeight, let queryBias, let contextWeight, let v, _):
+            let dpq = dProjectedQuery!
+            queryWeight.withGrad { g in   // q rows are the top layer's states 1...T
+                BLAS.gemm(transposeA: true, m: H, n: H, k: TB, dpq.pointer, lda: H, hStates[L - 1][BH], ldb: H, beta: 1,
+                          g.baseAddress!, ldc: H)
+            }
+            columnSums(dpq.pointer, columns: H, into: queryBias)
+            v.withGrad { g in for j in 0..<H { g[j] += dv[j] } }
+            guard let dKeys, SB > 0 else { break }
+            contextWeight.withGrad { g in
+                BLAS.gemm(transposeA: true, m: H, n: H, k: SB, dKeys.pointer, lda: H, memory, ldb: H, beta: 1,
+                          g.baseAddress!, ldc: H)
+            }
+            contextWeight.value.withUnsafeBufferPointer { wc in
+                BLAS.gemm(m: SB, n: H, k: H, dKeys.pointer, lda: H, wc.baseAddress!, ldb: H, beta: 1, dMemory.pointer, ldc: H)
+            }
+        }
+    }
+}

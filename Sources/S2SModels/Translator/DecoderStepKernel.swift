@@ -1,0 +1,147 @@
+// One step of the input-feeding attention decoder for N rows, on raw pointers: the forward kernel that
+// training (all T steps of a batch, then backward) and inference (one step per search iteration)
+// share, so a trained model decodes exactly as it was trained.
+//
+//   layer 0:  gates = emb·W_ih[:, :E]ᵀ (given) + feed·W_ih[:, E:]ᵀ + h₀·W_hhᵀ + b     → LSTM cell
+//   layer l:  gates = dropout(h_{l−1})·W_ihᵀ + h_l·W_hhᵀ + b                         → LSTM cell
+//   q = h_{L−1};  a = masked softmax(score(q, keys));  context = Σ_s a_s·memory_s
+//   y = tanh([context, q]·W_outᵀ) (mlp: + b_out, no tanh);  out = dropout(y)   (the next step's feed)
+//
+// Memory is time-major [S, Bm, H] (the encoder's layout; row r of step s at (s·Bm + r)·H), so no
+// transpose is needed: the per-row products are BLAS gemv calls with stride Bm·H. `keys` is what the
+// scores compare with: memory for dot, memory·W_in for general (computed once per batch), and
+// memory·W_cᵀ for mlp. Row n of the step attends over source row `source[n]` (beam search keeps
+// several hypotheses per source row).
+import S2SCore
+
+/// Pointers to the decoder's parameters, valid while the caller holds the tensors.
+struct DecoderWeightPointers {
+    enum Score {
+        case dot
+        case general
+        /// query weight [H, H], query bias [H], v [H].
+        case mlp(queryWeight: UnsafePointer<Float>, queryBias: UnsafePointer<Float>, v: UnsafePointer<Float>)
+    }
+    let embeddingSize: Int, hidden: Int, layers: Int
+    /// Per layer: W_ih [4H, E+H] (layer 0) or [4H, H]; W_hh [4H, H]; b_ih + b_hh [4H].
+    let inputWeights: [UnsafePointer<Float>]
+    let hiddenWeights: [UnsafePointer<Float>]
+    let biases: [UnsafePointer<Float>]
+    let score: Score
+    /// linear_out [H, 2H] and, for mlp, its bias [H].
+    let outWeight: UnsafePointer<Float>
+    let outBias: UnsafePointer<Float>?
+    var tanhOutput: Bool { if case .mlp = score { false } else { true } }
+    /// Width of layer l's input.
+    func inputSize(_ layer: Int) -> Int { layer == 0 ? embeddingSize + hidden : hidden }
+}
+
+/// The encoder side a step attends over.
+struct DecoderMemoryPointers {
+    let memory: UnsafePointer<Float>   // [S, Bm, H]
+    let keys: UnsafePointer<Float>     // [S, Bm, H]
+    let lengths: UnsafePointer<Int>    // [Bm]
+    let steps: Int                     // S
+    let rows: Int                      // Bm
+}
+
+/// Where one step reads and writes; every buffer is [N, …] row-major.
+struct DecoderStepSlots {
+    /// Per layer [N, 4H] pre-activations → activations. Layer 0 holds emb·W_ih[:, :E]ᵀ on entry.
+    var gates: [UnsafeMutablePointer<Float>]
+    var hPrev: [UnsafePointer<Float>], cPrev: [UnsafePointer<Float>]
+    var h: [UnsafeMutablePointer<Float>], c: [UnsafeMutablePointer<Float>], tanhC: [UnsafeMutablePointer<Float>]
+    /// Per layer l ≥ 1 the layer's input [N, H] (written here); nil for layer 0.
+    var layerInput: [UnsafeMutablePointer<Float>?]
+    /// Per layer l ≥ 1 its input's dropout mask, or nil for none.
+    var layerMask: [UnsafePointer<Float>?]
+    /// The previous attentional vector [N, H].
+    var feed: UnsafePointer<Float>
+    /// Attention weights [N, S] (zero beyond each row's source length).
+    var attention: UnsafeMutablePointer<Float>
+    /// [N, 2H]: context, then q.
+    var contextQuery: UnsafeMutablePointer<Float>
+    /// mlp only: q·W_qᵀ + b_q [N, H], and tanh activations [N, S, H] (row stride `activationStride`,
+    /// 0 to reuse one [S, H] buffer when there is no backward).
+    var projectedQuery: UnsafeMutablePointer<Float>?
+    var activations: UnsafeMutablePointer<Float>?
+    var activationStride: Int
+    /// y = the attention layer's output before dropout [N, H]; `output` = y·mask (may be `y` itself).
+    var y: UnsafeMutablePointer<Float>
+    var output: UnsafeMutablePointer<Float>
+    var outputMask: UnsafePointer<Float>?
+}
+
+enum DecoderStepKernel {
+    /// C = A·op(B) (+ C when beta 1): row-stable at inference (see `RowStableGEMM`), plain BLAS in training.
+    @inline(__always)
+    static func gemm(stable: Bool, transposeB: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
+                     _ b: UnsafePointer<Float>, ldb: Int, beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if stable {
+            RowStableGEMM.gemm(transposeB: transposeB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
+        } else {
+            BLAS.gemm(transposeB: transposeB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
+        }
+    }
+
+    /// Runs one step for `rows` rows. `source[n]` is row n's memory row (nil: row n itself).
+    static func forward(weights w: DecoderWeightPointers, memory m: DecoderMemoryPointers, rows N: Int,
+                        source: UnsafePointer<Int>?, stable: Bool, slots s: DecoderStepSlots) {
+        let H = w.hidden, E = w.embeddingSize, G = 4 * H, S = m.steps
+        // The LSTM stack.
+        for layer in 0..<w.layers {
+            let g = s.gates[layer]
+            if layer == 0 {
+                gemm(stable: stable, transposeB: true, m: N, n: G, k: H, s.feed, lda: H, w.inputWeights[0] + E, ldb: E + H,
+                     beta: 1, g, ldc: G)
+            } else {
+                let x = s.layerInput[layer]!, below = UnsafePointer(s.h[layer - 1])
+                if let mask = s.layerMask[layer] { ElementwiseKernel.multiply(count: N * H, below, mask, x) }
+                else { x.update(from: below, count: N * H) }
+                gemm(stable: stable, transposeB: true, m: N, n: G, k: H, x, lda: H, w.inputWeights[layer], ldb: H,
+                     beta: 0, g, ldc: G)
+            }
+            gemm(stable: stable, transposeB: true, m: N, n: G, k: H, s.hPrev[layer], lda: H, w.hiddenWeights[layer], ldb: H,
+                 beta: 1, g, ldc: G)
+            for n in 0..<N {
+                LSTMPointwise.forward(hidden: H, gates: g + n * G, bias: w.biases[layer], cPrev: s.cPrev[layer] + n * H,
+                                      c: s.c[layer] + n * H, tanhC: s.tanhC[layer] + n * H, h: s.h[layer] + n * H)
+            }
+        }
+        // Attention of q = the top layer's h.
+        let q = UnsafePointer(s.h[w.layers - 1])
+        if case .mlp(let queryWeight, let queryBias, _) = w.score {
+            let pq = s.projectedQuery!
+            for n in 0..<N { (pq + n * H).update(from: queryBias, count: H) }
+            gemm(stable: stable, transposeB: true, m: N, n: H, k: H, q, lda: H, queryWeight, ldb: H, beta: 1, pq, ldc: H)
+        }
+        let rowStride = m.rows * H
+        for n in 0..<N {
+            let r = source?[n] ?? n, length = m.lengths[r]
+            let a = s.attention + n * S, qn = q + n * H
+            switch w.score {
+            case .dot, .general:
+                BLAS.gemv(rows: length, columns: H, m.keys + r * H, lda: rowStride, qn, a)
+            case .mlp(_, _, let v):
+                let act = s.activations! + n * s.activationStride, pq = s.projectedQuery! + n * H
+                for step in 0..<length {
+                    let key = m.keys + step * rowStride + r * H, row = act + step * H
+                    for j in 0..<H { row[j] = key[j] + pq[j] }
+                }
+                VectorMath.apply(length * H, act, act, VectorMath.tanh)
+                BLAS.gemv(rows: length, columns: H, act, lda: H, v, a)
+            }
+            AttentionKernel.maskedSoftmax(a, length: length, count: S)
+            let cq = s.contextQuery + n * 2 * H
+            BLAS.gemv(transpose: true, rows: length, columns: H, m.memory + r * H, lda: rowStride, a, cq)
+            (cq + H).update(from: qn, count: H)
+        }
+        // The attentional vector.
+        if let bias = w.outBias { for n in 0..<N { (s.y + n * H).update(from: bias, count: H) } }
+        gemm(stable: stable, transposeB: true, m: N, n: H, k: 2 * H, s.contextQuery, lda: 2 * H, w.outWeight, ldb: 2 * H,
+             beta: w.outBias == nil ? 0 : 1, s.y, ldc: H)
+        if w.tanhOutput { VectorMath.apply(N * H, s.y, s.y, VectorMath.tanh) }
+        if let mask = s.outputMask { ElementwiseKernel.multiply(count: N * H, s.y, mask, s.output) }
+        else if s.output != s.y { s.output.update(from: s.y, count: N * H) }
+    }
+}

@@ -1,0 +1,78 @@
+import Testing
+import Foundation
+@testable import S2SCLI
+
+/// train-lm → generate → evaluate-lm on a tiny model, and the commands' argument checks.
+@Suite(.serialized) struct LanguageModelCommandsTests {
+    static let lines = ["to be or not to be", "that is the question", "", "whether tis nobler in the mind"]
+
+    func withTrainedModel(_ body: (_ dir: String, _ text: String) throws -> Void) throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("s2s-lm-cli-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let text = root + "/text.txt"
+        try (Array(repeating: Self.lines, count: 4).flatMap { $0 }.joined(separator: "\n") + "\n").write(toFile: text, atomically: true, encoding: .utf8)
+        let dir = root + "/model"
+        try TrainLMCommand.parse(["--train", text, "--valid", text, "--model-dir", dir, "--max-steps", "6",
+                                  "--hidden-size", "8", "--embedding-size", "4", "--layers", "1", "--batch-size", "2",
+                                  "--bptt", "8", "--threads", "1", "--validate-every", "3"]).run()
+        try body(dir, text)
+    }
+
+    func generate(_ arguments: [String]) throws -> String {
+        var bytes: [UInt8] = []
+        try GenerateCommand.parse(arguments).generate { bytes += $0 }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @Test func trainGenerateEvaluateAndResume() throws {
+        try withTrainedModel { dir, text in
+            for file in ["config.json", "model.safetensors", "vocab.txt", "pipeline.json", "checkpoints/LATEST"] {
+                #expect(FileManager.default.fileExists(atPath: dir + "/" + file), "missing \(file)")
+            }
+            let sample = try generate(["-m", dir, "--prompt", "to be", "--max-tokens", "30", "--seed", "3"])
+            #expect(sample.hasPrefix("to be") && sample.hasSuffix("\n"))
+            #expect(sample == (try generate(["-m", dir, "--prompt", "to be", "--max-tokens", "30", "--seed", "3"])))
+            #expect(sample != (try generate(["-m", dir, "--prompt", "to be", "--max-tokens", "30", "--seed", "4"])))
+            let two = try generate(["-m", dir, "--max-tokens", "10", "--num-samples", "2", "--temperature", "0"])
+            let halves = two.components(separatedBy: "\n\n")
+            #expect(halves.count >= 2 && two.hasPrefix(halves[0]), "two greedy samples separated by an empty line: \(two.debugDescription)")
+
+            let report = try EvaluateLMCommand.parse(["-m", dir, text, "--threads", "1"]).report()
+            #expect(report.hasPrefix("loss ") && report.contains("bits/char"))
+            let json = try EvaluateLMCommand.parse(["-m", dir, text, "--json"]).report()
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            #expect(Set(object.keys) == ["loss", "perplexity", "bpc", "accuracy", "tokens", "characters"])
+
+            try TrainLMCommand.parse(["--train", text, "--valid", text, "--model-dir", dir, "--max-steps", "9", "--resume",
+                                      "--hidden-size", "8", "--embedding-size", "4", "--layers", "1", "--batch-size", "2",
+                                      "--bptt", "8", "--threads", "1", "--validate-every", "3"]).run()
+            let latest = try String(contentsOfFile: dir + "/checkpoints/LATEST", encoding: .utf8)
+            #expect(latest.hasPrefix("step-00000009"))
+            // Resuming with another model shape is refused.
+            #expect(throws: (any Error).self) {
+                try TrainLMCommand.parse(["--train", text, "--valid", text, "--model-dir", dir, "--max-steps", "12", "--resume",
+                                          "--hidden-size", "16", "--embedding-size", "4", "--layers", "1", "--batch-size", "2",
+                                          "--bptt", "8", "--threads", "1"]).run()
+            }
+        }
+    }
+
+    @Test func argumentAndInputErrors() throws {
+        #expect(throws: (any Error).self) { try TrainLMCommand.parse(["--train", "a", "--valid", "b", "--model-dir", "m", "--batch-tokens", "100"]) }
+        #expect(throws: (any Error).self) { try TrainLMCommand.parse(["--train", "a", "--valid", "b", "--model-dir", "m", "--bpe-merges", "100"]) }
+        #expect(throws: (any Error).self) { try GenerateCommand.parse(["-m", "m", "--top-p", "0"]) }
+        #expect(throws: (any Error).self) { try GenerateCommand.parse(["-m", "m", "--temperature", "-1"]) }
+        #expect {
+            try GenerateCommand.parse(["-m", "/nonexistent/model"]).generate { _ in }
+        } throws: { "\($0)".contains("no config.json") }
+        try withTrainedModel { dir, _ in
+            #expect {
+                try GenerateCommand.parse(["-m", dir, "--prompt", "@/nonexistent/prompt.txt"]).generate { _ in }
+            } throws: { "\($0)".contains("/nonexistent/prompt.txt") }
+            #expect {
+                try EvaluateLMCommand.parse(["-m", dir, "/nonexistent/text.txt"]).report()
+            } throws: { "\($0)".contains("/nonexistent/text.txt") }
+        }
+    }
+}

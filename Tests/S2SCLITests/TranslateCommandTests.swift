@@ -1,0 +1,71 @@
+import Testing
+import Foundation
+import S2STraining
+@testable import S2SCLI
+
+/// End to end on a tiny dates corpus: train-translate writes a bundle that translate loads; every input
+/// line (empty, very long) gets exactly one output line, whatever the batch size.
+@Suite(.serialized) struct TranslateCommandTests {
+    static func temporaryDirectory() -> String {
+        FileManager.default.temporaryDirectory.path + "/s2s-translate-test-\(UInt32.random(in: 0...UInt32.max))"
+    }
+
+    @Test func trainThenTranslate() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let corpus = try DateCorpus.write(directory: directory + "/data", seed: 5, sizes: (train: 300, valid: 20, test: 20))
+        let modelDir = directory + "/model"
+        let train = try TrainTranslateCommand.parse([
+            "--train-src", corpus["train.src"]!, "--train-tgt", corpus["train.tgt"]!,
+            "--valid-src", corpus["valid.src"]!, "--valid-tgt", corpus["valid.tgt"]!,
+            "--target-chars", "--lowercase", "--min-count", "1", "--embedding-size", "16", "--hidden-size", "16",
+            "--max-steps", "12", "--batch-size", "16", "--threads", "2", "--model-dir", modelDir])
+        try train.run()
+        for file in ["config.json", "model.safetensors", "metrics.jsonl", "source/vocab.txt", "target/pipeline.json"] {
+            #expect(FileManager.default.fileExists(atPath: modelDir + "/" + file), "\(file) missing")
+        }
+        var bundle = try TranslatorBundle.load(modelDir)
+        #expect(bundle.config.lowercase && bundle.model.config.encoderHiddenSize == 16)
+        // --resume continues from the checkpoint with the stored model and text settings.
+        try TrainTranslateCommand.parse([
+            "--train-src", corpus["train.src"]!, "--train-tgt", corpus["train.tgt"]!,
+            "--valid-src", corpus["valid.src"]!, "--valid-tgt", corpus["valid.tgt"]!,
+            "--max-steps", "16", "--batch-size", "16", "--threads", "1", "--model-dir", modelDir, "--resume"]).run()
+        let metrics = try String(contentsOfFile: modelDir + "/metrics.jsonl", encoding: .utf8)
+        #expect(metrics.contains("\"step\":16"))
+        bundle = try TranslatorBundle.load(modelDir)
+
+        let long = Array(repeating: "twenty", count: 150).joined(separator: " ")
+        let lines = ["the fourth of july, nineteen seventy-six", "", long, "March 3rd, 2021", "   ", "zzz unknown words"]
+        var outputs: [[String]] = []
+        for batchSize in ["1", "4", "32"] {
+            let translate = try TranslateCommand.parse(["-m", modelDir, "--batch-size", batchSize, "--threads", "2"])
+            outputs.append(try translate.translate(lines, with: bundle))
+        }
+        #expect(outputs[0].count == lines.count)
+        #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2])   // beam 5: batch 1 = batch 4 = batch 32
+        let greedy = try TranslateCommand.parse(["-m", modelDir, "--beam-size", "1"]).translate(lines, with: bundle)
+        #expect(greedy.count == lines.count)
+
+        let svgDirectory = directory + "/svg"
+        let nBest = try TranslateCommand.parse(["-m", modelDir, "--n-best", "2", "--replace-unk", "--attention-svg", svgDirectory])
+            .translate(lines, with: bundle)
+        #expect(nBest.count == 2 * lines.count)
+        #expect(nBest[0].hasPrefix("0 ||| ") && nBest[3].hasPrefix("1 ||| ") && nBest[11].hasPrefix("5 ||| "))
+        #expect(nBest.allSatisfy { $0.components(separatedBy: " ||| ").count == 3 })
+        #expect(FileManager.default.fileExists(atPath: svgDirectory + "/000001.svg"))
+    }
+
+    @Test func missingDataFlagIsAnError() {
+        #expect(throws: (any Error).self) {
+            _ = try TrainTranslateCommand.parse(["--train-src", "a", "--model-dir", "m"])
+        }
+    }
+
+    @Test func notAModelDirectory() throws {
+        let directory = Self.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(throws: (any Error).self) { _ = try TranslatorBundle.load(directory) }
+    }
+}

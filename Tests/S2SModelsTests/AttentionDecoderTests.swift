@@ -1,0 +1,58 @@
+import Testing
+import S2SCore
+import S2SNN
+@testable import S2SModels
+
+@Suite struct AttentionDecoderTests {
+    static let cases: [(AttentionType, Int)] = [(.general, 1), (.dot, 1), (.mlp, 1), (.general, 2), (.mlp, 2)]
+
+    /// Runs `build` on a fresh tape, backpropagates a fixed projection, returns output and all gradients.
+    private func run(_ problem: DecoderProblem, _ build: (Tape) -> Variable) -> (Tensor, [Tensor]) {
+        for v in problem.allVariables { v.zeroGrad() }
+        let tape = Tape(recording: true, training: false)
+        let out = build(tape)
+        var rng = Generator(seed: 11)
+        tape.backward(from: out, seed: .uniform(out.shape, low: -1, high: 1, using: &rng))
+        return (out.value, problem.allVariables.map { $0.grad ?? Tensor(zeros: $0.shape) })
+    }
+
+    @Test(arguments: cases)
+    func matchesStepByStepReference(type: AttentionType, layers: Int) {
+        let problem = DecoderProblem(type: type, layers: layers)
+        let (fusedOut, fusedGrads) = run(problem) { problem.fused($0) }
+        let (refOut, refGrads) = run(problem) { problem.reference($0) }
+        #expect(fusedOut.shape == [problem.T, problem.B, problem.H])
+        #expect(fusedOut.maxAbsDifference(refOut) < 1e-5)
+        for (index, (a, b)) in zip(fusedGrads, refGrads).enumerated() {
+            let scale = max(1, b.scalars.map(abs).max() ?? 0)
+            #expect(a.maxAbsDifference(b) / scale < 1e-4, "gradient \(index) of \(type) L\(layers): \(a.maxAbsDifference(b))")
+        }
+    }
+
+    @Test(arguments: [AttentionType.general, .mlp])
+    func gradientCheckWithDropout(type: AttentionType) {
+        let problem = DecoderProblem(type: type, layers: 2, T: 3, B: 2, S: 3, E: 3, H: 4, lengths: [3, 1])
+        let result = GradientCheck.run(inputs: problem.allVariables, maxElementsPerInput: 12) { tape in
+            problem.fused(tape, dropout: 0.3)
+        }
+        #expect(result.maxError < 2e-2, "\(result)")
+    }
+
+    @Test func dropoutOnlyWhenTraining() {
+        let problem = DecoderProblem(type: .general, layers: 1)
+        let evaluation = problem.fused(Tape(recording: false, training: false), dropout: 0.5).value
+        let plain = problem.fused(Tape(recording: false, training: false), dropout: 0).value
+        let training = problem.fused(Tape(recording: false, training: true, rng: Generator(seed: 2)), dropout: 0.5).value
+        #expect(evaluation == plain)
+        #expect(training != plain)
+        #expect(training.scalars.filter { $0 == 0 }.count > training.count / 4)
+    }
+
+    @Test func emptySourcesAttendToNothing() {
+        let problem = DecoderProblem(type: .general, layers: 1, lengths: [0, 2, 5])
+        let (out, grads) = run(problem) { problem.fused($0) }
+        let (refOut, _) = run(problem) { problem.reference($0) }
+        #expect(out.maxAbsDifference(refOut) < 1e-5)
+        #expect(grads.allSatisfy { $0.scalars.allSatisfy(\.isFinite) })
+    }
+}

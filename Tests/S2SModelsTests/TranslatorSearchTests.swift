@@ -1,0 +1,81 @@
+import Testing
+import Foundation
+import S2SCore
+import S2SNN
+@testable import S2SModels
+
+@Suite struct TranslatorSearchTests {
+    static func model(_ type: AttentionTypeName, layers: Int = 1, seed: UInt64 = 5) throws -> Translator {
+        var config = TranslatorConfig(sourceVocabularySize: 30, targetVocabularySize: 25)
+        (config.sourceEmbeddingSize, config.targetEmbeddingSize, config.encoderHiddenSize) = (16, 12, 16)
+        config.layers = layers
+        config.attention = type
+        config.dropout = 0
+        config.paramInit = 0.5   // large weights: peaked distributions, so the tests see real differences
+        var rng = Generator(seed: seed)
+        return try Translator(config: config, rng: &rng)
+    }
+
+    static let sources = [[5, 6, 7, 8], [9, 10], [11], [12, 13, 14, 15, 16, 17]]
+    static let targets = [[20, 21, 22], [23, 4], [5, 6, 7, 8, 9], [10]]
+
+    @Test(arguments: [(AttentionTypeName.general, 1), (.dot, 2), (.mlp, 1)])
+    func stepsReproduceTeacherForcing(type: AttentionTypeName, layers: Int) throws {
+        let model = try Self.model(type, layers: layers)
+        let batch = TranslationBatch(source: Self.sources, target: Self.targets)
+        let (states, _) = model.decode(batch, tape: Tape(recording: false, training: false))
+        let T = states.shape[0], B = batch.count, H = model.hiddenSize, V = model.config.targetVocabularySize
+        let logits = Tensor.matmul(states.value.reshaped([T * B, H]), model.generatorWeight.value, transposeB: true)
+        let search = model.searchModel(sources: Self.sources)
+        var state = search.initialState
+        let (inputs, _, _) = batch.decoderSequences(bos: 2, eos: 3)
+        var worst: Float = 0
+        for t in 0..<T {
+            let (logProbs, attention, next) = search.step(tokens: Array(inputs[(t * B)..<(t * B + B)]), state: state)
+            #expect(attention?.shape == [B, search.sourceSteps])
+            for b in 0..<B {
+                var row = (0..<V).map { logits[t * B + b, $0] + model.generatorBias.value.scalars[$0] }
+                let lse = log(row.map { exp(Double($0)) }.reduce(0, +))
+                row = row.map { Float(Double($0) - lse) }
+                for v in 0..<V { worst = max(worst, abs(row[v] - logProbs[b, v])) }
+            }
+            state = next
+        }
+        #expect(worst < 1e-4)
+    }
+
+    @Test(arguments: [AttentionTypeName.general, .mlp])
+    func sentenceAloneOrInABatchIsBitwiseTheSame(type: AttentionTypeName) throws {
+        let model = try Self.model(type, layers: 2)
+        let batch = model.searchModel(sources: Self.sources)
+        let batchOut = batch.step(tokens: [2, 2, 2, 2], state: batch.initialState)
+        for (b, sentence) in Self.sources.enumerated() {
+            let alone = model.searchModel(sources: [sentence])
+            let out = alone.step(tokens: [2], state: alone.initialState)
+            let V = model.config.targetVocabularySize
+            #expect(out.logProbs.scalars == Array(batchOut.logProbs.scalars[(b * V)..<((b + 1) * V)]))
+        }
+        let lengths = Self.sources.map { $0.count + 5 }
+        let together = batch.greedy(maxLengths: lengths)
+        let apart = Self.sources.enumerated().map { model.searchModel(sources: [$0.element]).greedy(maxLengths: [lengths[$0.offset]])[0] }
+        #expect(together == apart)
+    }
+
+    @Test func emptyAndLongSourcesDecode() throws {
+        let model = try Self.model(.general)
+        let long = (0..<200).map { 4 + $0 % 26 }
+        let outputs = model.searchModel(sources: [[], long, []]).greedy(maxLengths: [7, 9, 0])
+        #expect(outputs.count == 3)
+        #expect(outputs[0].count <= 7 && outputs[1].count <= 9 && outputs[2].isEmpty)
+    }
+
+    @Test func selectReordersRows() throws {
+        let model = try Self.model(.general)
+        let search = model.searchModel(sources: Self.sources)
+        let (_, _, state) = search.step(tokens: [2, 2, 2, 2], state: search.initialState)
+        let picked = search.select(state, rows: [3, 0, 3])
+        #expect(picked.source == [3, 0, 3] && picked.rows == 3)
+        let a = search.step(tokens: [7, 8, 7], state: picked).logProbs
+        #expect(Array(a.scalars[0..<25]) == Array(a.scalars[50..<75]))
+    }
+}

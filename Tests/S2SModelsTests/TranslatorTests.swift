@@ -1,0 +1,78 @@
+import Testing
+import S2SCore
+import S2SNN
+@testable import S2SModels
+
+@Suite struct TranslatorTests {
+    static func config(tie: Bool = false) -> TranslatorConfig {
+        var config = TranslatorConfig(sourceVocabularySize: 20, targetVocabularySize: 18)
+        (config.sourceEmbeddingSize, config.targetEmbeddingSize, config.encoderHiddenSize) = (6, 8, 4)
+        config.tieTargetEmbedding = tie
+        return config
+    }
+
+    @Test func parameterNamesFollowOpenNMT() throws {
+        var rng = Generator(seed: 1)
+        let model = try Translator(config: Self.config(), rng: &rng)
+        let names = model.namedParameters.map(\.name)
+        for name in ["encoder.embedding.weight", "encoder.rnn.weight_ih_l0_reverse", "decoder.embedding.weight",
+                     "decoder.rnn.layers.0.weight_ih", "decoder.attn.linear_in.weight", "decoder.attn.linear_out.weight",
+                     "generator.weight", "generator.bias"] {
+            #expect(names.contains(name), "\(name) missing")
+        }
+        #expect(Set(names).count == names.count)
+        #expect(model.decoderLayers[0].weightIH.shape == [32, 8 + 8])   // [4H, E + H], H = 2 × 4
+        #expect(model.encoder.embedding.weight.value[0, 3] == 0 && model.targetEmbedding.weight.value[0, 5] == 0)
+    }
+
+    @Test func tiedGeneratorSharesTheTargetEmbedding() throws {
+        var rng = Generator(seed: 2)
+        let model = try Translator(config: Self.config(tie: true), rng: &rng)
+        #expect(model.generatorWeight === model.targetEmbedding.weight)
+        #expect(!model.namedParameters.contains { $0.name == "generator.weight" })
+        let tape = Tape(recording: true, training: false)
+        let (loss, _) = model.loss(for: TranslationBatch(source: [[4, 5, 6]], target: [[7, 8]]), tape: tape)
+        tape.backward(from: loss)
+        // Token 12 is never an input: its embedding row's gradient comes from the generator alone.
+        let grad = try #require(model.targetEmbedding.weight.grad)
+        #expect((0..<8).contains { grad[12, $0] != 0 })
+    }
+
+    @Test func badSettingsAreExplained() {
+        var config = Self.config(tie: true)
+        config.targetEmbeddingSize = 5
+        config.dropout = 1.5
+        var rng = Generator(seed: 1)
+        #expect(throws: TranslatorError.self) { _ = try Translator(config: config, rng: &rng) }
+        #expect(config.problems.count == 2)
+        #expect(config.problems.contains { $0.contains("tying") })
+    }
+
+    @Test func trainingLowersTheLoss() throws {
+        var rng = Generator(seed: 3)
+        var config = Self.config()
+        config.dropout = 0
+        config.labelSmoothing = 0
+        let model = try Translator(config: config, rng: &rng)
+        let batch = TranslationBatch(source: [[4, 5, 6], [7, 8], [9]], target: [[10, 11], [12, 13, 14], [15]])
+        let adam = Adam(learningRate: 0.01)
+        var losses: [Float] = []
+        for _ in 0..<150 {
+            let tape = Tape()
+            let (loss, _) = model.loss(for: batch, tape: tape)
+            tape.backward(from: loss)
+            adam.step(model.parameters)
+            losses.append(loss.value.scalar)
+        }
+        #expect(losses.last! < 0.35 * losses.first!, "\(losses)")
+    }
+
+    @Test func flopsCountGrowsWithTheVocabulary() {
+        var small = Self.config(), large = Self.config()
+        large.targetVocabularySize = 1000
+        let a = small.forwardFLOPs(sourceTokens: 10, targetTokens: 10, attentionPairs: 100)
+        small.attention = .dot
+        #expect(large.forwardFLOPs(sourceTokens: 10, targetTokens: 10, attentionPairs: 100) - a == 10 * 2 * 8 * (1000 - 18))
+        #expect(small.forwardFLOPs(sourceTokens: 10, targetTokens: 10, attentionPairs: 100) < a)
+    }
+}
