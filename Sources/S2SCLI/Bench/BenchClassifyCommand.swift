@@ -125,9 +125,9 @@ struct BenchClassifyCommand: ParsableCommand {
         let header = referenceThreads.map { "torch \($0)t tweets/s" }.map { $0.leftPadded(to: 19) }.joined()
         print("case        " + "s2s tweets/s".leftPadded(to: 14) + header + "   s2s/best torch")
         for c in cases {
-            let mine = median(ours[c.name] ?? [])
+            let mine = Stopwatch.median(of: ours[c.name] ?? [])
             var line = c.name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%14.0f", mine)
-            let references = referenceThreads.compactMap { theirs[$0]?[c.name].map(median) }
+            let references = referenceThreads.compactMap { theirs[$0]?[c.name].map(Stopwatch.median(of:)) }
             if references.count == referenceThreads.count {
                 line += references.map { String(format: "%19.0f", $0) }.joined()
                 line += String(format: "   %14.2f×", mine / references.max()!)
@@ -174,11 +174,6 @@ struct BenchClassifyCommand: ParsableCommand {
         return path
     }
 
-    private func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-    }
 }
 
 extension String {

@@ -23,6 +23,14 @@ enum Stopwatch {
         return times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
     }
 
+    /// The median of `values` (NaN when empty).
+    static func median(of values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
+
     /// Peak resident set size of this process, in MiB.
     static func peakRSSMiB() -> Double {
         var usage = rusage()
