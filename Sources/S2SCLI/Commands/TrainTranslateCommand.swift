@@ -14,7 +14,7 @@ struct TrainTranslateCommand: ParsableCommand {
         abstract: "Train an LSTM attention translator (bi-LSTM encoder, input-feeding decoder, beam search via `s2s translate`).",
         discussion: """
             With no data flags, trains on spelled-out English dates → ISO dates, generated into Corpora/dates
-            (about 2½ minutes on two cores, ≥ 99% exact match on the held-out test part):
+            (1½–2½ minutes on two cores, ≥ 99% exact match on the held-out test part; the corpus is not committed):
               s2s train-translate --model-dir Models/dates
               echo "the fourth of july, nineteen seventy-six" | s2s translate -m Models/dates
 

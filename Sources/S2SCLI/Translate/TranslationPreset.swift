@@ -29,7 +29,8 @@ struct TranslationPreset {
     }
 
     /// The built-in job: spelled-out dates → ISO dates (Corpora/dates, generated on first use). Word
-    /// source, character target, a small model; about 2½ minutes of training on two cores.
+    /// source, character target, a small model; it stops three validations after reaching BLEU 100 (about
+    /// 1½ minutes on two cores), or at 2½ minutes.
     static var dates: TranslationPreset {
         var preset = corpus
         preset.targetUnit = .characters
