@@ -141,9 +141,9 @@ struct BenchClassifyCommand: ParsableCommand {
             let header = referenceThreads.map { "torch \($0)t".leftPadded(to: 12) }.joined()
             print("case        " + "s2s".leftPadded(to: 10) + header + "   s2s/best torch")
             for c in cases {
-                let mine = Stopwatch.median((ours[c.name] ?? []).map { $0[keyPath: key] })
+                let mine = Stopwatch.median(of: (ours[c.name] ?? []).map { $0[keyPath: key] })
                 var line = c.name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%10.0f", mine)
-                let references = referenceThreads.compactMap { theirs[$0]?[c.name].map { Stopwatch.median($0.map { $0[keyPath: key] }) } }
+                let references = referenceThreads.compactMap { theirs[$0]?[c.name].map { Stopwatch.median(of: $0.map { $0[keyPath: key] }) } }
                 if references.count == referenceThreads.count {
                     line += references.map { String(format: "%12.0f", $0) }.joined()
                     line += String(format: "   %13.2f×", mine / references.max()!)

@@ -61,10 +61,10 @@ struct BenchLMCommand: ParsableCommand {
         }
         print("case           s2s chars/s   torch chars/s   s2s/torch")
         for name in ["lm_train", "lm_generate"] {
-            let mine = median(ours[name] ?? [])
+            let mine = Stopwatch.median(of: ours[name] ?? [])
             var line = name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: " %11.0f", mine)
             if let reference = theirs[name], !reference.isEmpty {
-                line += String(format: "   %13.0f   %8.2f×", median(reference), mine / median(reference))
+                line += String(format: "   %13.0f   %8.2f×", Stopwatch.median(of: reference), mine / Stopwatch.median(of: reference))
             }
             print(line)
         }
@@ -72,11 +72,6 @@ struct BenchLMCommand: ParsableCommand {
         print(String(format: "peak RSS: %.0f MiB", Stopwatch.peakRSSMiB()))
     }
 
-    private func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-    }
 }
 
 /// The two workloads of `s2s bench lm` on one model.

@@ -44,18 +44,18 @@ struct BenchLSTMCommand: ParsableCommand {
                 referenceProblem = error.description
             }
         }
-        let sgemmGflops = median(sgemm)
+        let sgemmGflops = Stopwatch.median(of: sgemm)
         print(String(format: "sgemm 1024³ on %d thread(s): %.1f GFLOP/s", options.threads, sgemmGflops))
         print("s2s runs \(options.threads) shard(s) of the batch, one core and one BLAS thread each")
         print("case            tokens/s   GFLOP/s  %sgemm   torch tok/s  s2s/torch")
         for c in cases {
-            let seconds = median(ours[c.name] ?? [])
+            let seconds = Stopwatch.median(of: ours[c.name] ?? [])
             let gflops = c.flops / seconds / 1e9
             var line = c.name.padding(toLength: 14, withPad: " ", startingAt: 0)
                 + String(format: " %9.0f %9.1f %7.0f%%", c.tokens / seconds, gflops,
                               100 * gflops / sgemmGflops)
             if let reference = theirs[c.name], !reference.isEmpty {
-                let referenceSeconds = median(reference)
+                let referenceSeconds = Stopwatch.median(of: reference)
                 line += String(format: "   %11.0f  %8.2f×", c.tokens / referenceSeconds, referenceSeconds / seconds)
             }
             print(line)
@@ -64,9 +64,4 @@ struct BenchLSTMCommand: ParsableCommand {
         print(String(format: "peak RSS: %.0f MiB", Stopwatch.peakRSSMiB()))
     }
 
-    private func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-    }
 }

@@ -126,18 +126,18 @@ struct BenchTranslateCommand: ParsableCommand {
             }
         }
 
-        let ceiling = median(sgemm)
+        let ceiling = Stopwatch.median(of: sgemm)
         print(String(format: "sgemm 1024³ on %d thread(s): %.1f GFLOP/s (the ceiling)", options.threads, ceiling))
-        if let train = ours["train"].map(median) {
+        if let train = ours["train"].map(Stopwatch.median(of:)) {
             let gflops = train * flopsPerToken / 1e9
             print(String(format: "s2s training: %.1f GFLOP/s, %.0f%% of sgemm", gflops, 100 * gflops / ceiling)
-                  + (theirs["train"].map { String(format: "; torch %.1f GFLOP/s, %.0f%%", median($0) * flopsPerToken / 1e9, 100 * median($0) * flopsPerToken / 1e9 / ceiling) } ?? ""))
+                  + (theirs["train"].map { String(format: "; torch %.1f GFLOP/s, %.0f%%", Stopwatch.median(of: $0) * flopsPerToken / 1e9, 100 * Stopwatch.median(of: $0) * flopsPerToken / 1e9 / ceiling) } ?? ""))
         }
         print("measure        s2s          torch        s2s/torch")
         for (name, unit) in [("train", "tok/s"), ("beam_b1", "sent/s"), ("beam_b64", "sent/s")] {
-            guard let mine = ours[name].map(median) else { continue }
+            guard let mine = ours[name].map(Stopwatch.median(of:)) else { continue }
             var line = name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%9.1f %@", mine, unit)
-            if let reference = theirs[name].map(median) {
+            if let reference = theirs[name].map(Stopwatch.median(of:)) {
                 line += String(format: "  %9.1f %@  %6.2f×", reference, unit, mine / reference)
             }
             print(line)
@@ -150,7 +150,7 @@ struct BenchTranslateCommand: ParsableCommand {
         if let mine = ourOutputs["beam_b1"], let batched = ourOutputs["beam_b64"] {
             print("s2s beam search, batch 1 vs batch 64: \(mine == batched ? "identical" : "DIFFERENT") outputs")
         }
-        if let train = ours["train"].map(median), let reference = theirs["opennmt"].map(median) {
+        if let train = ours["train"].map(Stopwatch.median(of:)), let reference = theirs["opennmt"].map(Stopwatch.median(of:)) {
             print(String(format: "OpenNMT-py   %9.1f tok/s  (s2s/OpenNMT-py %.2f×)", reference, train / reference))
         }
         if let opennmtProblem { print("OpenNMT-py: skipped — \(opennmtProblem)") }
@@ -198,35 +198,4 @@ struct BenchTranslateCommand: ParsableCommand {
         return (Double(sentences.count) / (Stopwatch.now() - start), outputs)
     }
 
-    private func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-    }
-}
-
-/// Runs a reference script and returns its JSON lines as dictionaries (the script gets `--json`).
-enum ReferenceLines {
-    static func run(python: String, script: String, arguments: [String]) -> Result<[[String: Any]], ReferenceError> {
-        guard FileManager.default.fileExists(atPath: script) else {
-            return .failure(ReferenceError("reference script \(script) not found (run from the repository root)"))
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, script] + arguments + ["--json"]
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        do { try process.run() } catch { return .failure(ReferenceError("cannot start \(python): \(error)")) }
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let lastLine = errorText.split(separator: "\n").last.map(String.init) ?? "exit \(process.terminationStatus)"
-            return .failure(ReferenceError("\(python) \(script) failed: \(lastLine)"))
-        }
-        return .success(String(decoding: output, as: UTF8.self).split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-        })
-    }
 }

@@ -16,6 +16,24 @@ struct ReferenceResult {
 enum ReferenceRunner {
     /// Runs `python script args… --json`; returns its results by name, or a reason it could not run.
     static func run(python: String, script: String, arguments: [String]) -> Result<[String: ReferenceResult], ReferenceError> {
+        ReferenceLines.run(python: python, script: script, arguments: arguments).map { lines in
+            var results: [String: ReferenceResult] = [:]
+            for object in lines {
+                guard let name = object["name"] as? String else { continue }
+                results[name] = ReferenceResult(name: name, seconds: object["seconds"] as? Double ?? .nan,
+                                                tokensPerSecond: object["tokens_per_s"] as? Double ?? .nan,
+                                                gflops: object["gflops"] as? Double ?? .nan,
+                                                peakRSSMiB: object["peak_rss_mib"] as? Double,
+                                                cpuSeconds: object["cpu_seconds"] as? Double)
+            }
+            return results
+        }
+    }
+}
+
+/// Runs a reference script and returns its JSON lines as dictionaries (the script gets `--json`).
+enum ReferenceLines {
+    static func run(python: String, script: String, arguments: [String]) -> Result<[[String: Any]], ReferenceError> {
         guard FileManager.default.fileExists(atPath: script) else {
             return .failure(ReferenceError("reference script \(script) not found (run from the repository root)"))
         }
@@ -25,9 +43,7 @@ enum ReferenceRunner {
         let stdout = Pipe(), stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
-        do { try process.run() } catch {
-            return .failure(ReferenceError("cannot start \(python): \(error)"))
-        }
+        do { try process.run() } catch { return .failure(ReferenceError("cannot start \(python): \(error)")) }
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         let errorText = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
@@ -35,17 +51,9 @@ enum ReferenceRunner {
             let lastLine = errorText.split(separator: "\n").last.map(String.init) ?? "exit \(process.terminationStatus)"
             return .failure(ReferenceError("\(python) \(script) failed: \(lastLine)"))
         }
-        var results: [String: ReferenceResult] = [:]
-        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let name = object["name"] as? String else { continue }
-            results[name] = ReferenceResult(name: name, seconds: object["seconds"] as? Double ?? .nan,
-                                            tokensPerSecond: object["tokens_per_s"] as? Double ?? .nan,
-                                            gflops: object["gflops"] as? Double ?? .nan,
-                                            peakRSSMiB: object["peak_rss_mib"] as? Double,
-                                            cpuSeconds: object["cpu_seconds"] as? Double)
-        }
-        return .success(results)
+        return .success(String(decoding: output, as: UTF8.self).split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        })
     }
 }
 

@@ -1,4 +1,4 @@
-// Timing helpers for benchmarks: a monotonic clock, medians over repeats, and the process's peak RSS.
+// Timing helpers for benchmarks: a monotonic clock, CPU time, medians over repeats, and the process's peak RSS.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,6 +23,14 @@ enum Stopwatch {
         return times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
     }
 
+    /// The median of `values` (NaN when empty).
+    static func median(of values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
+
     /// CPU time (user + system, all threads) this process has used so far, in seconds. On a shared
     /// machine it moves much less than wall time when other processes take the cores.
     static func cpuSeconds() -> Double {
@@ -42,13 +50,7 @@ enum Stopwatch {
             wall.append(now() - start)
             cpu.append(cpuSeconds() - startCPU)
         }
-        return (median(wall), median(cpu))
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        return (median(of: wall), median(of: cpu))
     }
 
     /// Peak resident set size of this process, in MiB.

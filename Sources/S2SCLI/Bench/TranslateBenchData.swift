@@ -18,9 +18,10 @@ struct TranslateBenchData {
         let pairs = try EncodedPairs.encode(lines, text: text, maxLength: 100)
         let plan = Batcher(batchSize: batchSize).plan(lengths: pairs.lengths, seed: seed, epoch: 0)
             .filter { $0.count == batchSize }.prefix(steps)
-        let (test, _) = try ParallelLines.read(source: testSource, target: testSource)
-        let testIds = try test.source.prefix(sentences).map { try text.sourceIds($0) }
-        return TranslateBenchData(batches: plan.map(pairs.batch), sentences: Array(testIds))
+        let reader = try LineReader(path: testSource)
+        var testIds: [[Int]] = []
+        while testIds.count < sentences, let line = try reader.next() { testIds.append(try text.sourceIds(line.text)) }
+        return TranslateBenchData(batches: plan.map(pairs.batch), sentences: testIds)
     }
 
     /// Target tokens (eos included) of all batches.

@@ -13,12 +13,12 @@ struct TranslationPreset {
     /// Model shape (vocabulary sizes are filled in from the data).
     var model = TranslatorConfig(sourceVocabularySize: 0, targetVocabularySize: 0)
     var batchSize = 64
-    var learningRate = 1e-3
+    var learningRate = 2e-3
     /// Learning-rate factor when validation BLEU stops improving (1 = constant rate).
     var lrDecay = 0.5
     var trainer = TrainerOptions()
 
-    /// A user's corpus: word vocabularies (min count 2), the benchmark model, Adam 1e-3, batch 64,
+    /// A user's corpus: word vocabularies (min count 2), the benchmark model, Adam 2e-3, batch 64,
     /// validation every epoch, BLEU picks the best model, rate halved after two validations without gain.
     static var corpus: TranslationPreset {
         var preset = TranslationPreset()
@@ -29,7 +29,8 @@ struct TranslationPreset {
     }
 
     /// The built-in job: spelled-out dates → ISO dates (Corpora/dates, generated on first use). Word
-    /// source, character target, a small model; about 2½ minutes of training on two cores.
+    /// source, character target, a small model; it stops three validations after reaching BLEU 100 (about
+    /// 1½ minutes on two cores), or at 2½ minutes.
     static var dates: TranslationPreset {
         var preset = corpus
         preset.targetUnit = .characters
