@@ -24,20 +24,20 @@ struct TrainClassifyCommand: ParsableCommand {
         commandName: "train-classify",
         abstract: "Train an LSTM sentence classifier on label<TAB>text (or fastText __label__) lines.",
         discussion: """
-            Defaults (chosen on the airline tweets to train within 2 minutes on 2 cores): tweet \
-            normalization, case folding and elongation squeezing on; tokens seen at least twice; embedding \
-            128, one bidirectional LSTM layer of 128, attention pooling (scorer size 64), dropout 0.5; Adam \
-            at 0.003, halved whenever validation macro-F1 does not improve; batches of 64 sentences; \
-            gradient norm clipped at 5; validation at every epoch end; the weights with the best validation \
-            macro-F1 are kept; stop after 12 epochs, 4 validations without improvement, or the 2-minute \
-            time budget.
+            Defaults (chosen on the airline tweets to train within 2 minutes on 2 cores): tweet normalization, \
+            case folding and elongation squeezing on; tokens seen at least twice; embedding 128, one \
+            bidirectional LSTM layer of 128, attention pooling (scorer size 64), dropout 0.5; Adam at 0.003, \
+            halved whenever validation macro-F1 does not improve; batches of 64 sentences; gradient norm \
+            clipped at 5; validation at every epoch end; the weights with the best validation macro-F1 are \
+            kept; stop after 12 epochs, 4 validations without improvement, or the 2-minute time budget.
 
             The model directory gets config.json, model.safetensors, pipeline.json + vocab.txt, labels.txt, \
             metrics.jsonl and checkpoints/.
 
-            Example (the 2017 tutorial's binary task):
-              s2s train-classify --train train.tsv --valid dev.tsv --model-dir Models/airline-binary \\
-                  --labels positive,negative
+            The 2017 tutorial's binary task on the airline tweets:
+              s2s train-classify --train train.tsv --valid dev.tsv \\
+                  --labels positive,negative --model-dir Models/binary
+              s2s test-classify -m Models/binary dev.tsv
             """)
 
     @Option(help: "Training data: label<TAB>text lines, or fastText __label__ lines.")
