@@ -55,6 +55,8 @@ struct BenchTranslateCommand: ParsableCommand {
     var opennmtScript = "Tools/reference/opennmt_bench.py"
     @Option(help: "OpenNMT-py training steps per round (reports every 10; the first report is warm-up).")
     var opennmtSteps = 60
+    @Option(help: "Keep the corpus and vocabularies exported for OpenNMT-py in this directory.")
+    var opennmtData: String?
 
     func run() throws {
         let bundle = try TranslatorBundle.load(model)
@@ -79,11 +81,11 @@ struct BenchTranslateCommand: ParsableCommand {
                      data.batches.count, 100 * (1 - Double(realTargets) / Double(paddedTargets)), flopsPerToken / 1e6))
         var ours: [String: [Double]] = [:], theirs: [String: [Double]] = [:]
         var sgemm: [Double] = []
-        let opennmtDirectory = FileManager.default.temporaryDirectory.path + "/s2s-bench-opennmt-\(getpid())"
+        let opennmtDirectory = opennmtData ?? FileManager.default.temporaryDirectory.path + "/s2s-bench-opennmt-\(getpid())"
         if opennmt != nil {
             try TranslateBenchData.exportOpenNMT(directory: opennmtDirectory, text: bundle.text, trainSource: trainSrc, trainTarget: trainTgt)
         }
-        defer { try? FileManager.default.removeItem(atPath: opennmtDirectory) }
+        defer { if opennmtData == nil { try? FileManager.default.removeItem(atPath: opennmtDirectory) } }
         var opennmtProblem: String?
         var ourOutputs: [String: [[Int]]] = [:], theirOutputs: [String: [[Int]]] = [:]
         var referencePeak = 0.0, referenceProblem: String?

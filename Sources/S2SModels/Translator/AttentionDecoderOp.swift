@@ -92,17 +92,22 @@ public struct AttentionDecoderParameters {
     func keys(memory: Tensor, stable: Bool) -> Tensor? {
         let H = hidden, rows = memory.count / max(H, 1)
         var out = Tensor(zeros: memory.shape)
+        func product(transposeB: Bool, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>) {
+            if stable {
+                RowStableGEMM.gemm(transposeB: transposeB, m: rows, n: H, k: H, a, lda: H, b, ldb: H, beta: 0, c, ldc: H)
+            } else {
+                BLAS.gemm(transposeB: transposeB, m: rows, n: H, k: H, a, lda: H, b, ldb: H, beta: 0, c, ldc: H)
+            }
+        }
         switch score {
         case .dot: return nil
         case .general(let weight):
             memory.withUnsafeBufferPointer { m in weight.value.withUnsafeBufferPointer { w in out.withUnsafeMutableBufferPointer { k in
-                DecoderStepKernel.gemm(stable: stable, transposeB: false, m: rows, n: H, k: H, m.baseAddress!, lda: H,
-                                       w.baseAddress!, ldb: H, beta: 0, k.baseAddress!, ldc: H)
+                product(transposeB: false, m.baseAddress!, w.baseAddress!, k.baseAddress!)
             } } }
         case .mlp(_, _, let contextWeight, _, _):
             memory.withUnsafeBufferPointer { m in contextWeight.value.withUnsafeBufferPointer { w in out.withUnsafeMutableBufferPointer { k in
-                DecoderStepKernel.gemm(stable: stable, transposeB: true, m: rows, n: H, k: H, m.baseAddress!, lda: H,
-                                       w.baseAddress!, ldb: H, beta: 0, k.baseAddress!, ldc: H)
+                product(transposeB: true, m.baseAddress!, w.baseAddress!, k.baseAddress!)
             } } }
         }
         return out

@@ -73,14 +73,15 @@ struct DecoderStepSlots {
 }
 
 enum DecoderStepKernel {
-    /// C = A·op(B) (+ C when beta 1): row-stable at inference (see `RowStableGEMM`), plain BLAS in training.
+    /// C = A·Bᵀ (+ C when beta 1): at inference (`stable`) the row-stable DotGEMM, which also reads the
+    /// weights once for a small beam instead of packing them; in training plain BLAS.
     @inline(__always)
-    static func gemm(stable: Bool, transposeB: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
+    static func gemm(stable: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
                      _ b: UnsafePointer<Float>, ldb: Int, beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
         if stable {
-            RowStableGEMM.gemm(transposeB: transposeB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
+            DotGEMM.gemm(m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
         } else {
-            BLAS.gemm(transposeB: transposeB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
+            BLAS.gemm(transposeB: true, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
         }
     }
 
@@ -92,16 +93,16 @@ enum DecoderStepKernel {
         for layer in 0..<w.layers {
             let g = s.gates[layer]
             if layer == 0 {
-                gemm(stable: stable, transposeB: true, m: N, n: G, k: H, s.feed, lda: H, w.inputWeights[0] + E, ldb: E + H,
+                gemm(stable: stable, m: N, n: G, k: H, s.feed, lda: H, w.inputWeights[0] + E, ldb: E + H,
                      beta: 1, g, ldc: G)
             } else {
                 let x = s.layerInput[layer]!, below = UnsafePointer(s.h[layer - 1])
                 if let mask = s.layerMask[layer] { ElementwiseKernel.multiply(count: N * H, below, mask, x) }
                 else { x.update(from: below, count: N * H) }
-                gemm(stable: stable, transposeB: true, m: N, n: G, k: H, x, lda: H, w.inputWeights[layer], ldb: H,
+                gemm(stable: stable, m: N, n: G, k: H, x, lda: H, w.inputWeights[layer], ldb: H,
                      beta: 0, g, ldc: G)
             }
-            gemm(stable: stable, transposeB: true, m: N, n: G, k: H, s.hPrev[layer], lda: H, w.hiddenWeights[layer], ldb: H,
+            gemm(stable: stable, m: N, n: G, k: H, s.hPrev[layer], lda: H, w.hiddenWeights[layer], ldb: H,
                  beta: 1, g, ldc: G)
             for n in 0..<N {
                 LSTMPointwise.forward(hidden: H, gates: g + n * G, bias: w.biases[layer], cPrev: s.cPrev[layer] + n * H,
@@ -113,7 +114,7 @@ enum DecoderStepKernel {
         if case .mlp(let queryWeight, let queryBias, _) = w.score {
             let pq = s.projectedQuery!
             for n in 0..<N { (pq + n * H).update(from: queryBias, count: H) }
-            gemm(stable: stable, transposeB: true, m: N, n: H, k: H, q, lda: H, queryWeight, ldb: H, beta: 1, pq, ldc: H)
+            gemm(stable: stable, m: N, n: H, k: H, q, lda: H, queryWeight, ldb: H, beta: 1, pq, ldc: H)
         }
         let rowStride = m.rows * H
         for n in 0..<N {
@@ -138,7 +139,7 @@ enum DecoderStepKernel {
         }
         // The attentional vector.
         if let bias = w.outBias { for n in 0..<N { (s.y + n * H).update(from: bias, count: H) } }
-        gemm(stable: stable, transposeB: true, m: N, n: H, k: 2 * H, s.contextQuery, lda: 2 * H, w.outWeight, ldb: 2 * H,
+        gemm(stable: stable, m: N, n: H, k: 2 * H, s.contextQuery, lda: 2 * H, w.outWeight, ldb: 2 * H,
              beta: w.outBias == nil ? 0 : 1, s.y, ldc: H)
         if w.tanhOutput { VectorMath.apply(N * H, s.y, s.y, VectorMath.tanh) }
         if let mask = s.outputMask { ElementwiseKernel.multiply(count: N * H, s.y, mask, s.output) }

@@ -1,8 +1,9 @@
 // Inference for the translator: encode a batch of sentences once (memory, attention keys, the
 // decoder's initial state), then decode one step at a time for any rows the search keeps — the
-// StepModel shape greedy and beam search are written against. Every product is row-stable (see
-// RowStableGEMM) and the encoder batch is padded with empty sentences up to the size where BLAS
-// sums in a fixed order, so a sentence translates the same alone or in any batch.
+// StepModel shape greedy and beam search are written against. Every product is row-stable: the
+// steps' products go through DotGEMM, and the encoder batch is padded with empty sentences up to the
+// size where BLAS sums in a fixed order (RowStableGEMM), so a sentence translates the same alone or
+// in any batch.
 // Shapes: N rows (hypotheses), S source steps, Bm memory rows, H decoder size, V target vocabulary.
 import S2SCore
 import S2SDecoding
@@ -65,8 +66,8 @@ public struct TranslatorSearchModel {
             }
         }
         model.decoderParameters.withWeightPointers { w in
-            RowStableGEMM.gemm(transposeB: true, m: N, n: G, k: E, embedded.pointer, lda: E, w.inputWeights[0], ldb: E + H,
-                               beta: 0, gates[0].pointer, ldc: G)
+            DotGEMM.gemm(m: N, n: G, k: E, embedded.pointer, lda: E, w.inputWeights[0], ldb: E + H,
+                         beta: 0, gates[0].pointer, ldc: G)
             withPointers([memory, keys ?? memory]) { p in
                 memoryLengths.withUnsafeBufferPointer { lengths in
                     state.source.withUnsafeBufferPointer { source in
@@ -93,8 +94,7 @@ public struct TranslatorSearchModel {
                 logProbs.withUnsafeMutableBufferPointer { out in
                     let y = out.baseAddress!
                     for n in 0..<N { (y + n * V).update(from: bias.baseAddress!, count: V) }
-                    RowStableGEMM.gemm(transposeB: true, m: N, n: V, k: H, feed.pointer, lda: H, weight.baseAddress!, ldb: H,
-                                       beta: 1, y, ldc: V)
+                    DotGEMM.gemm(m: N, n: V, k: H, feed.pointer, lda: H, weight.baseAddress!, ldb: H, beta: 1, y, ldc: V)
                     LogSoftmaxKernel.forward(x: y, y: y, rows: N, columns: V)
                 }
             }
