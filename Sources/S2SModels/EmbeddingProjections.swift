@@ -61,15 +61,19 @@ extension Classifier {
     public func logits(ids: [Int], lengths: [Int], projections: EmbeddingProjections, tape: Tape) -> Variable {
         precondition(!tape.isTraining, "Classifier: embedding projections are for inference (no dropout) only")
         let B = lengths.count, T = B == 0 ? 0 : ids.count / B
-        var input = encoder.embedding(ids: ids, shape: [T, B], tape: tape)   // for the shapes; layer 0 does not read it
+        var input: Variable? = nil
         var finalH: [Variable] = []
-        for (layer, directions) in encoder.rnn.weights.enumerated() {
-            let (y, h, _) = tape.lstmLayer(input, lengths: lengths, directions: directions,
-                                           inputProjections: layer == 0 ? projections.lookUp(ids: ids, steps: T, batch: B) : nil)
+        for directions in encoder.rnn.weights {
+            let (y, h, _) = if let input {
+                tape.lstmLayer(input, lengths: lengths, directions: directions)
+            } else {
+                tape.lstmLayer(projections: projections.lookUp(ids: ids, steps: T, batch: B).map { Variable($0) },
+                               lengths: lengths, directions: directions)
+            }
             finalH.append(h)
             input = y
         }
         let h = finalH.count == 1 ? finalH[0] : tape.concat(finalH, axis: 0)
-        return output(pool(input, finalStates: h, lengths: lengths, tape: tape), tape: tape)
+        return output(pool(input!, finalStates: h, lengths: lengths, tape: tape), tape: tape)
     }
 }

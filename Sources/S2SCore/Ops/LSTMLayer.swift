@@ -39,51 +39,56 @@ extension Tape {
     ///     // y [T, B, 2H]; h, c [2, B, H]
     ///
     /// Cost: 2·T·B·4H·(I + H) FLOPs per direction forward, twice that backward.
-    ///
-    /// With `projectedInput`, `x` is already the input projection x·W_ihᵀ [T, B, 4H] (one direction
-    /// only): the layer skips that GEMM, passes d(gates) back into `x`, and leaves W_ih's gradient to
-    /// whatever computed `x` — a language model gathers it from a [V, 4H] table instead of multiplying
-    /// every embedded token by W_ih.
-    ///
-    /// `inputProjections` (inference), one [T, B, 4H] tensor per direction, replaces the GEMM x·W_ihᵀ of
-    /// every direction while `x` stays the layer's input: a classifier looks each token's projection up
-    /// in a precomputed [V, 4H] table for both directions of a bidirectional layer. They must equal
-    /// x·W_ihᵀ (no bias).
     public func lstmLayer(_ x: Variable, lengths: [Int], directions: [LSTMWeights],
-                          h0: Variable? = nil, c0: Variable? = nil,
-                          projectedInput: Bool = false,
-                          inputProjections: [Tensor]? = nil) -> (output: Variable, h: Variable, c: Variable) {
+                          h0: Variable? = nil, c0: Variable? = nil) -> (output: Variable, h: Variable, c: Variable) {
         precondition(x.shape.count == 3, "lstmLayer: x must be [T, B, I], got \(x.shape)")
+        return lstmLayer(inputs: Array(repeating: x, count: directions.count), projected: false,
+                         lengths: lengths, directions: directions, h0: h0, c0: c0)
+    }
+
+    /// The same layer with each direction's input projection x·W_ihᵀ [T, B, 4H] (no bias) computed by the
+    /// caller, one per direction: the layer skips that GEMM, passes d(gates) back into `projections`, and
+    /// leaves W_ih's gradient to whatever computed them. Its input projection depends only on the token,
+    /// so a language model gathers it from a [V, 4H] table (embedding·W_ihᵀ, one GEMM per batch) instead
+    /// of multiplying every embedded token by W_ih, and a classifier does the same at inference.
+    public func lstmLayer(projections: [Variable], lengths: [Int], directions: [LSTMWeights],
+                          h0: Variable? = nil, c0: Variable? = nil) -> (output: Variable, h: Variable, c: Variable) {
+        let G = 4 * (directions.first?.hidden ?? 0)
+        precondition(projections.count == directions.count && projections.allSatisfy { $0.shape.count == 3 && $0.shape[2] == G
+                        && $0.shape == projections[0].shape },
+                     "lstmLayer: projections must be \(directions.count) tensors of shape [T, B, \(G)]")
+        return lstmLayer(inputs: projections, projected: true, lengths: lengths, directions: directions, h0: h0, c0: c0)
+    }
+
+    /// `inputs[d]` is direction d's input (x, or its projection when `projected`).
+    private func lstmLayer(inputs: [Variable], projected: Bool, lengths: [Int], directions: [LSTMWeights],
+                           h0: Variable?, c0: Variable?) -> (output: Variable, h: Variable, c: Variable) {
         precondition(directions.count == 1 || directions.count == 2, "lstmLayer: 1 or 2 directions")
-        precondition(!projectedInput || directions.count == 1, "lstmLayer: a projected input has one direction")
-        let T = x.shape[0], B = x.shape[1], D = directions.count, H = directions[0].hidden
-        let I = projectedInput ? directions[0].inputSize : x.shape[2]
-        precondition(!projectedInput || x.shape[2] == 4 * H, "lstmLayer: a projected input must be [T, B, 4H], got \(x.shape)")
+        let T = inputs[0].shape[0], B = inputs[0].shape[1], D = directions.count, H = directions[0].hidden
+        let I = projected ? directions[0].inputSize : inputs[0].shape[2]
         precondition(lengths.count == B && lengths.allSatisfy { $0 >= 0 && $0 <= T }, "lstmLayer: lengths \(lengths) for [T=\(T), B=\(B)]")
         for w in directions { precondition(w.inputSize == I && w.hidden == H, "lstmLayer: weights do not fit input \(I), hidden \(H)") }
         precondition(h0 == nil || h0!.shape == [D, B, H], "lstmLayer: h0 must be [\(D), \(B), \(H)]")
-        precondition(inputProjections == nil || (inputProjections!.count == D && inputProjections!.allSatisfy { $0.shape == [T, B, 4 * H] }),
-                     "lstmLayer: inputProjections must be \(D) tensors of shape [\(T), \(B), \(4 * H)]")
         precondition(c0 == nil || c0!.shape == [D, B, H], "lstmLayer: c0 must be [\(D), \(B), \(H)]")
 
         var output = Tensor(zeros: [T, B, D * H])
         var hN = Tensor(zeros: [D, B, H]), cN = Tensor(zeros: [D, B, H])
         let runs = (0..<D).map { d in
-            LSTMDirectionRun(T: T, B: B, I: I, H: H, D: D, direction: d, lengths: lengths, projectedInput: projectedInput)
+            LSTMDirectionRun(T: T, B: B, I: I, H: H, D: D, direction: d, lengths: lengths, projectedInput: projected)
         }
         for (d, run) in runs.enumerated() {
-            run.forward(x: x.value, weights: directions[d], h0: h0?.value, c0: c0?.value, inputProjection: inputProjections?[d],
+            run.forward(x: inputs[d].value, weights: directions[d], h0: h0?.value, c0: c0?.value,
                         output: &output, hN: &hN, cN: &cN)
         }
 
-        let needs = needsGrad(x, h0, c0) || needsGrad(directions.flatMap(\.variables))
+        let needs = needsGrad(inputs.map { Optional($0) } + [h0, c0]) || needsGrad(directions.flatMap(\.variables))
         let outputVar = Variable(output, requiresGrad: needs)
         let hVar = Variable(hN, requiresGrad: needs), cVar = Variable(cN, requiresGrad: needs)
         guard needs else { return (outputVar, hVar, cVar) }
         record("lstmLayer") {
             guard outputVar.grad != nil || hVar.grad != nil || cVar.grad != nil else { return }
             for (d, run) in runs.enumerated() {
-                run.backward(x: x, weights: directions[d], h0: h0, c0: c0,
+                run.backward(x: inputs[d], weights: directions[d], h0: h0, c0: c0,
                              dOutput: outputVar.grad, dhN: hVar.grad, dcN: cVar.grad)
             }
         }
@@ -95,7 +100,7 @@ extension Tape {
 final class LSTMDirectionRun {
     let T: Int, B: Int, I: Int, H: Int, D: Int, direction: Int
     let lengths: [Int]
-    /// x is x·W_ihᵀ already (see `Tape.lstmLayer(projectedInput:)`).
+    /// x is x·W_ihᵀ already (see `Tape.lstmLayer(projections:)`).
     let projectedInput: Bool
     // Saved for backward, indexed by time t (not by processing order):
     var gates: [Float]   // [T, B, 4H]: pre-activations, then activations i, f, g, o
@@ -117,7 +122,7 @@ final class LSTMDirectionRun {
     /// Time indices in processing order.
     var order: [Int] { isReverse ? Array((0..<T).reversed()) : Array(0..<T) }
 
-    func forward(x: Tensor, weights: LSTMWeights, h0: Tensor?, c0: Tensor?, inputProjection: Tensor? = nil,
+    func forward(x: Tensor, weights: LSTMWeights, h0: Tensor?, c0: Tensor?,
                  output: inout Tensor, hN: inout Tensor, cN: inout Tensor) {
         let G = 4 * H, BH = B * H, stateOffset = direction * BH
         gates.withUnsafeMutableBufferPointer { gatesBuf in
@@ -126,15 +131,11 @@ final class LSTMDirectionRun {
             // pointwise kernel).
             var bias = [Float](repeating: 0, count: G)
             for b in [weights.biasIH, weights.biasHH] { if let b { for k in 0..<G { bias[k] += b.value.scalars[k] } } }
-            if let inputProjection {   // computed by the caller (inference)
-                inputProjection.withUnsafeBufferPointer { gates.update(from: $0.baseAddress!, count: T * B * G) }
-            } else {
-                x.withUnsafeBufferPointer { px in
-                    if projectedInput { gates.update(from: px.baseAddress!, count: T * B * G); return }
-                    weights.weightIH.value.withUnsafeBufferPointer { pw in
-                        BLAS.gemm(transposeB: true, m: T * B, n: G, k: I, px.baseAddress!, lda: I, pw.baseAddress!, ldb: I,
-                                  beta: 0, gates, ldc: G)
-                    }
+            x.withUnsafeBufferPointer { px in
+                if projectedInput { gates.update(from: px.baseAddress!, count: T * B * G); return }
+                weights.weightIH.value.withUnsafeBufferPointer { pw in
+                    BLAS.gemm(transposeB: true, m: T * B, n: G, k: I, px.baseAddress!, lda: I, pw.baseAddress!, ldb: I,
+                              beta: 0, gates, ldc: G)
                 }
             }
             hPrev.withUnsafeMutableBufferPointer { hPrevBuf in

@@ -57,8 +57,9 @@ public final class LanguageModel: Layer {
         for layer in 0..<L {
             let h0 = state.map { tape.slice($0.h, range: layer..<(layer + 1), axis: 0) }
             let c0 = state.map { tape.slice($0.c, range: layer..<(layer + 1), axis: 0) }
-            let (y, h, c) = tape.lstmLayer(input, lengths: lengths, directions: rnn.weights[layer], h0: h0, c0: c0,
-                                           projectedInput: layer == 0)
+            let (y, h, c) = layer == 0
+                ? tape.lstmLayer(projections: [input], lengths: lengths, directions: rnn.weights[layer], h0: h0, c0: c0)
+                : tape.lstmLayer(input, lengths: lengths, directions: rnn.weights[layer], h0: h0, c0: c0)
             finalH.append(h); finalC.append(c)
             input = tape.dropout(y, probability: config.dropout)
         }
