@@ -22,7 +22,7 @@ import S2STraining
 
     func write(_ text: String, name: String) throws -> String {
         let path = temporaryPath(name)
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
         return path
     }
 

@@ -11,7 +11,7 @@ import Foundation
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let text = root + "/text.txt"
-        try (Array(repeating: Self.lines, count: 4).flatMap { $0 }.joined(separator: "\n") + "\n").write(toFile: text, atomically: true, encoding: .utf8)
+        try (Array(repeating: Self.lines, count: 4).flatMap { $0 }.joined(separator: "\n") + "\n").write(toFile: text, atomically: false, encoding: .utf8)
         let dir = root + "/model"
         try TrainLMCommand.parse(["--train", text, "--valid", text, "--model-dir", dir, "--max-steps", "6",
                                   "--hidden-size", "8", "--embedding-size", "4", "--layers", "1", "--batch-size", "2",
