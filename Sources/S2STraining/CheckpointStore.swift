@@ -22,15 +22,18 @@ public struct CheckpointStore {
 
     /// The model's training state (`TrainableModel.trainingState`), when it has one.
     static let modelStateFile = "model_state.safetensors"
+    /// The smoothed weights (`TrainerOptions.exponentialSmoothing`), when the run keeps them.
+    static let smoothedFile = "smoothed.safetensors"
 
     static func name(step: Int) -> String { String(format: "step-%08d", step) }
     var latestPath: String { directory + "/LATEST" }
 
-    /// Saves weights, optimizer state, trainer state and the model's own training state (if any) as
-    /// checkpoint `step-N`, then prunes old ones, keeping the newest `keep` and the one at
-    /// `protectedStep` (the best).
+    /// Saves weights, optimizer state, trainer state, the model's own training state and the smoothed
+    /// weights (each if any) as checkpoint `step-N`, then prunes old ones, keeping the newest `keep` and
+    /// the one at `protectedStep` (the best).
     public func save(parameters: [(name: String, variable: Variable)], optimizer: Optimizer, state: TrainerState,
-                     modelState: [(name: String, tensor: Tensor)] = [], keep: Int, protectedStep: Int?) throws {
+                     modelState: [(name: String, tensor: Tensor)] = [], smoothed: [(name: String, tensor: Tensor)] = [],
+                     keep: Int, protectedStep: Int?) throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let name = Self.name(step: state.step)
@@ -42,6 +45,7 @@ public struct CheckpointStore {
         try SafeTensors.write(optimizer.stateTensors(), to: temporary + "/optimizer.safetensors")
         try AtomicFile.write(try JSON.encode(state), to: temporary + "/trainer.json")
         if !modelState.isEmpty { try SafeTensors.write(modelState, to: temporary + "/" + Self.modelStateFile) }
+        if !smoothed.isEmpty { try SafeTensors.write(smoothed, to: temporary + "/" + Self.smoothedFile) }
         try beforeRename()
         let final = directory + "/" + name
         try? fm.removeItem(atPath: final)
@@ -81,6 +85,18 @@ public struct CheckpointStore {
         let path = directory + "/" + checkpoint.name + "/" + Self.modelStateFile
         guard FileManager.default.fileExists(atPath: path) else { return [:] }
         do { return try SafeTensors.read(path).tensors } catch let error as SafeTensors.Error {
+            throw BundleError(path: path, problem: error.problem, hint: "the checkpoint is damaged; start without --resume")
+        }
+    }
+
+    /// The smoothed weights saved with a checkpoint, by parameter name, and the file they came from.
+    public func smoothedWeights(_ checkpoint: Checkpoint) throws -> (tensors: [String: Tensor], path: String) {
+        let path = directory + "/" + checkpoint.name + "/" + Self.smoothedFile
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw BundleError(path: path, problem: "missing: the run was started without exponential smoothing",
+                              hint: "resume with the --exponential-smoothing setting the run was started with")
+        }
+        do { return (try SafeTensors.read(path).tensors, path) } catch let error as SafeTensors.Error {
             throw BundleError(path: path, problem: error.problem, hint: "the checkpoint is damaged; start without --resume")
         }
     }

@@ -36,6 +36,7 @@ public final class Trainer<Model: TrainableModel> {
     private var sinceValidation = LossStats()
     private var runStart = 0.0, elapsedAtStart = 0.0, stepAtStart = 0
     private var reserveSeconds = 0.0  // what a final validation + checkpoint costs, kept free of the budget
+    private var smoothing: WeightSmoothing?
 
     public init(model: Model, optimizer: Optimizer, schedule: LearningRateSchedule, options: TrainerOptions, bundle: ModelBundle) {
         self.model = model; self.optimizer = optimizer; self.options = options; self.bundle = bundle
@@ -56,12 +57,17 @@ public final class Trainer<Model: TrainableModel> {
             }
             try checkpoints.restore(checkpoint, parameters: parameters, optimizer: optimizer)
             try model.restoreTrainingState(try checkpoints.modelState(checkpoint))
+            if let rate = options.exponentialSmoothing {
+                let saved = try checkpoints.smoothedWeights(checkpoint)
+                smoothing = try WeightSmoothing(rate: rate, parameters: parameters, saved: saved.tensors, path: saved.path)
+            }
             state = checkpoint.state
             reporter.log("resuming from \(checkpoint.name): epoch \(state.epoch + 1), step \(state.step)")
         } else if !checkpoints.checkpointNames().isEmpty {
             try? FileManager.default.removeItem(atPath: checkpoints.directory)
             reporter.log("starting a new run in \(bundle.directory) (its old checkpoints were removed; --resume continues one)")
         }
+        if !resume, let rate = options.exponentialSmoothing { smoothing = WeightSmoothing(rate: rate, parameters: parameters) }
         let metrics = try MetricsLog(directory: bundle.directory)
         runStart = Self.now(); elapsedAtStart = state.elapsed; stepAtStart = state.step; windowStart = runStart
         defer { try? tensorBoard?.flush(); reporter.finish() }
@@ -130,6 +136,7 @@ public final class Trainer<Model: TrainableModel> {
             return
         }
         optimizer.step(parameters)
+        smoothing?.update(parameters, update: state.step)
         state.step += 1
         state.consecutiveBadSteps = 0
         state.tokensSeen += batch.tokenCount
@@ -146,8 +153,27 @@ public final class Trainer<Model: TrainableModel> {
     // MARK: validation, checkpoints, stopping
 
     /// Validates, keeps the best weights in model.safetensors, checkpoints; returns true to stop early.
+    /// With exponential smoothing, the smoothed weights are the ones validated and kept.
     private func validateAndCheckpoint(parameters: [(name: String, variable: Variable)], metrics: MetricsLog) throws -> Bool {
         let start = Self.now()
+        smoothing?.swap(with: parameters)
+        let outcome = Result { try validateAndKeepBest(parameters: parameters, metrics: metrics) }
+        smoothing?.swap(with: parameters)
+        try outcome.get()
+        try checkpoints.save(parameters: parameters, optimizer: optimizer, state: state, modelState: model.trainingState,
+                             smoothed: smoothing?.namedAverages(parameters) ?? [],
+                             keep: options.keepCheckpoints, protectedStep: state.bestStep)
+        reserveSeconds = 1.2 * (Self.now() - start)
+        if let patience = options.patience, state.validationsWithoutImprovement >= patience {
+            reporter.log("early stopping: no improvement in \(options.metric) for \(patience) validations")
+            return true
+        }
+        return false
+    }
+
+    /// Validates the model's current weights, writes them to model.safetensors if they are the best so
+    /// far, and logs the metrics.
+    private func validateAndKeepBest(parameters: [(name: String, variable: Variable)], metrics: MetricsLog) throws {
         var values = try validate?(model) ?? ["loss": sinceValidation.meanLoss]
         sinceValidation = LossStats()
         guard let value = values[options.metric] else {
@@ -174,15 +200,6 @@ public final class Trainer<Model: TrainableModel> {
         }
         let shown = values.sorted { $0.key < $1.key }.map { "\($0.key) \(ProgressFormat.number($0.value))" }.joined(separator: ", ")
         reporter.log("validation at step \(state.step) (epoch \(state.epoch)): \(shown)\(improved ? " — best so far, saved" : "")")
-
-        try checkpoints.save(parameters: parameters, optimizer: optimizer, state: state, modelState: model.trainingState,
-                             keep: options.keepCheckpoints, protectedStep: state.bestStep)
-        reserveSeconds = 1.2 * (Self.now() - start)
-        if let patience = options.patience, state.validationsWithoutImprovement >= patience {
-            reporter.log("early stopping: no improvement in \(options.metric) for \(patience) validations")
-            return true
-        }
-        return false
     }
 
     private func outOfTime() -> Bool {

@@ -25,6 +25,10 @@ public struct TrainerOptions: Codable, Sendable, Equatable {
     public var maxBadSteps: Int = 5
     /// Data-parallel shards per batch (one per core, each with one BLAS thread).
     public var shards: Int = 1
+    /// Exponential smoothing of the weights: validation and the saved model use a moving average that
+    /// moves this fraction of the way towards the weights after every step (after a warm-up; see
+    /// WeightSmoothing); nil = off. Marian's `--exponential-smoothing`.
+    public var exponentialSmoothing: Double? = nil
     /// Seed for the batch order and dropout.
     public var seed: UInt64 = 1
 

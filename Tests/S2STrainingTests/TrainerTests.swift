@@ -54,20 +54,58 @@ import S2SNN
         try ModelBundle(directory: dir).readWeights(into: best.parameters)  // model.safetensors = best weights
     }
 
-    @Test(arguments: [1, 2])
-    func resumedRunEqualsUninterruptedRunBitForBit(shards: Int) throws {
+    @Test(arguments: [(1, nil), (2, nil), (2, 0.05)] as [(Int, Double?)])
+    func resumedRunEqualsUninterruptedRunBitForBit(shards: Int, smoothing: Double?) throws {
         let a = temporaryDirectory(), b = temporaryDirectory()
         defer { for d in [a, b] { try? FileManager.default.removeItem(atPath: d) } }
-        let whole = makeTrainer(directory: a) { $0.shards = shards; $0.maxSteps = 40 }
+        let whole = makeTrainer(directory: a) { $0.shards = shards; $0.maxSteps = 40; $0.exponentialSmoothing = smoothing }
         _ = try run(whole)
 
-        let first = makeTrainer(directory: b) { $0.shards = shards; $0.maxSteps = 20 }
+        let first = makeTrainer(directory: b) { $0.shards = shards; $0.maxSteps = 20; $0.exponentialSmoothing = smoothing }
         _ = try run(first)
         // A new process: a model initialised differently, all state from the checkpoint.
-        let second = makeTrainer(directory: b, modelSeed: 12345) { $0.shards = shards; $0.maxSteps = 40 }
+        let second = makeTrainer(directory: b, modelSeed: 12345) { $0.shards = shards; $0.maxSteps = 40; $0.exponentialSmoothing = smoothing }
         _ = try run(second, resume: true)
         #expect(weights(second) == weights(whole))
         #expect(try AtomicFile.read(a + "/model.safetensors") == AtomicFile.read(b + "/model.safetensors"))
+    }
+
+    @Test func smoothingKeepsTheAverageAndTrainsOnTheRawWeights() throws {
+        let plainDir = temporaryDirectory(), smoothDir = temporaryDirectory()
+        defer { for d in [plainDir, smoothDir] { try? FileManager.default.removeItem(atPath: d) } }
+        // Validation only at the end, so model.safetensors holds the final (smoothed) weights.
+        let plain = makeTrainer(directory: plainDir) { $0.validateEvery = 0; $0.epochs = nil; $0.maxSteps = 30 }
+        let smooth = makeTrainer(directory: smoothDir) { $0.validateEvery = 0; $0.epochs = nil; $0.maxSteps = 30; $0.exponentialSmoothing = 0.05 }
+        _ = try run(plain); _ = try run(smooth)
+        // Smoothing never feeds back into training: the raw weights are the same with and without it.
+        #expect(weights(smooth) == weights(plain))
+        let saved = ToyModel(seed: 99), raw = ToyModel(seed: 98)
+        try ModelBundle(directory: smoothDir).readWeights(into: saved.parameters)
+        try ModelBundle(directory: plainDir).readWeights(into: raw.parameters)
+        #expect(saved.parameters.map(\.variable.value) != raw.parameters.map(\.variable.value))
+        // Resuming it without smoothing's averages is a clear error, not a silent restart of the average.
+        let other = makeTrainer(directory: plainDir, modelSeed: 3) { $0.maxSteps = 40; $0.exponentialSmoothing = 0.05 }
+        #expect(throws: BundleError.self) { _ = try run(other, resume: true) }
+    }
+
+    @Test func smoothingFollowsItsFormula() {
+        let p = Variable(Tensor(shape: [2], scalars: [0, 0]), requiresGrad: true)
+        let parameters = [(name: "p", variable: p)]
+        var smoothing = WeightSmoothing(rate: 0.01, parameters: parameters)
+        var expected: [Float] = [0, 0]
+        for update in 0..<2000 {
+            p.value = Tensor(shape: [2], scalars: [Float(update), 1])
+            smoothing.update(parameters, update: update)
+            let step = Float(max(0.01, 9 / Double(update + 10)))
+            expected = expected.enumerated().map { $1 + step * (p.value.scalars[$0] - $1) }
+        }
+        #expect(zip(smoothing.averages[0].scalars, expected).allSatisfy { abs($0 - $1) <= 1e-3 * max(1, abs($1)) })
+        #expect(abs(expected[0] - (1999 - 99)) < 1, "lags the weights by about 1/α − 1 steps: \(expected[0])")
+        let average = smoothing.averages[0]
+        smoothing.swap(with: parameters)
+        #expect(p.value == average && smoothing.averages[0].scalars == [1999, 1])
+        smoothing.swap(with: parameters)
+        #expect(p.value.scalars == [1999, 1])
     }
 
     @Test func sameSeedSameBytes() throws {

@@ -42,6 +42,10 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Step checkpoints to keep besides the best.")
     var keepCheckpoints: Int?
 
+    @Option(help: ArgumentHelp("Validate and save an exponential moving average of the weights that moves this fraction towards them after every step, e.g. 0.001 (0 = off).",
+                               discussion: "Marian's --exponential-smoothing. The rate warms up: early steps move the average further, so a short run averages about its last tenth."))
+    var exponentialSmoothing: Double?
+
     @Option(help: "Also write TensorBoard event files to this directory.")
     var tensorboardDir: String?
 
@@ -51,6 +55,9 @@ struct TrainingOptions: ParsableArguments {
             if let value, value < (name == "validate-every" ? 0 : 1) { throw ValidationError("--\(name) must be positive") }
         }
         if let learningRate, !(learningRate > 0) { throw ValidationError("--learning-rate must be positive") }
+        if let exponentialSmoothing, !(exponentialSmoothing >= 0 && exponentialSmoothing <= 1) {
+            throw ValidationError("--exponential-smoothing must be between 0 (off) and 1")
+        }
     }
 
     /// `defaults` with every option the user gave applied.
@@ -64,6 +71,7 @@ struct TrainingOptions: ParsableArguments {
         if let maxGradNorm { options.maxGradientNorm = maxGradNorm > 0 ? maxGradNorm : nil }
         if let patience { options.patience = patience }
         if let keepCheckpoints { options.keepCheckpoints = keepCheckpoints }
+        if let exponentialSmoothing { options.exponentialSmoothing = exponentialSmoothing > 0 ? exponentialSmoothing : nil }
         options.seed = run.seed
         options.shards = run.threads
         return options
