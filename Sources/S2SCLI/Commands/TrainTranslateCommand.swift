@@ -26,7 +26,8 @@ struct TrainTranslateCommand: ParsableCommand {
             embeddings 256, a bidirectional LSTM encoder of 256 units per direction, a 512-unit decoder with \
             general attention and input feeding, dropout 0.3, label smoothing 0.1, Adam 2e-3 halved when \
             validation BLEU stops improving for two validations, batch 64, gradient norm clipped at 5, \
-            validation at every epoch end, early stop after 6 validations without a better BLEU.
+            validation at every epoch end, early stop after 6 validations without a better BLEU, \
+            exponential smoothing 0.001 of the validated and saved weights.
             """)
 
     @OptionGroup var runOptions: RunOptions
