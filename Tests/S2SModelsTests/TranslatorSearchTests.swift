@@ -44,21 +44,54 @@ import S2SNN
         #expect(worst < 1e-4)
     }
 
-    @Test(arguments: [AttentionTypeName.general, .mlp])
-    func sentenceAloneOrInABatchIsBitwiseTheSame(type: AttentionTypeName) throws {
+    @Test(arguments: [AttentionTypeName.general, .mlp], [false, true])
+    func sentenceAloneOrInABatchIsBitwiseTheSame(type: AttentionTypeName, bfloat16: Bool) throws {
         let model = try Self.model(type, layers: 2)
-        let batch = model.searchModel(sources: Self.sources)
+        let packed = bfloat16 ? PackedStepWeights(model) : nil
+        let batch = model.searchModel(sources: Self.sources, packed: packed)
         let batchOut = batch.step(tokens: [2, 2, 2, 2], state: batch.initialState)
         for (b, sentence) in Self.sources.enumerated() {
-            let alone = model.searchModel(sources: [sentence])
+            let alone = model.searchModel(sources: [sentence], packed: packed)
             let out = alone.step(tokens: [2], state: alone.initialState)
             let V = model.config.targetVocabularySize
             #expect(out.logProbs.scalars == Array(batchOut.logProbs.scalars[(b * V)..<((b + 1) * V)]))
         }
         let lengths = Self.sources.map { $0.count + 5 }
         let together = batch.greedy(maxLengths: lengths)
-        let apart = Self.sources.enumerated().map { model.searchModel(sources: [$0.element]).greedy(maxLengths: [lengths[$0.offset]])[0] }
+        let apart = Self.sources.enumerated().map {
+            model.searchModel(sources: [$0.element], packed: packed).greedy(maxLengths: [lengths[$0.offset]])[0]
+        }
         #expect(together == apart)
+    }
+
+    /// With every parameter already a bfloat16 value, packing loses nothing and the packed kernel sums
+    /// in the float32 kernel's order: the steps must give bitwise the float32 steps' numbers — so each
+    /// packed matrix is the right one, split at the right column.
+    @Test(arguments: [(AttentionTypeName.general, 2), (.mlp, 1), (.dot, 1)])
+    func packedStepsMatchFloatStepsOnBFloat16Values(type: AttentionTypeName, layers: Int) throws {
+        let model = try Self.model(type, layers: layers)
+        for (_, variable) in model.namedParameters {
+            variable.value = Tensor(shape: variable.value.shape, scalars: variable.value.scalars.map {
+                Float(bitPattern: UInt32(BFloat16Matrix.round($0)) << 16)
+            })
+        }
+        let exact = model.searchModel(sources: Self.sources), packed = model.searchModel(sources: Self.sources, packed: PackedStepWeights(model))
+        var (a, b) = (exact.initialState, packed.initialState)
+        var worst: Float = 0
+        for tokens in [[2, 2, 2, 2], [7, 8, 9, 10], [11, 3, 5, 6]] {
+            let (x, y) = (exact.step(tokens: tokens, state: a), packed.step(tokens: tokens, state: b))
+            worst = max(worst, zip(x.logProbs.scalars, y.logProbs.scalars).map { abs($0 - $1) }.max()!)
+            (a, b) = (x.state, y.state)
+        }
+        #expect(worst == 0)
+    }
+
+    @Test func bfloat16StepsStayCloseToFloat32() throws {
+        let model = try Self.model(.general)
+        let exact = model.searchModel(sources: Self.sources), packed = model.searchModel(sources: Self.sources, packed: PackedStepWeights(model))
+        let (x, y) = (exact.step(tokens: [2, 2, 2, 2], state: exact.initialState), packed.step(tokens: [2, 2, 2, 2], state: packed.initialState))
+        let worst = zip(x.logProbs.scalars, y.logProbs.scalars).map { abs($0 - $1) }.max()!
+        #expect(worst > 0 && worst < 0.1)
     }
 
     @Test func emptyAndLongSourcesDecode() throws {

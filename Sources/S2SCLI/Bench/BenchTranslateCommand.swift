@@ -35,6 +35,8 @@ struct BenchTranslateCommand: ParsableCommand {
     var sentences = 128
     @Option(help: "Beam size.")
     var beamSize = 5
+    @Option(help: "The decoder's weights in s2s's beam search: float32 or bfloat16 (the reference stays float32).")
+    var weightPrecision: WeightPrecision = .float32
     @Option(help: "Rounds of s2s-then-reference, alternating.")
     var rounds = 2
     @Option(help: "Keep the workload file (for running the reference by hand) at this path.")
@@ -69,7 +71,7 @@ struct BenchTranslateCommand: ParsableCommand {
         let config = bundle.model.config
         print("s2s bench translate — \(model): encoder \(config.encoderHiddenSize)×2, decoder \(config.decoderHiddenSize), "
               + "\(config.attention.rawValue) attention, vocabularies \(config.sourceVocabularySize)/\(config.targetVocabularySize); "
-              + "threads \(options.threads), \(rounds) rounds, medians")
+              + "threads \(options.threads), \(rounds) rounds, medians; s2s beam weights \(weightPrecision.rawValue)")
 
         let realTargets = data.batches.reduce(0) { $0 + $1.tokenCount }
         let paddedTargets = data.batches.reduce(0) { $0 + $1.count * (($1.target.map(\.count).max() ?? 0) + 1) }
@@ -194,7 +196,7 @@ struct BenchTranslateCommand: ParsableCommand {
     private func measureBeam(bundle: TranslatorBundle, sentences: [[Int]], batchSize: Int) -> (Double, [[Int]]) {
         BLAS.setThreads(1)
         let job = TranslationJob(model: bundle.model, search: DecodingSearch(beamSize: beamSize), batchSize: batchSize,
-                                 threads: options.threads, maxLengthRatio: 2)
+                                 threads: options.threads, maxLengthRatio: 2, weightPrecision: weightPrecision)
         let start = Stopwatch.now()
         let outputs = job.run(sentences).map { $0.candidates[0].tokens }
         return (Double(sentences.count) / (Stopwatch.now() - start), outputs)

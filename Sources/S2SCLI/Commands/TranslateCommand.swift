@@ -22,6 +22,7 @@ struct TranslateCommand: ParsableCommand {
               s2s translate -m Models/en-de test.en --beam-size 5 --length-penalty wu --alpha 0.6 > test.hyp.de
               s2s translate -m Models/en-de test.en --n-best 3            # lines "i ||| hypothesis ||| score"
               s2s translate -m Models/en-de test.en --attention-svg attention/   # attention/000001.svg, …
+              s2s translate -m Models/en-de test.en --batch-size 1 --weight-precision bfloat16
             """)
 
     @OptionGroup var runOptions: RunOptions
@@ -61,6 +62,9 @@ struct TranslateCommand: ParsableCommand {
 
     @Option(help: "Write one SVG heatmap of the attention weights per sentence into this directory.")
     var attentionSvg: String?
+
+    @Option(help: "Decoder and generator weights as float32 (exact) or bfloat16 (faster at small batch sizes; may change a few words).")
+    var weightPrecision: WeightPrecision = .float32
 
     func validate() throws {
         guard beamSize >= 1 else { throw ValidationError("--beam-size must be at least 1") }
@@ -107,7 +111,7 @@ struct TranslateCommand: ParsableCommand {
         let search = DecodingSearch(beamSize: beamSize, nBest: nBest, lengthPenalty: penalty, minLength: minLength,
                                     blockNgramRepeat: blockNgramRepeat)
         let job = TranslationJob(model: bundle.model, search: search, batchSize: batchSize,
-                                 threads: runOptions.threads, maxLengthRatio: maxLengthRatio)
+                                 threads: runOptions.threads, maxLengthRatio: maxLengthRatio, weightPrecision: weightPrecision)
         let translations = job.run(sources)
         if let attentionSvg { try writeAttention(translations, sourceTokens: sourceTokens, text: text, to: attentionSvg) }
         var out: [String] = []
@@ -157,6 +161,8 @@ struct TranslateCommand: ParsableCommand {
 }
 
 /// `--length-penalty` values (OpenNMT's names).
+extension WeightPrecision: ExpressibleByArgument {}
+
 enum LengthPenaltyName: String, ExpressibleByArgument, CaseIterable {
     case none, avg, wu
 }

@@ -28,16 +28,18 @@ struct TranslationJob {
     var batchSize = 32
     var threads = 1
     var maxLengthRatio = 2.0
+    var weightPrecision = WeightPrecision.float32
 
     /// Translations of `sources` (ids), in order.
     func run(_ sources: [[Int]]) -> [Translation] {
+        let packed = weightPrecision == .bfloat16 ? PackedStepWeights(model) : nil
         // Longest first: the slowest batches start early, the last ones are short.
         let order = sources.indices.sorted { (sources[$0].count, $0) > (sources[$1].count, $1) }
         let batches = stride(from: 0, to: order.count, by: batchSize).map { Array(order[$0..<min(order.count, $0 + batchSize)]) }
         let results = ParallelMap.map(count: batches.count, threads: threads) { i -> [Translation] in
             let batch = batches[i].map { sources[$0] }
             let limits = batch.map { TranslationValidator.maxLength(sourceLength: $0.count, ratio: maxLengthRatio) }
-            return search.translate(model.searchModel(sources: batch), maxLengths: limits)
+            return search.translate(model.searchModel(sources: batch, packed: packed), maxLengths: limits)
         }
         var out = [Translation?](repeating: nil, count: sources.count)
         for (batch, translations) in zip(batches, results) {

@@ -31,6 +31,8 @@ struct DecoderWeightPointers {
     /// linear_out [H, 2H] and, for mlp, its bias [H].
     let outWeight: UnsafePointer<Float>
     let outBias: UnsafePointer<Float>?
+    /// The same matrices as bfloat16, when inference runs with them (never in training).
+    var packed: PackedStepWeights? = nil
     var tanhOutput: Bool { if case .mlp = score { false } else { true } }
     /// Width of layer l's input.
     func inputSize(_ layer: Int) -> Int { layer == 0 ? embeddingSize + hidden : hidden }
@@ -74,11 +76,16 @@ struct DecoderStepSlots {
 
 enum DecoderStepKernel {
     /// C = A·Bᵀ (+ C when beta 1): at inference (`stable`) the row-stable DotGEMM, which also reads the
-    /// weights once for a small beam instead of packing them; in training plain BLAS.
+    /// weights once for a small beam instead of packing them — from `packed` (B as bfloat16) when
+    /// given; in training plain BLAS.
     @inline(__always)
     static func gemm(stable: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
-                     _ b: UnsafePointer<Float>, ldb: Int, beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
-        if stable {
+                     _ b: UnsafePointer<Float>, ldb: Int, packed: BFloat16Matrix? = nil, beta: Float,
+                     _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if let packed {
+            precondition(stable && packed.rows == n && packed.columns == k, "DecoderStepKernel: packed weight does not fit")
+            DotGEMM.gemm(m: m, a, lda: lda, packed, beta: beta, c, ldc: ldc)
+        } else if stable {
             DotGEMM.gemm(m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
         } else {
             BLAS.gemm(transposeB: true, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
@@ -94,16 +101,16 @@ enum DecoderStepKernel {
             let g = s.gates[layer]
             if layer == 0 {
                 gemm(stable: stable, m: N, n: G, k: H, s.feed, lda: H, w.inputWeights[0] + E, ldb: E + H,
-                     beta: 1, g, ldc: G)
+                     packed: w.packed?.feedInput, beta: 1, g, ldc: G)
             } else {
                 let x = s.layerInput[layer]!, below = UnsafePointer(s.h[layer - 1])
                 if let mask = s.layerMask[layer] { ElementwiseKernel.multiply(count: N * H, below, mask, x) }
                 else { x.update(from: below, count: N * H) }
                 gemm(stable: stable, m: N, n: G, k: H, x, lda: H, w.inputWeights[layer], ldb: H,
-                     beta: 0, g, ldc: G)
+                     packed: w.packed?.input[layer], beta: 0, g, ldc: G)
             }
             gemm(stable: stable, m: N, n: G, k: H, s.hPrev[layer], lda: H, w.hiddenWeights[layer], ldb: H,
-                 beta: 1, g, ldc: G)
+                 packed: w.packed?.hidden[layer], beta: 1, g, ldc: G)
             for n in 0..<N {
                 LSTMPointwise.forward(hidden: H, gates: g + n * G, bias: w.biases[layer], cPrev: s.cPrev[layer] + n * H,
                                       c: s.c[layer] + n * H, tanhC: s.tanhC[layer] + n * H, h: s.h[layer] + n * H)
@@ -114,7 +121,8 @@ enum DecoderStepKernel {
         if case .mlp(let queryWeight, let queryBias, _) = w.score {
             let pq = s.projectedQuery!
             for n in 0..<N { (pq + n * H).update(from: queryBias, count: H) }
-            gemm(stable: stable, m: N, n: H, k: H, q, lda: H, queryWeight, ldb: H, beta: 1, pq, ldc: H)
+            gemm(stable: stable, m: N, n: H, k: H, q, lda: H, queryWeight, ldb: H, packed: w.packed?.query,
+                 beta: 1, pq, ldc: H)
         }
         let rowStride = m.rows * H
         for n in 0..<N {
@@ -140,7 +148,7 @@ enum DecoderStepKernel {
         // The attentional vector.
         if let bias = w.outBias { for n in 0..<N { (s.y + n * H).update(from: bias, count: H) } }
         gemm(stable: stable, m: N, n: H, k: 2 * H, s.contextQuery, lda: 2 * H, w.outWeight, ldb: 2 * H,
-             beta: w.outBias == nil ? 0 : 1, s.y, ldc: H)
+             packed: w.packed?.out, beta: w.outBias == nil ? 0 : 1, s.y, ldc: H)
         if w.tanhOutput { VectorMath.apply(N * H, s.y, s.y, VectorMath.tanh) }
         if let mask = s.outputMask { ElementwiseKernel.multiply(count: N * H, s.y, mask, s.output) }
         else if s.output != s.y { s.output.update(from: s.y, count: N * H) }

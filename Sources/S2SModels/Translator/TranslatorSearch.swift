@@ -34,6 +34,8 @@ public struct TranslatorSearchModel {
     let memory: Tensor        // [S, Bm, H]
     let keys: Tensor?         // [S, Bm, H]
     let memoryLengths: [Int]  // [Bm]
+    /// The step's weights as bfloat16, or nil to use the float32 parameters.
+    let packed: PackedStepWeights?
     public let initialState: TranslatorDecoderState
 
     public var vocabularySize: Int { model.config.targetVocabularySize }
@@ -65,9 +67,15 @@ public struct TranslatorSearchModel {
                 embedded[n * E].update(from: table.baseAddress! + token * E, count: E)
             }
         }
-        model.decoderParameters.withWeightPointers { w in
-            DotGEMM.gemm(m: N, n: G, k: E, embedded.pointer, lda: E, w.inputWeights[0], ldb: E + H,
-                         beta: 0, gates[0].pointer, ldc: G)
+        model.decoderParameters.withWeightPointers { weights in
+            var w = weights
+            w.packed = packed
+            if let packed {
+                DotGEMM.gemm(m: N, embedded.pointer, lda: E, packed.embeddingInput, beta: 0, gates[0].pointer, ldc: G)
+            } else {
+                DotGEMM.gemm(m: N, n: G, k: E, embedded.pointer, lda: E, w.inputWeights[0], ldb: E + H,
+                             beta: 0, gates[0].pointer, ldc: G)
+            }
             withPointers([memory, keys ?? memory]) { p in
                 memoryLengths.withUnsafeBufferPointer { lengths in
                     state.source.withUnsafeBufferPointer { source in
@@ -94,7 +102,11 @@ public struct TranslatorSearchModel {
                 logProbs.withUnsafeMutableBufferPointer { out in
                     let y = out.baseAddress!
                     for n in 0..<N { (y + n * V).update(from: bias.baseAddress!, count: V) }
-                    DotGEMM.gemm(m: N, n: V, k: H, feed.pointer, lda: H, weight.baseAddress!, ldb: H, beta: 1, y, ldc: V)
+                    if let packed {
+                        DotGEMM.gemm(m: N, feed.pointer, lda: H, packed.generator, beta: 1, y, ldc: V)
+                    } else {
+                        DotGEMM.gemm(m: N, n: V, k: H, feed.pointer, lda: H, weight.baseAddress!, ldb: H, beta: 1, y, ldc: V)
+                    }
                     LogSoftmaxKernel.forward(x: y, y: y, rows: N, columns: V)
                 }
             }
@@ -125,8 +137,9 @@ extension Translator {
     }
 
     /// Encodes sentences (source ids without bos/eos; empty ones allowed) for step-by-step decoding.
-    /// Row b of the initial state is sentence b.
-    public func searchModel(sources: [[Int]]) -> TranslatorSearchModel {
+    /// Row b of the initial state is sentence b. With `packed` (made once from this model), the steps
+    /// multiply with its bfloat16 weights.
+    public func searchModel(sources: [[Int]], packed: PackedStepWeights? = nil) -> TranslatorSearchModel {
         let B = sources.count, H = hiddenSize, L = config.layers
         for sentence in sources {
             for id in sentence { precondition(id >= 0 && id < config.sourceVocabularySize, "source id \(id) outside the vocabulary") }
@@ -147,7 +160,7 @@ extension Translator {
         let initial = TranslatorDecoderState(rows: B, h: rows(hN.value), c: rows(cN.value),
                                              feed: FloatBuffer(count: B * H, zeroed: true), source: Array(0..<B))
         return TranslatorSearchModel(model: self, sentences: B, sourceLengths: sources.map(\.count), memory: memory.value,
-                                     keys: keys, memoryLengths: lengths, initialState: initial)
+                                     keys: keys, memoryLengths: lengths, packed: packed, initialState: initial)
     }
 }
 
