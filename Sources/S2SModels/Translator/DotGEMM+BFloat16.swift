@@ -19,19 +19,42 @@ extension DotGEMM {
                             beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
         precondition(beta == 0 || beta == 1, "DotGEMM: beta must be 0 or 1")
         guard m > 0, w.rows > 0 else { return }
-        let block = 128   // W rows per block: they stay in L2 while every group of 5 rows passes over them
+        let block = 128   // W rows per block: they stay in L2 while every group of rows passes over them
         w.words.withUnsafeBufferPointer { words in
+            if m <= 5 {   // a beam: W read once, widened in registers
+                var j0 = 0
+                while j0 < w.rows {
+                    let j1 = min(w.rows, j0 + block)
+                    packedTiles5x2(rows: m, i: 0, j0: j0, j1: j1, k: w.columns, x, lda, words.baseAddress!, w.rowStride, beta, c, ldc)
+                    j0 = j1
+                }
+                return
+            }
+            // Many rows: widen each block of W once into float32 and run the float32 kernel on it. Same
+            // arithmetic, so the same bits as the path above; 16 vector registers cannot hold the
+            // float32 kernel's 3×4 tile and the widening too.
+            let ld = 2 * w.rowStride
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: block * ld)
+            defer { scratch.deallocate() }
             var j0 = 0
             while j0 < w.rows {
                 let j1 = min(w.rows, j0 + block)
-                var i = 0
-                while i < m {
-                    packedTiles5x2(rows: min(5, m - i), i: i, j0: j0, j1: j1, k: w.columns, x, lda,
-                                   words.baseAddress!, w.rowStride, beta, c, ldc)
-                    i += 5
-                }
+                for j in j0..<j1 { widenRow(words.baseAddress! + j * w.rowStride, count: w.rowStride, into: scratch + (j - j0) * ld) }
+                gemm(m: m, n: j1 - j0, k: w.columns, x, lda: lda, scratch, ldb: ld, beta: beta, c + j0, ldc: ldc)
                 j0 = j1
             }
+        }
+    }
+
+    /// One packed row (`count` words) as floats, 16 per 8 words, in column order.
+    @inline(__always)
+    static func widenRow(_ words: UnsafePointer<UInt32>, count: Int, into out: UnsafeMutablePointer<Float>) {
+        var word = 0
+        while word < count {
+            let u = loadWords(words, word)
+            UnsafeMutableRawPointer(out + 2 * word).storeBytes(of: low(u), as: V8.self)
+            UnsafeMutableRawPointer(out + 2 * word + 8).storeBytes(of: high(u), as: V8.self)
+            word += 8
         }
     }
 
