@@ -26,6 +26,7 @@ import S2STraining
         }
         var bundle = try TranslatorBundle.load(modelDir)
         #expect(bundle.config.lowercase && bundle.model.config.encoderHiddenSize == 16)
+        #expect(bundle.config.trainer?.maxSteps == 12 && bundle.config.training["batchSize"] == "16")   // the run is on record
         // --resume continues from the checkpoint with the stored model and text settings.
         try TrainTranslateCommand.parse([
             "--train-src", corpus["train.src"]!, "--train-tgt", corpus["train.tgt"]!,
@@ -38,12 +39,16 @@ import S2STraining
         let long = Array(repeating: "twenty", count: 150).joined(separator: " ")
         let lines = ["the fourth of july, nineteen seventy-six", "", long, "March 3rd, 2021", "   ", "zzz unknown words"]
         var outputs: [[String]] = []
-        for batchSize in ["1", "4", "32"] {
-            let translate = try TranslateCommand.parse(["-m", modelDir, "--batch-size", batchSize, "--threads", "2"])
-            outputs.append(try translate.translate(lines, with: bundle))
+        for precision in ["float32", "bfloat16"] {
+            for batchSize in ["1", "4", "32"] {
+                let translate = try TranslateCommand.parse(["-m", modelDir, "--batch-size", batchSize, "--threads", "2",
+                                                            "--weight-precision", precision])
+                outputs.append(try translate.translate(lines, with: bundle))
+            }
         }
-        #expect(outputs[0].count == lines.count)
+        #expect(outputs[0].count == lines.count && outputs[3].count == lines.count)
         #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2])   // beam 5: batch 1 = batch 4 = batch 32
+        #expect(outputs[3] == outputs[4] && outputs[4] == outputs[5])   // with bfloat16 weights too
         let greedy = try TranslateCommand.parse(["-m", modelDir, "--beam-size", "1"]).translate(lines, with: bundle)
         #expect(greedy.count == lines.count)
 

@@ -50,6 +50,7 @@ struct TrainTranslateCommand: ParsableCommand {
         guard trainLines.count > 0 else { throw ValidationError("\(files.trainSource): no usable training pairs") }
 
         let bundle = ModelBundle(directory: training.modelDir)
+        let options = training.apply(to: preset.trainer, run: runOptions)
         let textPipelines: TranslationText, translator: Translator
         if training.resume {
             let loaded = try TranslatorBundle.load(training.modelDir, weights: false, seed: runOptions.seed)
@@ -69,7 +70,7 @@ struct TrainTranslateCommand: ParsableCommand {
             try TranslatorBundle.writeSettings(
                 TranslatorBundleConfig(model: config, lowercase: preset.lowercase, sourcePipeline: textPipelines.source.pipeline,
                                        targetPipeline: textPipelines.target.pipeline,
-                                       training: trainingRecord(files: files, preset: preset)),
+                                       training: trainingRecord(files: files, preset: preset), trainer: options),
                 text: textPipelines, to: bundle)
         }
         let config = translator.config
@@ -81,7 +82,6 @@ struct TrainTranslateCommand: ParsableCommand {
         if train.tooLong > 0 { log("skipped \(train.tooLong) training pairs longer than \(text.maxLength ?? preset.maxLength) tokens") }
         let validator = try TranslationValidator(lines: validLines, text: textPipelines, threads: runOptions.threads)
 
-        let options = training.apply(to: preset.trainer, run: runOptions)
         let learningRate = training.learningRate ?? preset.learningRate
         let decay = model.lrDecay ?? preset.lrDecay
         let schedule: LearningRateSchedule = decay < 1
@@ -139,7 +139,8 @@ struct TrainTranslateCommand: ParsableCommand {
                                 preset: TranslationPreset) -> [String: String] {
         ["train": files.trainSource + " " + files.trainTarget, "valid": files.validSource + " " + files.validTarget,
          "bpeMerges": "\(preset.bpeMerges)", "minCount": "\(preset.minCount)", "seed": "\(runOptions.seed)", "threads": "\(runOptions.threads)",
-         "batchSize": "\(training.batchSize ?? preset.batchSize)", "learningRate": "\(training.learningRate ?? preset.learningRate)"]
+         "batchSize": "\(training.batchSize ?? preset.batchSize)", "batchTokens": training.batchTokens.map { "\($0)" } ?? "none",
+         "learningRate": "\(training.learningRate ?? preset.learningRate)", "learningRateDecay": "\(model.lrDecay ?? preset.lrDecay)"]
     }
 
     private func log(_ message: String) { ProgressReporter.writeToStandardError(message + "\n") }

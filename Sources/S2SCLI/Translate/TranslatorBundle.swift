@@ -19,6 +19,9 @@ struct TranslatorBundleConfig: Codable {
     var targetPipeline: TextPipeline
     /// How the model was trained (for the record; `--resume` reuses the model and text settings only).
     var training: [String: String]
+    /// The shared trainer's options of that run (budget, validation, early stopping, smoothing, …);
+    /// absent in bundles written before it was recorded.
+    var trainer: TrainerOptions? = nil
 }
 
 /// A loaded translator: model, text pipelines and settings.
