@@ -11,6 +11,10 @@ public final class Variable {
     public let requiresGrad: Bool
     /// Per-shard gradient buffers while `DataParallel.run` is in progress (empty otherwise).
     var shardGradients: [ShardGradient] = []
+    /// Whether shard 0 of the current `DataParallel.run` accumulates straight into `grad` (then it
+    /// needs no private buffer). Only when `grad` was nil at the start: 0 + x = x, so the sum is bitwise
+    /// the one a private buffer would give; an existing gradient must still get shard 0's sum added once.
+    var shardZeroWritesGrad = false
 
     public init(_ value: Tensor, requiresGrad: Bool = false) {
         self.value = value
@@ -22,7 +26,7 @@ public final class Variable {
     /// Runs `body` on the gradient buffer, created as zeros of the value's shape if it does not exist
     /// yet. Backward kernels accumulate (`+=`) into it: a weight used at every step gathers every step.
     public func withGrad<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
-        if !shardGradients.isEmpty, let shard = ShardContext.current {
+        if !shardGradients.isEmpty, let shard = ShardContext.current, shard > 0 || !shardZeroWritesGrad {
             let box = shardGradients[shard]
             if box.tensor == nil { box.tensor = Tensor(zeros: value.shape) }
             box.isDirty = true
@@ -34,9 +38,10 @@ public final class Variable {
 
     func prepareShardGradients(_ shards: Int) {
         if shardGradients.count != shards { shardGradients = (0..<shards).map { _ in ShardGradient() } }
+        shardZeroWritesGrad = grad == nil
     }
 
-    /// Adds every shard's gradient into `grad` and empties the shard buffers' contents.
+    /// Adds every private shard gradient into `grad`, in shard order, and empties the buffers' contents.
     func reduceShardGradients() {
         for box in shardGradients where box.isDirty {
             guard var delta = box.tensor else { continue }
@@ -46,6 +51,7 @@ public final class Variable {
             box.tensor = delta  // keep the zeroed storage for the next parallel step
             box.isDirty = false
         }
+        shardZeroWritesGrad = false
     }
 
     /// Adds `delta` (same shape as the value) into the gradient.
