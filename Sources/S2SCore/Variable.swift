@@ -41,14 +41,13 @@ public final class Variable {
         shardZeroWritesGrad = grad == nil
     }
 
-    /// Adds every private shard gradient into `grad`, in shard order, and empties the buffers' contents.
+    /// Adds every private shard gradient into `grad`, in shard order, and frees the buffers: kept, they
+    /// would be resident through the next forward pass; made again, they take the room that pass's
+    /// activations leave as backward releases them (the zero fill costs what zeroing a kept one did).
     func reduceShardGradients() {
         for box in shardGradients where box.isDirty {
-            guard var delta = box.tensor else { continue }
-            box.tensor = nil  // sole owner now: zeroing below needs no copy
-            accumulateGrad(delta)
-            delta.zero()
-            box.tensor = delta  // keep the zeroed storage for the next parallel step
+            if let delta = box.tensor { accumulateGrad(delta) }
+            box.tensor = nil
             box.isDirty = false
         }
         shardZeroWritesGrad = false
