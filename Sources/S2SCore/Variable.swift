@@ -9,7 +9,8 @@ public final class Variable {
     public var grad: Tensor?
     /// Leaves created from data (token ids, masks) need no gradient; parameters and activations do.
     public let requiresGrad: Bool
-    /// Per-shard gradient buffers while `DataParallel.run` is in progress (empty otherwise).
+    /// One box per shard of the last `DataParallel.run`; a box holds a buffer only while a run is in
+    /// progress (shard 0 usually needs none: see `shardZeroWritesGrad`).
     var shardGradients: [ShardGradient] = []
     /// Whether shard 0 of the current `DataParallel.run` accumulates straight into `grad` (then it
     /// needs no private buffer). Only when `grad` was nil at the start: 0 + x = x, so the sum is bitwise
