@@ -39,8 +39,21 @@ import Testing
         let p = Variable(Tensor(zeros: [3]), requiresGrad: true)
         Self.run(p, Self.orderSensitive)
         #expect(Self.bits(p.grad?.scalars) == Self.bits(Self.serialSum(start: nil, Self.orderSensitive, count: 3)))
-        // Shard 0 wrote `grad` directly: it never had a buffer of its own.
-        #expect(p.shardGradients[0].tensor == nil)
+    }
+
+    /// What shard 0 saw after its writes (a box: the shards run on other threads).
+    final class Observation: @unchecked Sendable { var wroteGrad = false, hadBuffer = true }
+
+    @Test func shardZeroWritesGradAndNoBufferOutlivesTheRun() {
+        let p = Variable(Tensor(zeros: [3]), requiresGrad: true)
+        let seen = Observation()
+        DataParallel.run(shards: 2, parameters: [p]) { shard in
+            p.withGrad { g in g[0] += Float(shard + 1) }
+            if shard == 0 { seen.wroteGrad = p.grad != nil; seen.hadBuffer = p.shardGradients[0].tensor != nil }
+        }
+        #expect(seen.wroteGrad && !seen.hadBuffer)
+        #expect(p.shardGradients.allSatisfy { $0.tensor == nil })  // freed once summed
+        #expect(p.grad?.scalars == [3, 0, 0])
     }
 
     @Test func anExistingGradientGetsEachShardsSumAddedOnce() {
