@@ -5,7 +5,9 @@
 //
 // How gradients stay apart: while a shard runs, its thread carries a shard index (a thread-local), and
 // `Variable.withGrad` on a parameter prepared here writes to that shard's private buffer instead of
-// `grad`. Activations are made by one shard only and keep using `grad`.
+// `grad` — except shard 0 when `grad` starts nil, which writes `grad` itself (one parameter-sized buffer
+// fewer, one pass fewer; the sum is the same bits). Activations are made by one shard only and keep
+// using `grad`.
 import Dispatch
 #if canImport(Glibc)
 import Glibc

@@ -43,11 +43,11 @@ public final class Tape {
     }
 
     /// Seeds d(loss)/d(loss) = 1 (or `seed`) and runs every recorded backward closure in reverse order.
-    /// The tape is emptied afterwards, releasing the activations the closures held.
+    /// Each closure is dropped as soon as it has run, releasing the activations only it held while the
+    /// rest of backward runs — the parameter gradients made later reuse that memory.
     public func backward(from loss: Variable, seed: Tensor? = nil) {
         loss.accumulateGrad(seed ?? Tensor(repeating: 1, shape: loss.shape))
-        for entry in entries.reversed() { entry.backward() }
-        entries.removeAll(keepingCapacity: true)
+        while let entry = entries.popLast() { entry.backward() }
     }
 
     /// Names of the recorded ops, oldest first (for tests and debugging).

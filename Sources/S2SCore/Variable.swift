@@ -9,8 +9,13 @@ public final class Variable {
     public var grad: Tensor?
     /// Leaves created from data (token ids, masks) need no gradient; parameters and activations do.
     public let requiresGrad: Bool
-    /// Per-shard gradient buffers while `DataParallel.run` is in progress (empty otherwise).
+    /// One box per shard of the last `DataParallel.run`; a box holds a buffer only while a run is in
+    /// progress (shard 0 usually needs none: see `shardZeroWritesGrad`).
     var shardGradients: [ShardGradient] = []
+    /// Whether shard 0 of the current `DataParallel.run` accumulates straight into `grad` (then it
+    /// needs no private buffer). Only when `grad` was nil at the start: 0 + x = x, so the sum is bitwise
+    /// the one a private buffer would give; an existing gradient must still get shard 0's sum added once.
+    var shardZeroWritesGrad = false
 
     public init(_ value: Tensor, requiresGrad: Bool = false) {
         self.value = value
@@ -22,7 +27,7 @@ public final class Variable {
     /// Runs `body` on the gradient buffer, created as zeros of the value's shape if it does not exist
     /// yet. Backward kernels accumulate (`+=`) into it: a weight used at every step gathers every step.
     public func withGrad<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
-        if !shardGradients.isEmpty, let shard = ShardContext.current {
+        if !shardGradients.isEmpty, let shard = ShardContext.current, shard > 0 || !shardZeroWritesGrad {
             let box = shardGradients[shard]
             if box.tensor == nil { box.tensor = Tensor(zeros: value.shape) }
             box.isDirty = true
@@ -34,18 +39,19 @@ public final class Variable {
 
     func prepareShardGradients(_ shards: Int) {
         if shardGradients.count != shards { shardGradients = (0..<shards).map { _ in ShardGradient() } }
+        shardZeroWritesGrad = grad == nil
     }
 
-    /// Adds every shard's gradient into `grad` and empties the shard buffers' contents.
+    /// Adds every private shard gradient into `grad`, in shard order, and frees the buffers: kept, they
+    /// would be resident through the next forward pass; made again, they take the room that pass's
+    /// activations leave as backward releases them (the zero fill costs what zeroing a kept one did).
     func reduceShardGradients() {
         for box in shardGradients where box.isDirty {
-            guard var delta = box.tensor else { continue }
-            box.tensor = nil  // sole owner now: zeroing below needs no copy
-            accumulateGrad(delta)
-            delta.zero()
-            box.tensor = delta  // keep the zeroed storage for the next parallel step
+            if let delta = box.tensor { accumulateGrad(delta) }
+            box.tensor = nil
             box.isDirty = false
         }
+        shardZeroWritesGrad = false
     }
 
     /// Adds `delta` (same shape as the value) into the gradient.

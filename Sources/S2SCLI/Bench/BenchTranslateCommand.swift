@@ -61,14 +61,16 @@ struct BenchTranslateCommand: ParsableCommand {
     var opennmtData: String?
 
     func run() throws {
-        let bundle = try TranslatorBundle.load(model)
-        let data = try TranslateBenchData.prepare(text: bundle.text, trainSource: trainSrc, trainTarget: trainTgt,
+        // Settings only: the weights are loaded for each beam-search measurement and released before
+        // training, which builds its own model — so training runs beside one model, as the reference's.
+        let (settings, text) = try TranslatorBundle.loadSettings(model)
+        let data = try TranslateBenchData.prepare(text: text, trainSource: trainSrc, trainTarget: trainTgt,
                                                   testSource: testSrc, steps: steps + 2, batchSize: 64,
                                                   sentences: sentences, seed: options.seed)
         let dataPath = dataFile ?? FileManager.default.temporaryDirectory.path + "/s2s-bench-translate-\(getpid()).safetensors"
         try data.write(to: dataPath)
         defer { if dataFile == nil { try? FileManager.default.removeItem(atPath: dataPath) } }
-        let config = bundle.model.config
+        let config = settings.model
         print("s2s bench translate — \(model): encoder \(config.encoderHiddenSize)×2, decoder \(config.decoderHiddenSize), "
               + "\(config.attention.rawValue) attention, vocabularies \(config.sourceVocabularySize)/\(config.targetVocabularySize); "
               + "threads \(options.threads), \(rounds) rounds, medians; s2s beam weights \(weightPrecision.rawValue)")
@@ -85,7 +87,7 @@ struct BenchTranslateCommand: ParsableCommand {
         var sgemm: [Double] = []
         let opennmtDirectory = opennmtData ?? FileManager.default.temporaryDirectory.path + "/s2s-bench-opennmt-\(getpid())"
         if opennmt != nil {
-            try TranslateBenchData.exportOpenNMT(directory: opennmtDirectory, text: bundle.text, trainSource: trainSrc, trainTarget: trainTgt)
+            try TranslateBenchData.exportOpenNMT(directory: opennmtDirectory, text: text, trainSource: trainSrc, trainTarget: trainTgt)
         }
         defer { if opennmtData == nil { try? FileManager.default.removeItem(atPath: opennmtDirectory) } }
         var opennmtProblem: String?
@@ -95,14 +97,15 @@ struct BenchTranslateCommand: ParsableCommand {
             BLAS.setThreads(options.threads)
             sgemm.append(SgemmBench.gflops(size: 1024, repeats: 3))
             if !skipBeam {
+                let trained = try TranslatorBundle.load(model).model
                 for batchSize in [1, 64] {
-                    let (rate, outputs) = measureBeam(bundle: bundle, sentences: data.sentences, batchSize: batchSize)
+                    let (rate, outputs) = measureBeam(model: trained, sentences: data.sentences, batchSize: batchSize)
                     ours["beam_b\(batchSize)", default: []].append(rate)
                     ourOutputs["beam_b\(batchSize)"] = outputs
                 }
             }
             if !skipTrain {
-                ours["train", default: []].append(try measureTraining(bundle: bundle, data: data))
+                ours["train", default: []].append(try measureTraining(config: config, data: data))
             }
             if let opennmt, opennmtProblem == nil, !skipTrain {
                 switch ReferenceLines.run(python: opennmt, script: opennmtScript,
@@ -165,10 +168,10 @@ struct BenchTranslateCommand: ParsableCommand {
 
     /// Target tokens per second of `steps` optimizer steps (after 2 warm-up steps), as the trainer runs
     /// them: the batch cut into one shard per thread, gradient clipping at 5, Adam.
-    private func measureTraining(bundle: TranslatorBundle, data: TranslateBenchData) throws -> Double {
+    private func measureTraining(config: TranslatorConfig, data: TranslateBenchData) throws -> Double {
         BLAS.setThreads(1)
         var rng = Generator(seed: options.seed)
-        let translator = try Translator(config: bundle.model.config, rng: &rng)
+        let translator = try Translator(config: config, rng: &rng)
         let parameters = translator.namedParameters
         let optimizer = Adam(learningRate: 1e-3)
         let shards = options.threads
@@ -193,9 +196,9 @@ struct BenchTranslateCommand: ParsableCommand {
 
     /// Sentences per second of beam search over the test sentences in batches of `batchSize`, one
     /// batch per core at a time (as `s2s translate` runs); also the outputs.
-    private func measureBeam(bundle: TranslatorBundle, sentences: [[Int]], batchSize: Int) -> (Double, [[Int]]) {
+    private func measureBeam(model translator: Translator, sentences: [[Int]], batchSize: Int) -> (Double, [[Int]]) {
         BLAS.setThreads(1)
-        let job = TranslationJob(model: bundle.model, search: DecodingSearch(beamSize: beamSize), batchSize: batchSize,
+        let job = TranslationJob(model: translator, search: DecodingSearch(beamSize: beamSize), batchSize: batchSize,
                                  threads: options.threads, maxLengthRatio: 2, weightPrecision: weightPrecision)
         let start = Stopwatch.now()
         let outputs = job.run(sentences).map { $0.candidates[0].tokens }

@@ -41,15 +41,7 @@ struct TranslatorBundle {
     /// whose checkpoint holds the weights).
     static func load(_ directory: String, weights: Bool = true, seed: UInt64 = 1) throws -> TranslatorBundle {
         let bundle = ModelBundle(directory: directory)
-        let config = try bundle.readConfig(TranslatorBundleConfig.self, kind: TranslatorBundleConfig.kind)
-        let text = try TranslationText.load(bundle: directory, lowercase: config.lowercase)
-        do {
-            try config.sourcePipeline.check(text.source.pipeline)
-            try config.targetPipeline.check(text.target.pipeline)
-        } catch {
-            throw BundleError(path: directory, problem: "the text pipeline files do not match config.json: \(error)",
-                              hint: "restore source/ and target/ from the training run, or retrain")
-        }
+        let (config, text) = try loadSettings(directory)
         var rng = Generator(seed: seed)
         let model = try Translator(config: config.model, rng: &rng, initialize: !weights)
         if weights {
@@ -60,5 +52,19 @@ struct TranslatorBundle {
             try bundle.readWeights(into: model.namedParameters)
         }
         return TranslatorBundle(config: config, model: model, text: text)
+    }
+
+    /// config.json and the text pipelines, checked against each other — no model, so no weights in memory.
+    static func loadSettings(_ directory: String) throws -> (config: TranslatorBundleConfig, text: TranslationText) {
+        let config = try ModelBundle(directory: directory).readConfig(TranslatorBundleConfig.self, kind: TranslatorBundleConfig.kind)
+        let text = try TranslationText.load(bundle: directory, lowercase: config.lowercase)
+        do {
+            try config.sourcePipeline.check(text.source.pipeline)
+            try config.targetPipeline.check(text.target.pipeline)
+        } catch {
+            throw BundleError(path: directory, problem: "the text pipeline files do not match config.json: \(error)",
+                              hint: "restore source/ and target/ from the training run, or retrain")
+        }
+        return (config, text)
     }
 }
