@@ -4,10 +4,11 @@
 
 // glibc's mallopt (malloc.h is not in the Glibc module); parameters from malloc.h.
 @_silgen_name("mallopt") private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
+@_silgen_name("malloc_trim") private func malloc_trim(_ pad: Int) -> Int32
 private let M_TRIM_THRESHOLD: Int32 = -1
 private let M_MMAP_THRESHOLD: Int32 = -3
 
-enum Allocator {
+public enum Allocator {
     /// Runs once per process, on first use of a tape.
     static let keepLargeBuffers: Void = {
         #if os(Linux)
@@ -15,4 +16,12 @@ enum Allocator {
         _ = mallopt(M_TRIM_THRESHOLD, Int32.max)
         #endif
     }()
+
+    /// Hands the heap's free pages back to the kernel — after work whose memory the rest of the
+    /// process will not reuse (a benchmark's data preparation), so it is not counted as resident.
+    public static func releaseFreeMemory() {
+        #if os(Linux)
+        _ = malloc_trim(0)
+        #endif
+    }
 }

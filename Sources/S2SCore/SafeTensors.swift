@@ -16,13 +16,27 @@ public enum SafeTensors {
         try decode(try AtomicFile.read(path), source: path)
     }
 
-    /// Writes `tensors` in the given order, atomically.
+    /// Writes `tensors` in the given order, atomically, streaming each tensor's bytes to the file.
     public static func write(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:],
                              to path: String) throws {
-        try AtomicFile.write(try encode(tensors, metadata: metadata), to: path)
+        let header = try encodeHeader(tensors, metadata: metadata)
+        try AtomicFile.write(to: path) { file in
+            try header.withUnsafeBytes { try file.write($0) }
+            for (_, tensor) in tensors { try tensor.withUnsafeBufferPointer { try file.write(UnsafeRawBufferPointer($0)) } }
+        }
     }
 
+    /// The whole file in memory (what `write` streams).
     public static func encode(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) throws -> [UInt8] {
+        var bytes = try encodeHeader(tensors, metadata: metadata)
+        for (_, tensor) in tensors {
+            tensor.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeRawBufferPointer($0)) }
+        }
+        return bytes
+    }
+
+    /// The length prefix and the JSON header, padded so the data starts 8-aligned.
+    static func encodeHeader(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String]) throws -> [UInt8] {
         var header: [String: Any] = [:]
         if !metadata.isEmpty { header["__metadata__"] = metadata }
         var offset = 0
@@ -36,12 +50,9 @@ public enum SafeTensors {
         while json.count % 8 != 0 { json.append(0x20) }  // pad with spaces so data starts 8-aligned
 
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(8 + json.count + offset)
+        bytes.reserveCapacity(8 + json.count)
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { bytes.append(contentsOf: $0) }
         bytes.append(contentsOf: json)
-        for (_, tensor) in tensors {
-            tensor.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeRawBufferPointer($0)) }
-        }
         return bytes
     }
 

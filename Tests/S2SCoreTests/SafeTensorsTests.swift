@@ -24,6 +24,24 @@ import Foundation
         let bytes = try AtomicFile.read(path)
         let headerLength = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
         #expect(headerLength % 8 == 0, "data must start 8-byte aligned")
+        #expect(bytes == (try SafeTensors.encode(tensors, metadata: ["format": "s2s"])))   // streamed = encoded
+    }
+
+    @Test func aFailedStreamedWriteLeavesTheOldFileAndNoTemporary() throws {
+        let directory = temporaryPath("dir")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/file"
+        try AtomicFile.write([1, 2, 3], to: path)
+        struct Interrupted: Error {}
+        #expect(throws: Interrupted.self) {
+            try AtomicFile.write(to: path) { file in
+                try [UInt8](repeating: 9, count: 100).withUnsafeBytes { try file.write($0) }
+                throw Interrupted()
+            }
+        }
+        #expect(try AtomicFile.read(path) == [1, 2, 3])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["file"])
     }
 
     @Test func truncatedFileIsAClearError() throws {

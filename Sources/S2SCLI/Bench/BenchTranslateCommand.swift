@@ -96,6 +96,10 @@ struct BenchTranslateCommand: ParsableCommand {
         for _ in 0..<max(1, rounds) {
             BLAS.setThreads(options.threads)
             sgemm.append(SgemmBench.gflops(size: 1024, repeats: 3))
+            // Each measured job starts from a trimmed heap, as each reference run starts a new process:
+            // the Allocator keeps freed memory resident, and what the previous job or the harness (data
+            // preparation, reading OpenNMT-py's logs) left in the heap would count as this job's.
+            Allocator.releaseFreeMemory()
             if !skipBeam {
                 let trained = try TranslatorBundle.load(model).model
                 for batchSize in [1, 64] {
@@ -105,6 +109,7 @@ struct BenchTranslateCommand: ParsableCommand {
                 }
             }
             if !skipTrain {
+                Allocator.releaseFreeMemory()
                 ours["train", default: []].append(try measureTraining(config: config, data: data))
             }
             if let opennmt, opennmtProblem == nil, !skipTrain {
