@@ -39,7 +39,7 @@ let package = Package(
                 dependencies: ["S2SCore", "S2SNN", "S2SText", "S2SModels", "S2STraining", "S2SDecoding",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: fastMath),
-        .executableTarget(name: "s2s", dependencies: ["S2SCLI"], swiftSettings: fastMath),
+        .executableTarget(name: "s2s", dependencies: ["S2SCLI", "S2SCore"], swiftSettings: fastMath),
 
         // Tests --------------------------------------------------------------------------------------
         .testTarget(name: "S2SCoreTests", dependencies: ["S2SCore"], swiftSettings: fastMath),

@@ -28,8 +28,11 @@ public final class PackedStepWeights: Sendable {
     /// linear_out [H, 2H] and the generator [V, H].
     let out: BFloat16Matrix
     let generator: BFloat16Matrix
+    /// The translator these were packed from (another one's would multiply with the wrong weights).
+    let source: ObjectIdentifier
 
     public init(_ model: Translator) {
+        source = ObjectIdentifier(model)
         let decoder = model.decoderParameters
         let H = decoder.hidden, E = decoder.embeddingSize
         func pack(_ variable: Variable, columns: Int? = nil, offset: Int = 0) -> BFloat16Matrix {

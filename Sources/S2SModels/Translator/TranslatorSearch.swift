@@ -141,6 +141,7 @@ extension Translator {
     /// multiply with its bfloat16 weights.
     public func searchModel(sources: [[Int]], packed: PackedStepWeights? = nil) -> TranslatorSearchModel {
         let B = sources.count, H = hiddenSize, L = config.layers
+        precondition(packed.map { $0.source == ObjectIdentifier(self) } ?? true, "searchModel: packed weights of another translator")
         for sentence in sources {
             for id in sentence { precondition(id >= 0 && id < config.sourceVocabularySize, "source id \(id) outside the vocabulary") }
         }
