@@ -16,6 +16,10 @@ public final class Tape {
     public var isTraining: Bool
     /// The generator that dropout masks are drawn from.
     public var rng: Generator
+    /// Inference whose rows must not depend on each other to the bit (beam search: a sentence alone or
+    /// in a batch): the LSTM layer's products go through DotGEMM, whose sums do not depend on the
+    /// number of rows, instead of BLAS, whose small-matrix path sums in another order.
+    public var isRowStable = false
 
     private var entries: [(op: String, backward: () -> Void)] = []
 

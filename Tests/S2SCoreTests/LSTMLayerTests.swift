@@ -55,6 +55,32 @@ import Testing
         #expect(before.h.value == after.h.value && before.c.value == after.c.value)
         for t in 1..<3 { for k in 0..<8 { #expect(after.output.value[t, 1, k] == 0) } }
     }
+
+    /// A row-stable tape (search) gives each sequence the same bits alone as in any batch, and the
+    /// BLAS path's numbers up to summation order.
+    @Test func rowStableTapeDoesNotMixRows() {
+        var rng = Generator(seed: 8)
+        let (T, B, I, H) = (5, 6, 160, 64)   // BLAS: the batch's input product is blocked, a row's is not
+        let w = [Self.weights(input: I, hidden: H, rng: &rng), Self.weights(input: I, hidden: H, rng: &rng)]
+        let x = Tensor.normal([T, B, I], using: &rng)
+        let lengths = [5, 2, 5, 1, 4, 3]
+        func run(_ input: Tensor, _ lengths: [Int], stable: Bool) -> (output: Tensor, h: Tensor) {
+            let tape = Tape(recording: false)
+            tape.isRowStable = stable
+            let (y, h, _) = tape.lstmLayer(Variable(input), lengths: lengths, directions: w)
+            return (y.value, h.value)
+        }
+        let batch = run(x, lengths, stable: true)
+        let blas = run(x, lengths, stable: false)
+        #expect(zip(batch.output.scalars, blas.output.scalars).allSatisfy { abs($0 - $1) < 1e-5 })
+        for b in 0..<B {
+            var alone = Tensor(zeros: [T, 1, I])
+            for t in 0..<T { for i in 0..<I { alone[t, 0, i] = x[t, b, i] } }
+            let single = run(alone, [lengths[b]], stable: true)
+            for t in 0..<T { for k in 0..<(2 * H) { #expect(single.output[t, 0, k] == batch.output[t, b, k]) } }
+            for d in 0..<2 { for k in 0..<H { #expect(single.h[d, 0, k] == batch.h[d, b, k]) } }
+        }
+    }
 }
 
 extension Tape {

@@ -74,7 +74,8 @@ extension Tape {
         var output = Tensor(zeros: [T, B, D * H])
         var hN = Tensor(zeros: [D, B, H]), cN = Tensor(zeros: [D, B, H])
         let runs = (0..<D).map { d in
-            LSTMDirectionRun(T: T, B: B, I: I, H: H, D: D, direction: d, lengths: lengths, projectedInput: projected)
+            LSTMDirectionRun(T: T, B: B, I: I, H: H, D: D, direction: d, lengths: lengths, projectedInput: projected,
+                             rowStable: isRowStable)
         }
         for (d, run) in runs.enumerated() {
             run.forward(x: inputs[d].value, weights: directions[d], h0: h0?.value, c0: c0?.value,
@@ -102,15 +103,19 @@ final class LSTMDirectionRun {
     let lengths: [Int]
     /// x is x·W_ihᵀ already (see `Tape.lstmLayer(projections:)`).
     let projectedInput: Bool
+    /// Forward products through DotGEMM (see `Tape.isRowStable`).
+    let rowStable: Bool
     // Saved for backward, indexed by time t (not by processing order):
     var gates: [Float]   // [T, B, 4H]: pre-activations, then activations i, f, g, o
     var hPrev: [Float]   // [T, B, H]: the state before step t
     var cPrev: [Float]   // [T, B, H]
     var tanhC: [Float]   // [T, B, H]: tanh of the cell after step t
 
-    init(T: Int, B: Int, I: Int, H: Int, D: Int, direction: Int, lengths: [Int], projectedInput: Bool = false) {
+    init(T: Int, B: Int, I: Int, H: Int, D: Int, direction: Int, lengths: [Int], projectedInput: Bool = false,
+         rowStable: Bool = false) {
         self.T = T; self.B = B; self.I = I; self.H = H; self.D = D; self.direction = direction; self.lengths = lengths
         self.projectedInput = projectedInput
+        self.rowStable = rowStable
         // Every element the kernels read is written first, so no zero fill (and no page touching) here.
         gates = .uninitialized(T * B * 4 * H)
         hPrev = .uninitialized(T * B * H)
@@ -121,6 +126,14 @@ final class LSTMDirectionRun {
     var isReverse: Bool { direction == 1 }
     /// Time indices in processing order.
     var order: [Int] { isReverse ? Array((0..<T).reversed()) : Array(0..<T) }
+
+    /// C = A·Wᵀ (+ C): BLAS, or the row-stable DotGEMM.
+    @inline(__always)
+    private func product(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ w: UnsafePointer<Float>, ldb: Int,
+                         beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if rowStable { DotGEMM.gemm(m: m, n: n, k: k, a, lda: lda, w, ldb: ldb, beta: beta, c, ldc: ldc) }
+        else { BLAS.gemm(transposeB: true, m: m, n: n, k: k, a, lda: lda, w, ldb: ldb, beta: beta, c, ldc: ldc) }
+    }
 
     func forward(x: Tensor, weights: LSTMWeights, h0: Tensor?, c0: Tensor?,
                  output: inout Tensor, hN: inout Tensor, cN: inout Tensor) {
@@ -134,8 +147,7 @@ final class LSTMDirectionRun {
             x.withUnsafeBufferPointer { px in
                 if projectedInput { gates.update(from: px.baseAddress!, count: T * B * G); return }
                 weights.weightIH.value.withUnsafeBufferPointer { pw in
-                    BLAS.gemm(transposeB: true, m: T * B, n: G, k: I, px.baseAddress!, lda: I, pw.baseAddress!, ldb: I,
-                              beta: 0, gates, ldc: G)
+                    product(m: T * B, n: G, k: I, px.baseAddress!, lda: I, pw.baseAddress!, ldb: I, beta: 0, gates, ldc: G)
                 }
             }
             hPrev.withUnsafeMutableBufferPointer { hPrevBuf in
@@ -167,7 +179,7 @@ final class LSTMDirectionRun {
                     let isLast = position == T - 1
                     let hNext = isLast ? hFinal : hPrev + order[position + 1] * BH
                     let cNext = isLast ? cFinal : cPrev + order[position + 1] * BH
-                    BLAS.gemm(transposeB: true, m: B, n: G, k: H, hp, lda: H, whh, ldb: H, beta: 1, g, ldc: G)
+                    product(m: B, n: G, k: H, hp, lda: H, whh, ldb: H, beta: 1, g, ldc: G)
                     for b in 0..<B {
                         let o = out + (t * B + b) * D * H + direction * H
                         if t < lengths[b] {

@@ -88,16 +88,25 @@ public struct AttentionDecoderParameters {
     }
 
     /// What the scores compare q with, [S, B, H] from memory [S, B, H]: memory itself (dot),
-    /// memory·W_in (general: (W_in·q)·m = q·(m·W_in)), or memory·W_cᵀ (mlp).
+    /// memory·W_in (general: (W_in·q)·m = q·(m·W_in)), or memory·W_cᵀ (mlp). `stable`: each row's
+    /// numbers independent of the other rows (DotGEMM), for search.
     func keys(memory: Tensor, stable: Bool) -> Tensor? {
         let H = hidden, rows = memory.count / max(H, 1)
         var out = Tensor(zeros: memory.shape)
         func product(transposeB: Bool, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>) {
-            if stable {
-                RowStableGEMM.gemm(transposeB: transposeB, m: rows, n: H, k: H, a, lda: H, b, ldb: H, beta: 0, c, ldc: H)
-            } else {
+            guard stable else {
                 BLAS.gemm(transposeB: transposeB, m: rows, n: H, k: H, a, lda: H, b, ldb: H, beta: 0, c, ldc: H)
+                return
             }
+            // DotGEMM multiplies with Wᵀ ([out, in] storage): transpose a plain A·B's B first.
+            if transposeB { DotGEMM.gemm(m: rows, n: H, k: H, a, lda: H, b, ldb: H, beta: 0, c, ldc: H); return }
+            var bt = [Float](repeating: 0, count: H * H)
+            for i0 in stride(from: 0, to: H, by: 16) {   // 16×16 tiles: both sides stay in cache
+                for j0 in stride(from: 0, to: H, by: 16) {
+                    for i in i0..<min(H, i0 + 16) { for j in j0..<min(H, j0 + 16) { bt[j * H + i] = b[i * H + j] } }
+                }
+            }
+            DotGEMM.gemm(m: rows, n: H, k: H, a, lda: H, bt, ldb: H, beta: 0, c, ldc: H)
         }
         switch score {
         case .dot: return nil

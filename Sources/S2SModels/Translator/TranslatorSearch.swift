@@ -1,9 +1,8 @@
 // Inference for the translator: encode a batch of sentences once (memory, attention keys, the
 // decoder's initial state), then decode one step at a time for any rows the search keeps — the
-// StepModel shape greedy and beam search are written against. Every product is row-stable: the
-// steps' products go through DotGEMM, and the encoder batch is padded with empty sentences up to the
-// size where BLAS sums in a fixed order (RowStableGEMM), so a sentence translates the same alone or
-// in any batch.
+// StepModel shape greedy and beam search are written against. Every product is row-stable — the
+// encoder's (a row-stable tape), the attention keys' and the steps' all go through DotGEMM — so a
+// sentence translates the same alone or in any batch.
 // Shapes: N rows (hypotheses), S source steps, Bm memory rows, H decoder size, V target vocabulary.
 import S2SCore
 import S2SDecoding
@@ -128,14 +127,6 @@ public struct TranslatorSearchModel {
 }
 
 extension Translator {
-    /// Memory rows the encoder runs with at least: below this some product would take OpenBLAS's
-    /// small-matrix path and a sentence's numbers would depend on its batch.
-    var minimumSearchRows: Int {
-        let He = config.encoderHiddenSize, G = 4 * He, H = hiddenSize
-        return [RowStableGEMM.minimumRows(n: G, k: He), RowStableGEMM.minimumRows(n: G, k: config.sourceEmbeddingSize),
-                RowStableGEMM.minimumRows(n: G, k: config.decoderHiddenSize), RowStableGEMM.minimumRows(n: H, k: H)].max()!
-    }
-
     /// Encodes sentences (source ids without bos/eos; empty ones allowed) for step-by-step decoding.
     /// Row b of the initial state is sentence b. With `packed` (made once from this model), the steps
     /// multiply with its bfloat16 weights.
@@ -145,9 +136,10 @@ extension Translator {
         for sentence in sources {
             for id in sentence { precondition(id >= 0 && id < config.sourceVocabularySize, "source id \(id) outside the vocabulary") }
         }
-        let padded = sources + Array(repeating: [], count: max(0, minimumSearchRows - B))
+        let padded = sources.isEmpty ? [[]] : sources   // the encoder runs on one row at least
         let (ids, lengths, _) = timeMajor(padded)
         let tape = Tape(recording: false, training: false)
+        tape.isRowStable = true
         let (memory, hN, cN) = encode(ids: ids, lengths: lengths, tape: tape)
         let keys = decoderParameters.keys(memory: memory.value, stable: true)
         func rows(_ state: Tensor) -> [FloatBuffer] {   // [L, Bm, H] → per layer the first B rows

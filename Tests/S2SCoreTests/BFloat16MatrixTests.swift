@@ -1,6 +1,5 @@
 import Testing
-import S2SCore
-@testable import S2SModels
+@testable import S2SCore
 
 @Suite struct BFloat16MatrixTests {
     @Test func roundsToNearestEven() {

@@ -1,6 +1,5 @@
 import Testing
-import S2SCore
-@testable import S2SModels
+@testable import S2SCore
 
 @Suite struct DotGEMMTests {
     /// [m, n] = x·wᵀ (+ c) through the kernel or the oracle.

@@ -7,7 +7,6 @@
 // (8 lanes of FMAs over k in order, one fixed reduction, the k tail last), so a row's result never
 // depends on the other rows: beam search gives a sentence the same translation in any batch.
 // `reference` is the plain loop the tests compare against (same arithmetic, one element at a time).
-import S2SCore
 
 public enum DotGEMM {
     typealias V8 = SIMD8<Float>

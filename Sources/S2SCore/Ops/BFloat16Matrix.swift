@@ -41,7 +41,7 @@ public struct BFloat16Matrix: Sendable {
     }
 
     /// float32 → bfloat16 bits, rounding to nearest even (NaN stays NaN).
-    static func round(_ value: Float) -> UInt16 {
+    public static func round(_ value: Float) -> UInt16 {
         let bits = value.bitPattern
         if value.isNaN { return UInt16(bits >> 16) | 0x40 }
         return UInt16((bits &+ 0x7FFF &+ ((bits >> 16) & 1)) >> 16)

@@ -5,7 +5,6 @@
 // k mod 8 columns come last. So a row's result does not depend on the other rows (beam search stays
 // batch-independent), and on weights that are already bfloat16 values it is bitwise the float32
 // kernel's: bfloat16 inference is float32 inference of the rounded model.
-import S2SCore
 
 extension DotGEMM {
     typealias U8 = SIMD8<UInt32>
