@@ -1,4 +1,5 @@
-// C = X·Wᵀ (+ C) for the products one decoding step runs, with W stored [out, in] as PyTorch stores it.
+// C = X·Wᵀ (+ C) for the products of search (decoder steps; the encoder on a row-stable tape), with W
+// stored [out, in] as PyTorch stores it.
 //
 // Why not BLAS: a beam of 5 hypotheses is a [5, 512]·[512, V] product, and OpenBLAS packs all of W
 // into its blocked layout on every call — 70% of decoding time at batch 1 went to `sgemm_incopy`.
