@@ -160,9 +160,9 @@ struct TranslateCommand: ParsableCommand {
     private func log(_ message: String) { ProgressReporter.writeToStandardError(message + "\n") }
 }
 
-/// `--length-penalty` values (OpenNMT's names).
 extension WeightPrecision: ExpressibleByArgument {}
 
+/// `--length-penalty` values (OpenNMT's names).
 enum LengthPenaltyName: String, ExpressibleByArgument, CaseIterable {
     case none, avg, wu
 }
