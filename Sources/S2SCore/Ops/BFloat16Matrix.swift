@@ -49,8 +49,14 @@ public struct BFloat16Matrix: Sendable {
 
     /// The stored value of element [row, column], widened back to float32.
     public func value(row: Int, column: Int) -> Float {
-        let (block, offset) = column.quotientAndRemainder(dividingBy: 16)
-        let word = words[row * rowStride + block * 8 + offset % 8]
+        words.withUnsafeBufferPointer { Self.element($0.baseAddress! + row * rowStride, column: column) }
+    }
+
+    /// Element `column` of the packed row at `row`, as float32.
+    @inline(__always)
+    static func element(_ row: UnsafePointer<UInt32>, column: Int) -> Float {
+        let (block, offset) = (column >> 4, column & 15)
+        let word = row[block * 8 + offset % 8]
         return Float(bitPattern: offset < 8 ? word << 16 : word & 0xFFFF_0000)
     }
 }

@@ -67,15 +67,9 @@ extension DotGEMM {
     /// The lanes summed pairwise, then the last k mod 8 columns in order.
     @inline(__always)
     static func finishPacked(_ lanes: V8, k: Int, _ xi: UnsafePointer<Float>, _ wj: UnsafePointer<UInt32>) -> Float {
-        let half = lanes.lowHalf + lanes.highHalf
-        let quarter = half.lowHalf + half.highHalf
-        var sum = quarter[0] + quarter[1]
+        var sum = laneSum(lanes)
         var kk = k & ~7
-        while kk < k {
-            let offset = kk & 15, word = wj[(kk >> 4) * 8 + offset % 8]
-            sum = sum.addingProduct(xi[kk], Float(bitPattern: offset < 8 ? word << 16 : word & 0xFFFF_0000))
-            kk += 1
-        }
+        while kk < k { sum = sum.addingProduct(xi[kk], BFloat16Matrix.element(wj, column: kk)); kk += 1 }
         return sum
     }
 
@@ -144,8 +138,7 @@ extension DotGEMM {
                     for lane in 0..<8 { lanes[lane] = lanes[lane].addingProduct(x[i * lda + kk + lane], w.value(row: j, column: kk + lane)) }
                     kk += 8
                 }
-                let half = lanes.lowHalf + lanes.highHalf, quarter = half.lowHalf + half.highHalf
-                var sum = quarter[0] + quarter[1]
+                var sum = laneSum(lanes)
                 while kk < k { sum = sum.addingProduct(x[i * lda + kk], w.value(row: j, column: kk)); kk += 1 }
                 store(sum, c + i * ldc + j, beta: beta)
             }

@@ -42,12 +42,18 @@ public enum DotGEMM {
     @inline(__always)
     static func load(_ p: UnsafePointer<Float>, _ i: Int) -> V8 { UnsafeRawPointer(p + i).loadUnaligned(as: V8.self) }
 
-    /// The one way every element is finished: the 8 lanes summed pairwise, then the k tail in order.
+    /// The 8 lanes summed pairwise: the one reduction every kernel ends with.
     @inline(__always)
-    static func finish(_ lanes: V8, k: Int, _ xi: UnsafePointer<Float>, _ wj: UnsafePointer<Float>) -> Float {
+    static func laneSum(_ lanes: V8) -> Float {
         let half = lanes.lowHalf + lanes.highHalf
         let quarter = half.lowHalf + half.highHalf
-        var sum = quarter[0] + quarter[1]
+        return quarter[0] + quarter[1]
+    }
+
+    /// The one way every element is finished: the lanes summed, then the k tail in order.
+    @inline(__always)
+    static func finish(_ lanes: V8, k: Int, _ xi: UnsafePointer<Float>, _ wj: UnsafePointer<Float>) -> Float {
+        var sum = laneSum(lanes)
         var kk = k & ~7
         while kk < k { sum = sum.addingProduct(xi[kk], wj[kk]); kk += 1 }
         return sum
