@@ -18,16 +18,21 @@ public final class ClassifierPredictor {
     public let model: Classifier
     /// Sentences per forward pass.
     public let batchSize: Int
+    /// Longest sequence in tokens: longer lines are classified on their first `maxTokens` tokens, so
+    /// memory and time stay bounded on any line (nil = no limit).
+    public let maxTokens: Int?
     /// One text processor per thread.
     private let processors: [TextProcessor]
     /// The first layer's input projections under the weights at creation.
     private let projections: EmbeddingProjections
 
     /// `text` is used by the first thread; the others get copies built from its settings and files.
-    public init(model: Classifier, text: TextProcessor, threads: Int = 1, batchSize: Int = 256) throws(TextError) {
+    public init(model: Classifier, text: TextProcessor, threads: Int = 1, batchSize: Int = 256, maxTokens: Int? = nil) throws(TextError) {
         precondition(threads >= 1 && batchSize >= 1, "ClassifierPredictor: threads and batch size must be at least 1")
+        precondition((maxTokens ?? 1) >= 1, "ClassifierPredictor: maxTokens must be at least 1")
         self.model = model
         self.batchSize = batchSize
+        self.maxTokens = maxTokens
         var processors = [text]
         for _ in 1..<threads {
             processors.append(try TextProcessor(settings: text.settings, codes: text.codes, vocabulary: text.vocabulary))
@@ -41,6 +46,12 @@ public final class ClassifierPredictor {
     /// Probabilities (C per line) for every line, in order; an empty line gets the prediction of an empty
     /// sentence. A tokenizer error names the line as `firstLineNumber` + its index.
     public func probabilities(lines: [String], firstLineNumber: Int = 1) throws(TextError) -> [[Float]] {
+        try classify(lines: lines, firstLineNumber: firstLineNumber).probabilities
+    }
+
+    /// `probabilities(lines:firstLineNumber:)` and the indices (into `lines`) of the lines cropped to
+    /// `maxTokens`, for a warning.
+    public func classify(lines: [String], firstLineNumber: Int = 1) throws(TextError) -> (probabilities: [[Float]], cropped: [Int]) {
         let parts = Self.partition(lines.count, into: threads)
         let results = parts.map { _ in PartResult() }
         runConcurrently(parts.count) { part in
@@ -49,7 +60,15 @@ public final class ClassifierPredictor {
                 var sequences: [[Int]] = []
                 sequences.reserveCapacity(range.count)
                 for index in range {
-                    do throws(TextError) { sequences.append(try text.encode(lines[index])) } catch {
+                    do throws(TextError) {
+                        let ids = try text.encode(lines[index])
+                        if let maxTokens = self.maxTokens, ids.count > maxTokens {
+                            sequences.append(Array(ids.prefix(maxTokens)))
+                            results[part].cropped.append(index)
+                        } else {
+                            sequences.append(ids)
+                        }
+                    } catch {
                         var located = error
                         located.line = firstLineNumber + index
                         throw located
@@ -61,7 +80,7 @@ public final class ClassifierPredictor {
             }
         }
         if let error = results.compactMap(\.error).first { throw error }
-        return results.flatMap(\.rows)
+        return (results.flatMap(\.rows), results.flatMap(\.cropped))
     }
 
     /// Probabilities for token-id sequences (already encoded), in order.
@@ -109,6 +128,7 @@ public final class ClassifierPredictor {
 /// One thread's output (a box per thread, so threads never write the same array).
 private final class PartResult: @unchecked Sendable {
     var rows: [[Float]] = []
+    var cropped: [Int] = []
     var error: TextError?
 }
 

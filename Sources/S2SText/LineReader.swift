@@ -1,7 +1,7 @@
 // LineReader: streams the lines of a file or of standard input ("-") through a fixed-size buffer, so
 // memory is bounded by the longest kept line, not by the corpus. Accepts LF and CRLF, drops a UTF-8
 // BOM at the start, validates UTF-8 with the byte offset of the first bad byte, and skips empty and
-// over-long lines with counts in `statistics`.
+// over-long lines (or crops the over-long ones) with counts in `statistics`.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -38,6 +38,11 @@ public final class LineReader {
     private var bufferOffset = 0         // file offset of buffer[0]
     private var atEOF = false
     private var lineNumber = 0
+    /// Bytes of the last cropped line that were dropped from `buffer` (not yet added to `bufferOffset`,
+    /// which the line's own error offsets still use).
+    private var droppedBytes = 0
+    /// Whether the last record was a cropped line.
+    private var lastCropped = false
 
     /// Opens `path` ("-" = standard input).
     public init(path: String, options: ReadOptions = ReadOptions(), bufferSize: Int = 1 << 16) throws(TextError) {
@@ -64,7 +69,8 @@ public final class LineReader {
             switch record {
             case .text(let text):
                 statistics.used += 1
-                return Line(text: text, number: lineNumber)
+                if lastCropped { statistics.cropped += 1 }
+                return Line(text: text, number: lineNumber, cropped: lastCropped)
             case .empty: statistics.empty += 1
             case .overlong: statistics.overlong += 1
             case .invalid: statistics.invalidSkipped += 1
@@ -75,18 +81,25 @@ public final class LineReader {
 
     /// The next line of the input, whatever it holds, for callers that keep one output line per input
     /// line (`s2s tokenize`) or skip lines in pairs (`ParallelReader`). Counts only `lines` and
-    /// `invalidReplaced`; `currentLineNumber` is its line number.
+    /// `invalidReplaced`; `currentLineNumber` is its line number, `lastRecordWasCropped` says whether
+    /// a `.text` holds only the first bytes of its line.
     public func nextRecord() throws(TextError) -> Record? {
-        guard let (lineStart, lineEnd, overlong) = try nextLineBounds() else { return nil }
+        lastCropped = false
+        guard let (lineStart, lineEnd, fate) = try nextLineBounds() else { return nil }
         lineNumber += 1
         statistics.lines += 1
-        if overlong { return .overlong }
+        if fate == .overlong { return .overlong }
         var e = lineEnd
-        if e > lineStart && buffer[e - 1] == 0x0D { e -= 1 }   // CRLF
+        if fate == .whole && e > lineStart && buffer[e - 1] == 0x0D { e -= 1 }   // CRLF
         var s = lineStart
         if lineNumber == 1, bufferOffset == 0, s == 0, e - s >= 3,
            buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { s += 3 }   // BOM
-        if options.maxLineBytes > 0 && e - s > options.maxLineBytes { return .overlong }
+        lastCropped = fate == .cropped
+        if options.maxLineBytes > 0 && e - s > options.maxLineBytes {
+            guard options.overlongLines == .crop else { return .overlong }
+            e = characterBoundary(s + options.maxLineBytes, from: s)
+            lastCropped = true
+        }
         if options.skipEmpty && buffer[s..<e].allSatisfy({ $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }) {
             return .empty
         }
@@ -113,36 +126,59 @@ public final class LineReader {
         return record
     }
 
+    /// The buffer's size: bounded by the longest kept (or cropped) line, whatever the input holds.
+    var bufferCapacity: Int { buffer.count }
+
+    /// Whether the last `.text` record holds only the first `maxLineBytes` bytes of its line.
+    public var lastRecordWasCropped: Bool { lastCropped }
+
+    /// How much of a line `nextLineBounds` kept.
+    private enum LineFate { case whole, cropped, overlong }
+
     /// Finds the next line in the buffer, reading more as needed. Returns its bounds in `buffer`
-    /// (without the LF), or `overlong: true` when it exceeded `maxLineBytes` and was discarded.
-    private func nextLineBounds() throws(TextError) -> (Int, Int, Bool)? {
+    /// (without the LF): the whole line, its first `maxLineBytes` bytes when it was longer and is
+    /// cropped, or `.overlong` when it was longer and discarded.
+    private func nextLineBounds() throws(TextError) -> (Int, Int, LineFate)? {
+        bufferOffset += droppedBytes   // the previous line was cropped: its dropped tail shifts what follows
+        droppedBytes = 0
         var scanFrom = start
         var discarding = false
+        var keptEnd: Int? = nil   // a cropped line's kept bytes end here; the rest is dropped as it arrives
         while true {
             if let newline = findNewline(from: scanFrom) {
                 let lineStart = start
                 start = newline + 1
-                return discarding ? (0, 0, true) : (lineStart, newline, false)
+                if discarding { return (0, 0, .overlong) }
+                return keptEnd.map { (lineStart, $0, .cropped) } ?? (lineStart, newline, .whole)
             }
             if atEOF {
-                guard start < end || discarding else { return nil }
+                guard start < end || discarding || keptEnd != nil else { return nil }
                 let lineStart = start
                 start = end
-                return discarding ? (0, 0, true) : (lineStart, end, false)
+                if discarding { return (0, 0, .overlong) }
+                return keptEnd.map { (lineStart, $0, .cropped) } ?? (lineStart, end, .whole)
             }
-            // No newline yet: drop an over-long partial line, or make room, then read more.
+            // No newline yet: crop or drop an over-long partial line, or make room, then read more.
             let limit = options.maxLineBytes
             if limit > 0 && end - start > limit + 1 {   // +1 leaves room for a CR
-                discarding = true
-                bufferOffset += end
-                start = 0
-                end = 0
+                if options.overlongLines == .crop {
+                    let kept = keptEnd ?? characterBoundary(start + limit, from: start)
+                    keptEnd = kept
+                    droppedBytes += end - kept
+                    end = kept
+                } else {
+                    discarding = true
+                    bufferOffset += end
+                    start = 0
+                    end = 0
+                }
             } else if start > 0 {
                 buffer.withUnsafeMutableBytes { raw in
                     _ = memmove(raw.baseAddress!, raw.baseAddress! + start, end - start)
                 }
                 bufferOffset += start
                 end -= start
+                keptEnd = keptEnd.map { $0 - start }
                 start = 0
             }
             if end == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
@@ -150,6 +186,14 @@ public final class LineReader {
             let n = try readMore()
             if n == 0 { atEOF = true }
         }
+    }
+
+    /// `index` moved back to the start of the UTF-8 character it falls in (never before `lineStart`),
+    /// so that a crop never splits a character.
+    private func characterBoundary(_ index: Int, from lineStart: Int) -> Int {
+        var i = index
+        while i > lineStart && i < end && buffer[i] & 0xC0 == 0x80 { i -= 1 }
+        return i
     }
 
     private func findNewline(from index: Int) -> Int? {

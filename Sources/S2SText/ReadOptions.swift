@@ -6,7 +6,17 @@
 ///     var options = ReadOptions()
 ///     options.invalidUTF8 = .replace      // U+FFFD instead of an error
 ///     options.maxLineBytes = 4096         // longer lines are skipped and counted
+///     options.overlongLines = .crop       // … or cut to their first 4096 bytes
 public struct ReadOptions: Sendable, Equatable {
+    /// What to do with a line longer than `maxLineBytes`.
+    public enum OverlongLines: String, Sendable, CaseIterable {
+        /// Skip the line and count it (training data: a cut sentence is a wrong example).
+        case skip
+        /// Keep its first `maxLineBytes` bytes (cut at a character boundary), drop the rest unread into
+        /// memory, and count it (inference: every input line gets an output line).
+        case crop
+    }
+
     /// What to do with a line that is not valid UTF-8.
     public enum InvalidUTF8: String, Sendable, CaseIterable {
         /// Stop with an error naming the file, line and byte offset (default).
@@ -17,17 +27,24 @@ public struct ReadOptions: Sendable, Equatable {
         case skip
     }
 
+    /// Training corpora: lines over 64 KiB are skipped and counted — no sentence is that long, and a
+    /// line of many megabytes (a file without line breaks) must not be held or tokenized whole.
+    public static let trainingData = ReadOptions(maxLineBytes: 1 << 16)
+
     public var invalidUTF8: InvalidUTF8 = .error
-    /// Lines longer than this many bytes (after removing the line break) are skipped and counted;
-    /// 0 means no limit. A skipped line is never held in memory whole.
+    /// Lines longer than this many bytes (after removing the line break) are skipped or cropped, and
+    /// counted; 0 means no limit. An over-long line is never held in memory whole.
     public var maxLineBytes: Int = 0
+    public var overlongLines: OverlongLines = .skip
     /// Skip (and count) lines that are empty or only ASCII whitespace. Readers that must keep one
     /// output line per input line (`s2s tokenize`) turn this off.
     public var skipEmpty: Bool = true
 
-    public init(invalidUTF8: InvalidUTF8 = .error, maxLineBytes: Int = 0, skipEmpty: Bool = true) {
+    public init(invalidUTF8: InvalidUTF8 = .error, maxLineBytes: Int = 0, overlongLines: OverlongLines = .skip,
+                skipEmpty: Bool = true) {
         self.invalidUTF8 = invalidUTF8
         self.maxLineBytes = maxLineBytes
+        self.overlongLines = overlongLines
         self.skipEmpty = skipEmpty
     }
 }
@@ -46,6 +63,8 @@ public struct ReadStatistics: Sendable, Equatable, CustomStringConvertible {
     public var empty = 0
     /// Skipped because longer than `ReadOptions.maxLineBytes`.
     public var overlong = 0
+    /// Used after cropping to `ReadOptions.maxLineBytes` (with `.crop`).
+    public var cropped = 0
     /// Skipped because not UTF-8 (with `.skip`).
     public var invalidSkipped = 0
     /// Used after replacing bad UTF-8 with U+FFFD (with `.replace`).
@@ -64,6 +83,7 @@ public struct ReadStatistics: Sendable, Equatable, CustomStringConvertible {
             if invalidSkipped > 0 { parts.append("\(invalidSkipped) invalid UTF-8") }
             text += ", \(skipped) skipped (\(parts.joined(separator: ", ")))"
         }
+        if cropped > 0 { text += ", \(cropped) cropped to their first bytes" }
         if invalidReplaced > 0 { text += ", \(invalidReplaced) with invalid UTF-8 replaced" }
         return text
     }
@@ -73,8 +93,11 @@ public struct ReadStatistics: Sendable, Equatable, CustomStringConvertible {
 public struct Line: Sendable, Equatable {
     public var text: String
     public var number: Int
-    public init(text: String, number: Int) {
+    /// The line was longer than `ReadOptions.maxLineBytes` and `text` holds only its first bytes.
+    public var cropped: Bool
+    public init(text: String, number: Int, cropped: Bool = false) {
         self.text = text
         self.number = number
+        self.cropped = cropped
     }
 }

@@ -65,9 +65,12 @@ public final class MetricsLog {
         file = try AppendOnlyFile(path: path)
     }
 
+    /// The file's name in a model directory.
+    public static let fileName = "metrics.jsonl"
+
     /// Opens `<directory>/metrics.jsonl`.
     public convenience init(directory: String) throws {
-        try self.init(path: directory + "/metrics.jsonl")
+        try self.init(path: directory + "/" + Self.fileName)
     }
 
     /// Writes one record as one line.

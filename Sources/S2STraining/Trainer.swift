@@ -64,8 +64,8 @@ public final class Trainer<Model: TrainableModel> {
             state = checkpoint.state
             reporter.log("resuming from \(checkpoint.name): epoch \(state.epoch + 1), step \(state.step)")
         } else if !checkpoints.checkpointNames().isEmpty {
-            try? FileManager.default.removeItem(atPath: checkpoints.directory)
-            reporter.log("starting a new run in \(bundle.directory) (its old checkpoints were removed; --resume continues one)")
+            // Never replace another run's checkpoints unasked (`TrainingDirectory` with `.overwrite` clears them).
+            throw TrainingError("\(checkpoints.directory) holds the checkpoints of an earlier run; resume it, or start with --overwrite")
         }
         if !resume, let rate = options.exponentialSmoothing { smoothing = WeightSmoothing(rate: rate, parameters: parameters) }
         let metrics = try MetricsLog(directory: bundle.directory)

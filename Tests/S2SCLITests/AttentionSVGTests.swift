@@ -1,3 +1,4 @@
+// Tests of the attention heatmap: one cell per token pair, escaped labels, readable token labels.
 import Testing
 @testable import S2SCLI
 
@@ -7,4 +8,11 @@ import Testing
     #expect(svg.components(separatedBy: "<rect x=").count - 1 == 6)
     #expect(svg.contains("&lt;dog&gt;") && svg.contains(">&amp;<") && !svg.contains("<dog>"))
     #expect(svg.contains("rgb(0,0,255)") && svg.contains("rgb(255,255,255)"))   // weight 1 and weight 0
+}
+
+@Test func attentionLabelsAreTokensAsAReaderWritesThem() {
+    #expect(AttentionSVG.label("\u{FFED}.") == ".")          // the joiner mark is a box in most fonts
+    #expect(AttentionSVG.label("\u{FFED}est") == "est")
+    #expect(AttentionSVG.label("dog") == "dog" && AttentionSVG.label("<unk>") == "<unk>")
+    #expect(AttentionSVG.label("\u{FF3F}\u{FF3F}") == "␣␣")   // a whitespace token: one ␣ per character
 }

@@ -1,6 +1,7 @@
 // The classifier commands' plumbing: labelled-file reading (errors with file:line, fastText detection,
 // --labels drops counted), training twice with one seed gives byte-identical weights, classify writes
-// one line per input line (empty lines included), output formatting, and the tutorial test set reader.
+// one line per input line (an empty one for an empty line), long lines classified on their first
+// tokens, output formatting, and the tutorial test set reader.
 import Testing
 import Foundation
 import S2SCore
@@ -84,21 +85,27 @@ import S2STraining
     @Test func classifyWritesOneLinePerInputLine() throws {
         let train = try airlineSlice("train", 32), valid = try airlineSlice("dev", 8)
         let directory = temporaryPath("model")
-        let input = try write("thanks @united!\n\n   \nlost my bag\n\nworst flight ever\n\n", name: "input.txt")
+        let long = String(repeating: "lost my bag again ", count: 50)
+        let input = try write("thanks @united!\n\n   \nlost my bag\n\nworst flight ever\n\(long)\n\n", name: "input.txt")
         defer { for p in [train, valid, directory, input] { try? FileManager.default.removeItem(atPath: p) } }
         var job = tinyJob(directory: directory, train: train, valid: valid)
         job.trainer.epochs = 1
         try job.run()
         let bundle = try ClassifierBundle.load(directory: directory)
         for (threads, blockSize) in [(1, 4096), (2, 3)] {
-            let predictor = try ClassifierPredictor(model: bundle.model, text: bundle.text, threads: threads)
+            let predictor = try ClassifierPredictor(model: bundle.model, text: bundle.text, threads: threads, maxTokens: 4)
             var output = ""
             try ClassifyCommand.classify(try LineReader(path: input, options: ReadOptions(skipEmpty: false)),
                                          predictor: predictor, labels: bundle.labels, k: 2, probabilities: true,
                                          blockSize: blockSize) { output += $0 }
             let lines = output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-            #expect(lines.count == 7, "threads \(threads): \(output)")
-            #expect(lines.allSatisfy { $0.split(separator: "\t").count == 4 })
+            #expect(lines.count == 8, "threads \(threads): \(output)")
+            // Empty and whitespace-only lines get empty lines, every other line its labels.
+            #expect(lines.map(\.isEmpty) == [false, true, true, false, true, false, false, true])
+            #expect(lines.filter { !$0.isEmpty }.allSatisfy { $0.split(separator: "\t").count == 4 })
+            // The long line is classified on its first 4 tokens ("lost my bag again").
+            let first = try predictor.probabilities(lines: ["lost my bag again"])[0]
+            #expect(lines[6] == Substring(ClassifyCommand.format(first, labels: bundle.labels, k: 2, probabilities: true)))
         }
     }
 

@@ -47,6 +47,9 @@ import S2STraining
             }
         }
         #expect(outputs[0].count == lines.count && outputs[3].count == lines.count)
+        // An empty (or whitespace-only) source gets an empty translation, not one made up from nothing.
+        #expect(outputs[0][1] == "" && outputs[0][4] == "" && outputs[3][1] == "")
+        #expect(!outputs[0][0].isEmpty && !outputs[0][2].isEmpty)
         #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2])   // beam 5: batch 1 = batch 4 = batch 32
         #expect(outputs[3] == outputs[4] && outputs[4] == outputs[5])   // with bfloat16 weights too
         let greedy = try TranslateCommand.parse(["-m", modelDir, "--beam-size", "1"]).translate(lines, with: bundle)
@@ -55,10 +58,55 @@ import S2STraining
         let svgDirectory = directory + "/svg"
         let nBest = try TranslateCommand.parse(["-m", modelDir, "--n-best", "2", "--replace-unk", "--attention-svg", svgDirectory])
             .translate(lines, with: bundle)
-        #expect(nBest.count == 2 * lines.count)
-        #expect(nBest[0].hasPrefix("0 ||| ") && nBest[3].hasPrefix("1 ||| ") && nBest[11].hasPrefix("5 ||| "))
+        #expect(nBest.count == 2 * lines.count - 2)   // the two empty lines get one empty hypothesis each
+        #expect(nBest[0].hasPrefix("0 ||| ") && nBest[2] == "1 |||  ||| 0.000000" && nBest[3].hasPrefix("2 ||| ")
+                && nBest[7] == "4 |||  ||| 0.000000" && nBest[9].hasPrefix("5 ||| "))
         #expect(nBest.allSatisfy { $0.components(separatedBy: " ||| ").count == 3 })
         #expect(FileManager.default.fileExists(atPath: svgDirectory + "/000001.svg"))
+        let svg = try String(contentsOfFile: svgDirectory + "/000001.svg", encoding: .utf8)
+        #expect(svg.contains(">,</text>") && !svg.contains("\u{FFED}"))   // tokens as a reader writes them: no joiner boxes
+
+        // --max-source-tokens crops a long line to its first tokens: the same output as those tokens alone.
+        let cropped = try TranslateCommand.parse(["-m", modelDir, "--max-source-tokens", "3"]).translate([long, "twenty twenty twenty"], with: bundle)
+        #expect(cropped[0] == cropped[1])
+
+        // A line of megabytes is cropped while it is read, never held or tokenized whole: the peak memory
+        // of translating it stays far below what tokenizing and encoding all of it took (over 1 GB).
+        let bigFile = directory + "/big.txt"
+        let big = String(repeating: "twenty one ", count: 400_000)   // 4.4 MB on one line
+        try Data((big + "\nthe fourth of july, nineteen seventy-six\n").utf8).write(to: URL(fileURLWithPath: bigFile))
+        var written = ""
+        let growth = try PeakMemory.growth {
+            _ = try TranslateCommand.parse(["-m", modelDir, bigFile, "--beam-size", "2"]).translateInput(with: bundle) { written += $0 }
+        }
+        #expect(growth < 300 << 20, "translating a 4.4 MB line raised the peak RSS by \(growth >> 20) MiB")
+        let beam2 = try TranslateCommand.parse(["-m", modelDir, "--beam-size", "2"]).translate([lines[0]], with: bundle)
+        #expect(written.split(separator: "\n", omittingEmptySubsequences: false).count == 3 && written.hasSuffix("\n" + beam2[0] + "\n"))
+    }
+
+    @Test func trainingRefusesToReplaceARunUnlessTold() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let corpus = try DateCorpus.write(directory: directory + "/data", seed: 5, sizes: (train: 60, valid: 10, test: 10))
+        let modelDir = directory + "/model"
+        func train(_ extra: [String]) throws {
+            try TrainTranslateCommand.parse([
+                "--train-src", corpus["train.src"]!, "--train-tgt", corpus["train.tgt"]!,
+                "--valid-src", corpus["valid.src"]!, "--valid-tgt", corpus["valid.tgt"]!, "--min-count", "1",
+                "--embedding-size", "8", "--hidden-size", "8", "--max-steps", "2", "--batch-size", "16", "--model-dir", modelDir] + extra).run()
+        }
+        try train([])
+        let model = try Data(contentsOf: URL(fileURLWithPath: modelDir + "/model.safetensors"))
+        #expect { try train([]) } throws: { "\($0)".contains("--overwrite") && "\($0)".contains("model.safetensors") }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: modelDir + "/model.safetensors")) == model)   // untouched
+
+        // While one run holds the directory, another fails at once, even with --resume.
+        let held = try TrainingDirectory.open(modelDir, mode: .resume)
+        #expect { try train(["--resume"]) } throws: { "\($0)".contains("another training run is using this model directory") }
+        held.close()
+        try train(["--overwrite", "--seed", "9"])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: modelDir + "/model.safetensors")) != model)
+        #expect(throws: (any Error).self) { _ = try TrainTranslateCommand.parse(["--model-dir", modelDir, "--resume", "--overwrite"]) }
     }
 
     @Test func missingDataFlagIsAnError() {

@@ -33,6 +33,36 @@ import Testing
         #expect(try lines(keepAll) == ["a", "", "  \t", long, "b", long])
     }
 
+    @Test func cropsOverlongLinesAtACharacterBoundaryAndKeepsOffsets() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        // "é" is 2 bytes: a 9-byte crop of "aéééé…" must stop before a split "é".
+        let accented = "a" + String(repeating: "é", count: 200)
+        let long = String(repeating: "y", count: 5000)
+        let file = directory.write("a.txt", Array("\(accented)\r\nshort\r\n\(long)\nok\nab".utf8) + [0xC3, 0x28] + Array("\n\(long)".utf8))
+        let reader = try LineReader(path: file, options: ReadOptions(maxLineBytes: 9, overlongLines: .crop, skipEmpty: false),
+                                    bufferSize: 32)
+        var read: [Line] = []
+        #expect {
+            while let line = try reader.next() { read.append(line) }
+        } throws: { error in
+            // The bytes dropped from the cropped lines do not shift the offsets reported after them.
+            guard let error = error as? TextError else { return false }
+            return error.kind == .invalidUTF8(byteOffset: accented.utf8.count + 2 + 7 + long.utf8.count + 1 + 3 + 2, column: 3)
+                && error.line == 5
+        }
+        #expect(read.map(\.text) == ["aéééé", "short", "yyyyyyyyy", "ok"])
+        #expect(read.map(\.cropped) == [true, false, true, false])
+        #expect(read.map(\.number) == [1, 2, 3, 4])
+        #expect(reader.statistics.cropped == 2 && reader.statistics.overlong == 0)
+        #expect(reader.bufferCapacity <= 64)   // the 5,000-byte lines were never held whole
+
+        let lenient = try LineReader(path: file, options: ReadOptions(invalidUTF8: .replace, maxLineBytes: 9, overlongLines: .crop),
+                                     bufferSize: 32)
+        #expect(try lines(lenient) == ["aéééé", "short", "yyyyyyyyy", "ok", "ab\u{FFFD}(", "yyyyyyyyy"])
+        #expect(lenient.statistics.description.contains("2 cropped") == false && lenient.statistics.cropped == 3)
+    }
+
     @Test func invalidUTF8IsAnErrorWithFileLineAndOffset() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }

@@ -36,7 +36,7 @@ struct LabelledData {
     /// dropped and counted. fastText lines with several labels count under their first.
     static func read(path: String, format: LabelledFormat = .auto, keep: Set<String>? = nil) throws(TextError) -> LabelledData {
         let resolved = try format == .auto ? detect(path) : (format == .fasttext ? .fastText : .tsv)
-        let reader = try LabelledReader(path: path, format: resolved)
+        let reader = try LabelledReader(path: path, format: resolved, options: .trainingData)
         var examples: [LabelledExample] = [], dropped: [String: Int] = [:]
         while let line = try reader.next() {
             if let keep, !keep.contains(line.label) { dropped[line.label, default: 0] += 1; continue }
@@ -48,7 +48,7 @@ struct LabelledData {
     /// fastText when the first non-empty line starts with `__label__`.
     static func detect(_ path: String) throws(TextError) -> LabelledReader.Format {
         guard path != "-" else { return .tsv }
-        let lines = try LineReader(path: path)
+        let lines = try LineReader(path: path, options: .trainingData)
         guard let first = try lines.next() else { return .tsv }
         return first.text.hasPrefix("__label__") ? .fastText : .tsv
     }

@@ -3,10 +3,12 @@ import Foundation
 import S2SCore
 import S2SModels
 import S2SText
+import S2STraining
 
 /// `s2s classify -m DIR [FILE|-]`: one output line per input line, in order — the predicted label, or
-/// the top-k labels, optionally with their probabilities. Empty lines are classified too (as an empty
-/// sentence), so output and input always line up.
+/// the top-k labels, optionally with their probabilities. An empty (or whitespace-only) line gets an
+/// empty output line, as in `s2s translate`: output and input always line up, and no label is made up
+/// for no text.
 struct ClassifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "classify",
@@ -14,6 +16,8 @@ struct ClassifyCommand: ParsableCommand {
         discussion: """
             Output, one line per input line: the label; with --prob, label<TAB>probability; with --k K, the K \
             most probable labels separated by TABs (each followed by its probability with --prob). \
+            An empty (or whitespace-only) line gets an empty output line; a line over --max-tokens is \
+            classified on its first tokens, with a warning naming it on standard error. \
             Lines are read in blocks, tokenized and classified on every --threads core, in batches of \
             --batch-size sentences of similar length.
             """)
@@ -33,48 +37,69 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Sentences per forward pass.")
     var batchSize = 256
 
+    @Option(help: "Longest input in tokens: a longer line is classified on its first N tokens, with a warning.")
+    var maxTokens = 1000
+
+    /// Bytes of a line kept per allowed token (see `TranslateCommand.bytesPerSourceToken`).
+    static let bytesPerToken = 64
+
     @OptionGroup var options: RunOptions
 
     func validate() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        guard maxTokens >= 1 else { throw ValidationError("--max-tokens must be at least 1") }
     }
 
     func run() throws {
         BLAS.setThreads(1)
         let bundle = try ClassifierBundle.load(directory: model)
-        let predictor = try ClassifierPredictor(model: bundle.model, text: bundle.text, threads: options.threads, batchSize: batchSize)
-        let reader = try LineReader(path: input, options: ReadOptions(invalidUTF8: .replace, skipEmpty: false))
+        let predictor = try ClassifierPredictor(model: bundle.model, text: bundle.text, threads: options.threads, batchSize: batchSize,
+                                                maxTokens: maxTokens)
+        let reader = try LineReader(path: input, options: ReadOptions(
+            invalidUTF8: .replace, maxLineBytes: maxTokens * Self.bytesPerToken, overlongLines: .crop, skipEmpty: false))
         try Self.classify(reader, predictor: predictor, labels: bundle.labels, k: k, probabilities: prob,
                           blockSize: 4096 * options.threads) { FileHandle.standardOutput.write(Data($0.utf8)) }
     }
 
-    /// Classifies every line of `reader` (empty ones included) in blocks of `blockSize` lines and hands
-    /// the output text of each block, one line per input line, to `write`.
+    /// Classifies every line of `reader` in blocks of `blockSize` lines and hands the output text of each
+    /// block, one line per input line (empty for an empty line), to `write`; cropped lines are reported
+    /// on standard error.
     static func classify(_ reader: LineReader, predictor: ClassifierPredictor, labels: [String], k: Int,
                          probabilities: Bool, blockSize: Int, write: (String) -> Void) throws {
-        var block: [String] = []
-        var firstLine = 1
+        var block: [Line] = []
         func flush() throws {
-            guard !block.isEmpty else { return }
-            let rows: [[Float]]
-            do { rows = try predictor.probabilities(lines: block, firstLineNumber: firstLine) } catch {
+            guard let first = block.first else { return }
+            let texts = block.filter { !isBlank($0.text) }
+            let result: (probabilities: [[Float]], cropped: [Int])
+            do { result = try predictor.classify(lines: texts.map(\.text), firstLineNumber: first.number) } catch {
                 var located = error
                 located.file = reader.path
+                if let index = located.line.map({ $0 - first.number }), texts.indices.contains(index) { located.line = texts[index].number }
                 throw located
             }
+            let file = reader.path == "-" ? "<stdin>" : reader.path
+            for number in Set(result.cropped.map { texts[$0].number } + texts.filter(\.cropped).map(\.number)).sorted() {
+                ProgressReporter.writeToStandardError("\(file):\(number): longer than --max-tokens \(predictor.maxTokens ?? 0); classified on its first tokens\n")
+            }
+            var rows = result.probabilities.makeIterator()
             var out = ""
-            for row in rows { out += format(row, labels: labels, k: k, probabilities: probabilities) + "\n" }
+            for line in block {
+                if !isBlank(line.text) { out += format(rows.next()!, labels: labels, k: k, probabilities: probabilities) }
+                out += "\n"
+            }
             write(out)
-            firstLine += block.count
             block.removeAll(keepingCapacity: true)
         }
         while let line = try reader.next() {
-            block.append(line.text)
+            block.append(line)
             if block.count == blockSize { try flush() }
         }
         try flush()
     }
+
+    /// Empty or only whitespace: nothing to classify.
+    static func isBlank(_ text: String) -> Bool { text.allSatisfy(\.isWhitespace) }
 
     /// One output line: the top-k labels (TAB-separated), each followed by its probability when asked.
     ///

@@ -128,6 +128,8 @@ struct TrainClassifyCommand: ParsableCommand {
     }
 
     func run() throws {
+        let directory = try training.openModelDirectory()
+        defer { directory.close() }
         var job = ClassifierTrainingJob(train: train, valid: valid, modelDirectory: training.modelDir)
         job.labelFilter = labels.map(Self.parseLabels)
         job.format = format

@@ -96,8 +96,9 @@ struct TrainLMCommand: ParsableCommand {
 
     func run() throws {
         BLAS.setThreads(1)  // one BLAS thread per data-parallel shard
-        let bundle = ModelBundle(directory: training.modelDir)
-        try bundle.create()
+        let directory = try training.openModelDirectory()
+        defer { directory.close() }
+        let bundle = directory.bundle
         let processor = try textProcessor(bundle: bundle)
         let reporter = ProgressReporter(reportEvery: 1)
         let trainText = try LanguageModelText(path: train, processor: processor)

@@ -39,6 +39,8 @@ struct TrainTranslateCommand: ParsableCommand {
     func run() throws {
         BLAS.setThreads(1)   // parallelism comes from data-parallel shards, one per core
         let started = Stopwatch.now()
+        let directory = try training.openModelDirectory()
+        defer { directory.close() }
         var preset = data.givesCorpus ? TranslationPreset.corpus : TranslationPreset.dates
         let files = try corpusFiles()
         applyTextOptions(to: &preset)
@@ -49,7 +51,7 @@ struct TrainTranslateCommand: ParsableCommand {
         log("validation data: \(validStatistics)")
         guard trainLines.count > 0 else { throw ValidationError("\(files.trainSource): no usable training pairs") }
 
-        let bundle = ModelBundle(directory: training.modelDir)
+        let bundle = directory.bundle
         let options = training.apply(to: preset.trainer, run: runOptions)
         let textPipelines: TranslationText, translator: Translator
         if training.resume {

@@ -9,6 +9,9 @@ struct TrainingOptions: ParsableArguments {
     @Flag(help: "Continue the run in --model-dir from its latest checkpoint.")
     var resume = false
 
+    @Flag(help: "Replace the trained model, checkpoints and metrics already in --model-dir (without it, a new run refuses a directory that holds them).")
+    var overwrite = false
+
     @Option(help: "Passes over the training data.")
     var epochs: Int?
 
@@ -50,6 +53,7 @@ struct TrainingOptions: ParsableArguments {
     var tensorboardDir: String?
 
     func validate() throws {
+        if resume && overwrite { throw ValidationError("--resume continues the run in --model-dir, --overwrite replaces it: give one") }
         for (name, value) in [("epochs", epochs), ("max-steps", maxSteps), ("validate-every", validateEvery),
                               ("report-every", reportEvery), ("batch-size", batchSize), ("batch-tokens", batchTokens)] {
             if let value, value < (name == "validate-every" ? 0 : 1) { throw ValidationError("--\(name) must be positive") }
@@ -79,6 +83,12 @@ struct TrainingOptions: ParsableArguments {
 }
 
 extension TrainingOptions {
+    /// Locks --model-dir for this run and checks what it holds (see `TrainingDirectory`); keep the
+    /// result alive until training ends.
+    func openModelDirectory() throws -> TrainingDirectory {
+        try TrainingDirectory.open(modelDir, mode: resume ? .resume : overwrite ? .overwrite : .new)
+    }
+
     /// Attaches what the trainer gets from these options besides `TrainerOptions` (TensorBoard).
     func configure<Model>(_ trainer: Trainer<Model>) throws {
         if let tensorboardDir { trainer.tensorBoard = try TensorBoardWriter(directory: tensorboardDir) }

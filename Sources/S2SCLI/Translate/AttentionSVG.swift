@@ -2,6 +2,7 @@
 // token, each cell shaded by the weight the decoder gave that source token when it wrote the output
 // token. `s2s translate --attention-svg DIR` writes one per sentence.
 import Foundation
+import S2SText
 
 enum AttentionSVG {
     static let cell = 22, margin = 8
@@ -34,6 +35,19 @@ enum AttentionSVG {
             }
         }
         return svg + "</svg>\n"
+    }
+
+    /// A token as a reader writes it: without the tokenizer's joiner mark (￭, a box in most fonts), a
+    /// whitespace token as ␣ per whitespace character; specials such as <unk> as they are.
+    ///
+    ///     AttentionSVG.label("￭.")    // "."
+    ///     AttentionSVG.label("￭est")  // "est"
+    static func label(_ token: String) -> String {
+        if TokenMarkup.isWhitespaceToken(token) {
+            return String(repeating: "␣", count: max(1, TokenMarkup.whitespace(fromToken: token).count))
+        }
+        let text = TokenMarkup.split(token).text
+        return text.isEmpty ? token : String(text)
     }
 
     private static func escape(_ text: String) -> String {

@@ -8,9 +8,10 @@ struct ParallelLines {
     var target: [String] = []
     var count: Int { source.count }
 
-    /// Reads two line-aligned files; empty pairs are skipped (and counted in the returned statistics).
+    /// Reads two line-aligned files; empty and over-long pairs are skipped (and counted in the returned
+    /// statistics).
     static func read(source: String, target: String) throws -> (lines: ParallelLines, statistics: ReadStatistics) {
-        let reader = try ParallelReader(source: source, target: target)
+        let reader = try ParallelReader(source: source, target: target, options: .trainingData)
         var lines = ParallelLines()
         while let (s, t) = try reader.next() {
             lines.source.append(s.text)

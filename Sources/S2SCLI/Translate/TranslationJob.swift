@@ -1,6 +1,8 @@
 // Translating many lines with a trained translator: sentences are sorted by length and cut into
 // batches (less padding; results do not depend on the batching), batches run on all cores, and the
-// outputs come back in input order — one per input line, empty and very long lines included.
+// outputs come back in input order — one per input line, empty and very long lines included. An empty
+// source (no tokens) is not decoded: its translation is the empty sentence with score 0, as in Marian
+// and OpenNMT-py, rather than whatever the decoder makes up from nothing.
 import S2SCore
 import S2SDecoding
 import S2SModels
@@ -14,6 +16,9 @@ struct Translation {
         var attention: Tensor?
     }
     var candidates: [Candidate]
+
+    /// The translation of an empty source: one empty hypothesis with score 0.
+    static var empty: Translation { Translation(candidates: [Candidate(tokens: [], score: 0, attention: nil)]) }
 }
 
 /// How each batch of sentences is searched.
@@ -30,22 +35,22 @@ struct TranslationJob {
     var maxLengthRatio = 2.0
     var weightPrecision = WeightPrecision.float32
 
-    /// Translations of `sources` (ids), in order.
+    /// Translations of `sources` (ids), in order; an empty source gets `Translation.empty`.
     func run(_ sources: [[Int]]) -> [Translation] {
         let packed = weightPrecision == .bfloat16 ? PackedStepWeights(model) : nil
         // Longest first: the slowest batches start early, the last ones are short.
-        let order = sources.indices.sorted { (sources[$0].count, $0) > (sources[$1].count, $1) }
+        let order = sources.indices.filter { !sources[$0].isEmpty }.sorted { (sources[$0].count, $0) > (sources[$1].count, $1) }
         let batches = stride(from: 0, to: order.count, by: batchSize).map { Array(order[$0..<min(order.count, $0 + batchSize)]) }
         let results = ParallelMap.map(count: batches.count, threads: threads) { i -> [Translation] in
             let batch = batches[i].map { sources[$0] }
             let limits = batch.map { TranslationValidator.maxLength(sourceLength: $0.count, ratio: maxLengthRatio) }
             return search.translate(model.searchModel(sources: batch, packed: packed), maxLengths: limits)
         }
-        var out = [Translation?](repeating: nil, count: sources.count)
+        var out = [Translation](repeating: .empty, count: sources.count)
         for (batch, translations) in zip(batches, results) {
             for (index, translation) in zip(batch, translations) { out[index] = translation }
         }
-        return out.map { $0! }
+        return out
     }
 }
 
