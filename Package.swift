@@ -14,7 +14,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "s2s", targets: ["s2s"]),
-        .library(name: "S2S", targets: ["S2SCore", "S2SNN", "S2SText", "S2STraining", "S2SDecoding", "S2SModels"]),
+        .library(name: "S2S", targets: ["S2STasks", "S2SCore", "S2SNN", "S2SText", "S2STraining", "S2SDecoding", "S2SModels"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -35,8 +35,13 @@ let package = Package(
         .target(name: "S2STraining", dependencies: ["S2SCore", "S2SNN"], swiftSettings: fastMath),
         .target(name: "S2SDecoding", dependencies: ["S2SCore"], swiftSettings: fastMath),
         .target(name: "S2SModels", dependencies: ["S2SCore", "S2SNN", "S2SText", "S2SDecoding"], swiftSettings: fastMath),
+        // The task layer, the public library: translation, language modelling and classification, each
+        // with a bundle, text pipeline, data, validator, training job and inference type.
+        .target(name: "S2STasks",
+                dependencies: ["S2SCore", "S2SNN", "S2SText", "S2SModels", "S2STraining", "S2SDecoding"],
+                swiftSettings: fastMath),
         .target(name: "S2SCLI",
-                dependencies: ["S2SCore", "S2SNN", "S2SText", "S2SModels", "S2STraining", "S2SDecoding",
+                dependencies: ["S2STasks", "S2SCore", "S2SNN", "S2SText", "S2SModels", "S2STraining", "S2SDecoding",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: fastMath),
         .executableTarget(name: "s2s", dependencies: ["S2SCLI", "S2SCore"], swiftSettings: fastMath),
@@ -48,10 +53,11 @@ let package = Package(
         .testTarget(name: "S2STextTests", dependencies: ["S2SText"],
                     exclude: ["Fixtures"], swiftSettings: fastMath),
         .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining"], swiftSettings: fastMath),
-        .testTarget(name: "S2SModelsTests", dependencies: ["S2SModels", "S2STraining"], swiftSettings: fastMath),
+        .testTarget(name: "S2SModelsTests", dependencies: ["S2SModels", "S2STraining", "S2STasks"], swiftSettings: fastMath),
         .testTarget(name: "S2SDecodingTests", dependencies: ["S2SDecoding"],
                     exclude: ["Fixtures"], swiftSettings: fastMath),
-        .testTarget(name: "S2SCLITests", dependencies: ["S2SCLI"], swiftSettings: fastMath),
+        .testTarget(name: "S2STasksTests", dependencies: ["S2STasks", "S2SModels", "S2STraining"], swiftSettings: fastMath),
+        .testTarget(name: "S2SCLITests", dependencies: ["S2SCLI", "S2STasks"], swiftSettings: fastMath),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -28,7 +28,8 @@ public final class Trainer<Model: TrainableModel> {
     /// `options.metric`. Without it, the mean training loss since the last validation stands in.
     public var validate: ((Model) throws -> [String: Double])?
     public var tensorBoard: TensorBoardWriter?
-    public var reporter: ProgressReporter
+    /// Where log lines and per-step progress go (default: stderr, a log line every `options.reportEvery` steps).
+    public var progress: TrainingProgressHandler
     public private(set) var state: TrainerState
     var checkpoints: CheckpointStore
 
@@ -42,7 +43,7 @@ public final class Trainer<Model: TrainableModel> {
         self.model = model; self.optimizer = optimizer; self.options = options; self.bundle = bundle
         state = TrainerState(schedule: schedule)
         checkpoints = CheckpointStore(modelDirectory: bundle.directory)
-        reporter = ProgressReporter(reportEvery: max(1, options.reportEvery))
+        progress = ProgressReporter.standardError(reportEvery: options.reportEvery)
     }
 
     /// Trains on the batches `batchesForEpoch(epoch)` gives (they must be a pure function of the epoch).
@@ -62,7 +63,7 @@ public final class Trainer<Model: TrainableModel> {
                 smoothing = try WeightSmoothing(rate: rate, parameters: parameters, saved: saved.tensors, path: saved.path)
             }
             state = checkpoint.state
-            reporter.log("resuming from \(checkpoint.name): epoch \(state.epoch + 1), step \(state.step)")
+            log("resuming from \(checkpoint.name): epoch \(state.epoch + 1), step \(state.step)")
         } else if !checkpoints.checkpointNames().isEmpty {
             // Never replace another run's checkpoints unasked (`TrainingDirectory` with `.overwrite` clears them).
             throw TrainingError("\(checkpoints.directory) holds the checkpoints of an earlier run; resume it, or start with --overwrite")
@@ -70,7 +71,7 @@ public final class Trainer<Model: TrainableModel> {
         if !resume, let rate = options.exponentialSmoothing { smoothing = WeightSmoothing(rate: rate, parameters: parameters) }
         let metrics = try MetricsLog(directory: bundle.directory)
         runStart = Self.now(); elapsedAtStart = state.elapsed; stepAtStart = state.step; windowStart = runStart
-        defer { try? tensorBoard?.flush(); reporter.finish() }
+        defer { try? tensorBoard?.flush(); progress(.finished) }
 
         var lastValidatedStep = -1
         func validateAndSave() throws -> Bool {
@@ -88,7 +89,7 @@ public final class Trainer<Model: TrainableModel> {
                 }
                 if outOfTime() {
                     if lastValidatedStep != state.step { _ = try validateAndSave() }
-                    reporter.log("time budget reached at step \(state.step)")
+                    log("time budget reached at step \(state.step)")
                     return .timeBudget
                 }
                 try trainStep(batches[state.batchInEpoch], parameters: parameters)
@@ -113,29 +114,18 @@ public final class Trainer<Model: TrainableModel> {
     private func trainStep(_ batch: Model.Batch, parameters: [(name: String, variable: Variable)]) throws {
         state.elapsed = elapsed()
         optimizer.learningRate = state.schedule.learningRate(step: state.step + 1)
-        let shards = (0..<max(1, options.shards)).compactMap { batch.shard($0, of: max(1, options.shards)) }
-        let results = (0..<shards.count).map { _ in ShardResult() }
-        let totalUnits = max(1, shards.reduce(0) { $0 + $1.lossUnits })
-        DataParallel.run(shards: shards.count, parameters: parameters.map(\.variable)) { k in
-            let tape = Tape(recording: true, training: true, rng: Generator(seed: stepSeed(shard: k)))
-            let (loss, stats) = model.loss(for: shards[k], tape: tape)
-            // Weighting each shard's mean by its share of the batch makes the sum the batch's mean.
-            tape.backward(from: loss, seed: Tensor(repeating: Float(shards[k].lossUnits) / Float(totalUnits), shape: loss.shape))
-            results[k].stats = stats
-        }
-        let stats = results.reduce(LossStats()) { $0 + $1.stats }
-        let norm = options.maxGradientNorm.map { clipGradientNorm(parameters, maxNorm: $0).norm } ?? globalGradientNorm(parameters)
-        guard stats.lossSum.isFinite, norm.isFinite else {
-            for (_, v) in parameters { v.zeroGrad() }
+        let step = TrainingStep(model: model, shards: options.shards, maxGradientNorm: options.maxGradientNorm)
+        let outcome = step.run(batch, parameters: parameters, optimizer: optimizer) { stepSeed(shard: $0) }
+        guard outcome.applied else {
             state.consecutiveBadSteps += 1
             state.skippedSteps += 1
-            reporter.log("step \(state.step + 1): non-finite loss or gradient — step skipped (\(state.consecutiveBadSteps) in a row)")
+            log("step \(state.step + 1): non-finite loss or gradient — step skipped (\(state.consecutiveBadSteps) in a row)")
             if state.consecutiveBadSteps >= options.maxBadSteps {
                 throw TrainingError("training diverged: \(state.consecutiveBadSteps) non-finite steps in a row; the last good checkpoint is kept in \(checkpoints.directory) (try a lower learning rate)")
             }
             return
         }
-        optimizer.step(parameters)
+        let stats = outcome.stats
         smoothing?.update(parameters, update: state.step)
         state.step += 1
         state.consecutiveBadSteps = 0
@@ -165,7 +155,7 @@ public final class Trainer<Model: TrainableModel> {
                              keep: options.keepCheckpoints, protectedStep: state.bestStep)
         reserveSeconds = 1.2 * (Self.now() - start)
         if let patience = options.patience, state.validationsWithoutImprovement >= patience {
-            reporter.log("early stopping: no improvement in \(options.metric) for \(patience) validations")
+            log("early stopping: no improvement in \(options.metric) for \(patience) validations")
             return true
         }
         return false
@@ -199,7 +189,7 @@ public final class Trainer<Model: TrainableModel> {
             try tensorBoard?.addScalar(tag: "valid/" + key, value: Float(v), step: state.step)
         }
         let shown = values.sorted { $0.key < $1.key }.map { "\($0.key) \(ProgressFormat.number($0.value))" }.joined(separator: ", ")
-        reporter.log("validation at step \(state.step) (epoch \(state.epoch)): \(shown)\(improved ? " — best so far, saved" : "")")
+        log("validation at step \(state.step) (epoch \(state.epoch)): \(shown)\(improved ? " — best so far, saved" : "")")
     }
 
     private func outOfTime() -> Bool {
@@ -218,7 +208,7 @@ public final class Trainer<Model: TrainableModel> {
                                         loss: windowStats.meanLoss, perplexity: windowStats.perplexity,
                                         accuracy: windowStats.accuracy, learningRate: optimizer.learningRate,
                                         tokensPerSecond: tokensPerSecond, elapsed: elapsed(), eta: eta)
-        reporter.update(progress)
+        self.progress(.step(progress))
         guard state.step % max(1, options.reportEvery) == 0 else { return }
         try? metrics.append(["event": "train", "step": .int(state.step), "epoch": .int(state.epoch),
                              "loss": .double(windowStats.meanLoss), "ppl": .double(windowStats.perplexity),
@@ -229,6 +219,8 @@ public final class Trainer<Model: TrainableModel> {
         windowStats = LossStats(); windowTokens = 0; windowStart = now
     }
 
+    private func log(_ message: String) { progress(.message(message)) }
+
     private func elapsed() -> Double { elapsedAtStart + Self.now() - runStart }
 
     static func now() -> Double {
@@ -236,9 +228,4 @@ public final class Trainer<Model: TrainableModel> {
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
-}
-
-/// One shard's statistics (a box per shard: shards never write the same memory).
-private final class ShardResult {
-    var stats = LossStats()
 }

@@ -9,6 +9,7 @@ import S2SModels
 import S2SText
 import S2STraining
 @testable import S2SCLI
+@testable import S2STasks
 
 @Suite struct ClassifyCommandTests {
     static let corpora: String = {
@@ -37,7 +38,7 @@ import S2STraining
         let path = try write("positive\tgreat\nnegative\tbad\nthis line has no tab\n", name: "bad.tsv")
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect {
-            try LabelledData.read(path: path)
+            try ClassificationData.read(path: path)
         } throws: { error in
             "\(error)".hasPrefix("\(path):3: ") && "\(error)".contains("TAB")
         }
@@ -47,23 +48,21 @@ import S2STraining
         let path = try write("__label__positive great\n__label__neutral ok\n\n__label__negative bad\n__label__neutral meh\n",
                              name: "ft.txt")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let data = try LabelledData.read(path: path, keep: ["positive", "negative"])
+        let data = try ClassificationData.read(path: path, keep: ["positive", "negative"])
         #expect(data.examples.map(\.label) == ["positive", "negative"])
         #expect(data.examples.map(\.line) == [1, 4])
         #expect(data.dropped == ["neutral": 2])
         #expect(data.summary.contains("dropped 2 lines with other labels (2 neutral)"))
     }
 
-    func tinyJob(directory: String, train: String, valid: String) -> ClassifierTrainingJob {
-        var job = ClassifierTrainingJob(train: train, valid: valid, modelDirectory: directory)
-        job.model = ClassifierConfig(vocabularySize: 5, classes: 2, embeddingSize: 8, hiddenSize: 8, pooling: .attention)
-        job.minCount = 1
-        job.batchSize = 8
-        job.trainer.epochs = 2
-        job.trainer.timeBudget = nil
-        job.trainer.shards = 2
-        job.log = { _ in }
-        job.reporter = ProgressReporter(reportEvery: 1000, interactive: false, write: { _ in })
+    func tinyJob(directory: String, train: String, valid: String) -> ClassificationTrainingJob {
+        var job = ClassificationTrainingJob(train: train, valid: valid, modelDirectory: directory)
+        job.options.model = ClassifierConfig(vocabularySize: 5, classes: 2, embeddingSize: 8, hiddenSize: 8, pooling: .attention)
+        job.options.minCount = 1
+        job.options.batchSize = 8
+        job.options.trainer.epochs = 2
+        job.options.trainer.timeBudget = nil
+        job.options.trainer.shards = 2
         return job
     }
 
@@ -78,7 +77,7 @@ import S2STraining
         #expect(!bytesA.isEmpty && bytesA == bytesB)
         #expect(resultA.labels == ["negative", "neutral", "positive"])
         // The bundle loads back with its labels and text pipeline.
-        let bundle = try ClassifierBundle.load(directory: a)
+        let bundle = try ClassificationBundle.load(directory: a)
         #expect(bundle.labels == resultA.labels && bundle.model.config.pooling == .attention)
     }
 
@@ -89,22 +88,24 @@ import S2STraining
         let input = try write("thanks @united!\n\n   \nlost my bag\n\nworst flight ever\n\(long)\n\n", name: "input.txt")
         defer { for p in [train, valid, directory, input] { try? FileManager.default.removeItem(atPath: p) } }
         var job = tinyJob(directory: directory, train: train, valid: valid)
-        job.trainer.epochs = 1
+        job.options.trainer.epochs = 1
         try job.run()
-        let bundle = try ClassifierBundle.load(directory: directory)
+        let bundle = try ClassificationBundle.load(directory: directory)
         for (threads, blockSize) in [(1, 4096), (2, 3)] {
-            let predictor = try ClassifierPredictor(model: bundle.model, text: bundle.text, threads: threads, maxTokens: 4)
+            var options = ClassificationOptions()
+            options.threads = threads
+            options.maxTokens = 4
+            let classifier = try Classifier(contentsOf: directory, options: options)
             var output = ""
             try ClassifyCommand.classify(try LineReader(path: input, options: ReadOptions(skipEmpty: false)),
-                                         predictor: predictor, labels: bundle.labels, k: 2, probabilities: true,
-                                         blockSize: blockSize) { output += $0 }
+                                         with: classifier, k: 2, probabilities: true, blockSize: blockSize) { output += $0 }
             let lines = output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
             #expect(lines.count == 8, "threads \(threads): \(output)")
             // Empty and whitespace-only lines get empty lines, every other line its labels.
             #expect(lines.map(\.isEmpty) == [false, true, true, false, true, false, false, true])
             #expect(lines.filter { !$0.isEmpty }.allSatisfy { $0.split(separator: "\t").count == 4 })
             // The long line is classified on its first 4 tokens ("lost my bag again").
-            let first = try predictor.probabilities(lines: ["lost my bag again"])[0]
+            let first = try classifier.classify("lost my bag again").probabilities
             #expect(lines[6] == Substring(ClassifyCommand.format(first, labels: bundle.labels, k: 2, probabilities: true)))
         }
     }

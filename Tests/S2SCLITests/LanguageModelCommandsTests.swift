@@ -20,9 +20,9 @@ import Foundation
     }
 
     func generate(_ arguments: [String]) throws -> String {
-        var bytes: [UInt8] = []
-        try GenerateCommand.parse(arguments).generate { bytes += $0 }
-        return String(decoding: bytes, as: UTF8.self)
+        var text = ""
+        try GenerateCommand.parse(arguments).generate { text += $0 }
+        return text
     }
 
     @Test func trainGenerateEvaluateAndResume() throws {

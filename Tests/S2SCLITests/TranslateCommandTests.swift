@@ -2,12 +2,23 @@ import Testing
 import Foundation
 import S2STraining
 @testable import S2SCLI
+@testable import S2STasks
 
 /// End to end on a tiny dates corpus: train-translate writes a bundle that translate loads; every input
 /// line (empty, very long) gets exactly one output line, whatever the batch size.
 @Suite(.serialized) struct TranslateCommandTests {
     static func temporaryDirectory() -> String {
         FileManager.default.temporaryDirectory.path + "/s2s-translate-test-\(UInt32.random(in: 0...UInt32.max))"
+    }
+
+    /// The output lines `s2s translate ARGUMENTS` writes for `lines` (read from a file, as the command does).
+    func translate(_ arguments: [String], _ lines: [String], with translator: Translator) throws -> [String] {
+        let input = Self.temporaryDirectory() + ".txt"
+        defer { try? FileManager.default.removeItem(atPath: input) }
+        try Data(lines.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: input))
+        var output = ""
+        _ = try TranslateCommand.parse(arguments + [input]).translateInput(with: translator) { output += $0 }
+        return output.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
     @Test func trainThenTranslate() throws {
@@ -24,7 +35,7 @@ import S2STraining
         for file in ["config.json", "model.safetensors", "metrics.jsonl", "source/vocab.txt", "target/pipeline.json"] {
             #expect(FileManager.default.fileExists(atPath: modelDir + "/" + file), "\(file) missing")
         }
-        var bundle = try TranslatorBundle.load(modelDir)
+        var bundle = try TranslationBundle.load(modelDir)
         #expect(bundle.config.lowercase && bundle.model.config.encoderHiddenSize == 16)
         #expect(bundle.config.trainer?.maxSteps == 12 && bundle.config.training["batchSize"] == "16")   // the run is on record
         // --resume continues from the checkpoint with the stored model and text settings.
@@ -34,16 +45,16 @@ import S2STraining
             "--max-steps", "16", "--batch-size", "16", "--threads", "1", "--model-dir", modelDir, "--resume"]).run()
         let metrics = try String(contentsOfFile: modelDir + "/metrics.jsonl", encoding: .utf8)
         #expect(metrics.contains("\"step\":16"))
-        bundle = try TranslatorBundle.load(modelDir)
+        bundle = try TranslationBundle.load(modelDir)
+        let translator = try Translator(contentsOf: modelDir)
 
         let long = Array(repeating: "twenty", count: 150).joined(separator: " ")
         let lines = ["the fourth of july, nineteen seventy-six", "", long, "March 3rd, 2021", "   ", "zzz unknown words"]
         var outputs: [[String]] = []
         for precision in ["float32", "bfloat16"] {
             for batchSize in ["1", "4", "32"] {
-                let translate = try TranslateCommand.parse(["-m", modelDir, "--batch-size", batchSize, "--threads", "2",
-                                                            "--weight-precision", precision])
-                outputs.append(try translate.translate(lines, with: bundle))
+                outputs.append(try translate(["-m", modelDir, "--batch-size", batchSize, "--threads", "2",
+                                              "--weight-precision", precision], lines, with: translator))
             }
         }
         #expect(outputs[0].count == lines.count && outputs[3].count == lines.count)
@@ -52,12 +63,11 @@ import S2STraining
         #expect(!outputs[0][0].isEmpty && !outputs[0][2].isEmpty)
         #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2])   // beam 5: batch 1 = batch 4 = batch 32
         #expect(outputs[3] == outputs[4] && outputs[4] == outputs[5])   // with bfloat16 weights too
-        let greedy = try TranslateCommand.parse(["-m", modelDir, "--beam-size", "1"]).translate(lines, with: bundle)
+        let greedy = try translate(["-m", modelDir, "--beam-size", "1"], lines, with: translator)
         #expect(greedy.count == lines.count)
 
         let svgDirectory = directory + "/svg"
-        let nBest = try TranslateCommand.parse(["-m", modelDir, "--n-best", "2", "--replace-unk", "--attention-svg", svgDirectory])
-            .translate(lines, with: bundle)
+        let nBest = try translate(["-m", modelDir, "--n-best", "2", "--replace-unk", "--attention-svg", svgDirectory], lines, with: translator)
         #expect(nBest.count == 2 * lines.count - 2)   // the two empty lines get one empty hypothesis each
         #expect(nBest[0].hasPrefix("0 ||| ") && nBest[2] == "1 |||  ||| 0.000000" && nBest[3].hasPrefix("2 ||| ")
                 && nBest[7] == "4 |||  ||| 0.000000" && nBest[9].hasPrefix("5 ||| "))
@@ -67,7 +77,7 @@ import S2STraining
         #expect(svg.contains(">,</text>") && !svg.contains("\u{FFED}"))   // tokens as a reader writes them: no joiner boxes
 
         // --max-source-tokens crops a long line to its first tokens: the same output as those tokens alone.
-        let cropped = try TranslateCommand.parse(["-m", modelDir, "--max-source-tokens", "3"]).translate([long, "twenty twenty twenty"], with: bundle)
+        let cropped = try translate(["-m", modelDir, "--max-source-tokens", "3"], [long, "twenty twenty twenty"], with: translator)
         #expect(cropped[0] == cropped[1])
 
         // A line of megabytes is cropped while it is read, never held or tokenized whole: the peak memory
@@ -77,10 +87,10 @@ import S2STraining
         try Data((big + "\nthe fourth of july, nineteen seventy-six\n").utf8).write(to: URL(fileURLWithPath: bigFile))
         var written = ""
         let growth = try PeakMemory.growth {
-            _ = try TranslateCommand.parse(["-m", modelDir, bigFile, "--beam-size", "2"]).translateInput(with: bundle) { written += $0 }
+            _ = try TranslateCommand.parse(["-m", modelDir, bigFile, "--beam-size", "2"]).translateInput(with: translator) { written += $0 }
         }
         #expect(growth < 300 << 20, "translating a 4.4 MB line raised the peak RSS by \(growth >> 20) MiB")
-        let beam2 = try TranslateCommand.parse(["-m", modelDir, "--beam-size", "2"]).translate([lines[0]], with: bundle)
+        let beam2 = try translate(["-m", modelDir, "--beam-size", "2"], [lines[0]], with: translator)
         #expect(written.split(separator: "\n", omittingEmptySubsequences: false).count == 3 && written.hasSuffix("\n" + beam2[0] + "\n"))
     }
 
@@ -119,6 +129,6 @@ import S2STraining
         let directory = Self.temporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        #expect(throws: (any Error).self) { _ = try TranslatorBundle.load(directory) }
+        #expect(throws: (any Error).self) { _ = try TranslationBundle.load(directory) }
     }
 }

@@ -8,11 +8,11 @@ import S2SText
 @testable import S2SModels
 
 @Suite struct ClassifierTests {
-    func makeModel(_ pooling: Pooling, bidirectional: Bool = true, layers: Int = 1, seed: UInt64 = 1) -> Classifier {
+    func makeModel(_ pooling: Pooling, bidirectional: Bool = true, layers: Int = 1, seed: UInt64 = 1) -> ClassificationModel {
         var rng = Generator(seed: seed)
         let config = ClassifierConfig(vocabularySize: 30, classes: 3, embeddingSize: 6, hiddenSize: 5, layers: layers,
                                       bidirectional: bidirectional, dropout: 0.2, pooling: pooling, attentionSize: 4)
-        return Classifier(config: config, rng: &rng)
+        return ClassificationModel(config: config, rng: &rng)
     }
 
     @Test func parameterNames() {
@@ -105,7 +105,7 @@ import S2SText
         let batch = ClassifierBatch(sequences: try rows.map { try text.encode($0.text) },
                                     labels: rows.map { labels.firstIndex(of: $0.label)! })
         var rng = Generator(seed: 3)
-        let model = Classifier(config: ClassifierConfig(vocabularySize: text.vocabulary.count, classes: labels.count,
+        let model = ClassificationModel(config: ClassifierConfig(vocabularySize: text.vocabulary.count, classes: labels.count,
                                                         embeddingSize: 16, hiddenSize: 16, dropout: 0, attentionSize: 16), rng: &rng)
         let adam = Adam(learningRate: 0.03)
         var losses: [Double] = []

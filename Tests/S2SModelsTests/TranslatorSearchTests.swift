@@ -5,7 +5,7 @@ import S2SNN
 @testable import S2SModels
 
 @Suite struct TranslatorSearchTests {
-    static func model(_ type: AttentionTypeName, layers: Int = 1, seed: UInt64 = 5) throws -> Translator {
+    static func model(_ type: AttentionTypeName, layers: Int = 1, seed: UInt64 = 5) throws -> TranslationModel {
         var config = TranslatorConfig(sourceVocabularySize: 30, targetVocabularySize: 25)
         (config.sourceEmbeddingSize, config.targetEmbeddingSize, config.encoderHiddenSize) = (16, 12, 16)
         config.layers = layers
@@ -13,7 +13,7 @@ import S2SNN
         config.dropout = 0
         config.paramInit = 0.5   // large weights: peaked distributions, so the tests see real differences
         var rng = Generator(seed: seed)
-        return try Translator(config: config, rng: &rng)
+        return try TranslationModel(config: config, rng: &rng)
     }
 
     static let sources = [[5, 6, 7, 8], [9, 10], [11], [12, 13, 14, 15, 16, 17]]

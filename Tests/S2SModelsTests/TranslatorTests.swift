@@ -13,7 +13,7 @@ import S2SNN
 
     @Test func parameterNamesFollowOpenNMT() throws {
         var rng = Generator(seed: 1)
-        let model = try Translator(config: Self.config(), rng: &rng)
+        let model = try TranslationModel(config: Self.config(), rng: &rng)
         let names = model.namedParameters.map(\.name)
         for name in ["encoder.embedding.weight", "encoder.rnn.weight_ih_l0_reverse", "decoder.embedding.weight",
                      "decoder.rnn.layers.0.weight_ih", "decoder.attn.linear_in.weight", "decoder.attn.linear_out.weight",
@@ -27,7 +27,7 @@ import S2SNN
 
     @Test func tiedGeneratorSharesTheTargetEmbedding() throws {
         var rng = Generator(seed: 2)
-        let model = try Translator(config: Self.config(tie: true), rng: &rng)
+        let model = try TranslationModel(config: Self.config(tie: true), rng: &rng)
         #expect(model.generatorWeight === model.targetEmbedding.weight)
         #expect(!model.namedParameters.contains { $0.name == "generator.weight" })
         let tape = Tape(recording: true, training: false)
@@ -43,7 +43,7 @@ import S2SNN
         config.targetEmbeddingSize = 5
         config.dropout = 1.5
         var rng = Generator(seed: 1)
-        #expect(throws: TranslatorError.self) { _ = try Translator(config: config, rng: &rng) }
+        #expect(throws: TranslatorError.self) { _ = try TranslationModel(config: config, rng: &rng) }
         #expect(config.problems.count == 2)
         #expect(config.problems.contains { $0.contains("tying") })
     }
@@ -53,7 +53,7 @@ import S2SNN
         var config = Self.config()
         config.dropout = 0
         config.labelSmoothing = 0
-        let model = try Translator(config: config, rng: &rng)
+        let model = try TranslationModel(config: config, rng: &rng)
         let batch = TranslationBatch(source: [[4, 5, 6], [7, 8], [9]], target: [[10, 11], [12, 13, 14], [15]])
         let adam = Adam(learningRate: 0.01)
         var losses: [Float] = []

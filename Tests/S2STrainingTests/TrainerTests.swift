@@ -23,7 +23,7 @@ import S2SNN
         configure(&options)
         let trainer = Trainer(model: ToyModel(seed: modelSeed), optimizer: Adam(learningRate: 0.02),
                               schedule: .constant(0.02), options: options, bundle: ModelBundle(directory: directory))
-        trainer.reporter = ProgressReporter(reportEvery: 1000, interactive: false, write: { _ in })
+        trainer.progress = ProgressReporter.silent
         let valid = self.valid
         trainer.validate = { model in
             let batch = ToyModel.Batch(features: valid.map(\.features), labels: valid.map(\.label))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import S2STasks
 import S2SCore
 import S2SModels
 import S2SNN
@@ -66,12 +67,11 @@ struct BenchClassifyCommand: ParsableCommand {
 
     func run() throws {
         BLAS.setThreads(1)
-        let data = try LabelledData.read(path: self.data)
+        let data = try ClassificationData.read(path: self.data)
         let labels = data.labels
-        var builder = try PipelineBuilder(settings: ClassifierTrainingJob(train: "", valid: "", modelDirectory: "").tokenizer)
-        for example in data.examples { try builder.add(example.text) }
-        let text = try builder.build(minCount: 2)
-        let sequences = try ClassifierTrainingJob.encode(data, with: text)
+        let text = try ClassificationText.buildPipeline(examples: data.examples, settings: ClassificationTrainingOptions().tokenizer,
+                                                        minCount: 2)
+        let sequences = try ClassificationText.encode(data, with: text)
         let targets = data.examples.map { labels.firstIndex(of: $0.label)! }
         let texts = data.examples.map(\.text)
 
@@ -79,7 +79,7 @@ struct BenchClassifyCommand: ParsableCommand {
         let config = ClassifierConfig(vocabularySize: text.vocabulary.count, classes: labels.count, embeddingSize: embeddingSize,
                                       hiddenSize: hiddenSize, pooling: pooling,
                                       attentionSize: attentionSize)
-        let model = Classifier(config: config, rng: &rng)
+        let model = ClassificationModel(config: config, rng: &rng)
         let learningRate = 3e-3, maxNorm = 5.0
         let plan = Batcher(batchSize: batchSize).plan(lengths: sequences.map { max(1, $0.count) }, seed: options.seed, epoch: 0)
         let batches = plan.prefix(trainBatches).map { rows in
@@ -162,19 +162,13 @@ struct BenchClassifyCommand: ParsableCommand {
         var cpu: Double
     }
 
-    /// One training step as the trainer takes it: shards in parallel, gradients summed, clipped, Adam.
-    static func trainStep(_ model: Classifier, _ batch: ClassifierBatch, _ adam: Adam, shards: Int, maxNorm: Double, step: inout Int) {
-        let parts = (0..<shards).compactMap { batch.shard($0, of: shards) }
-        let total = Float(batch.labels.count)
+    /// One training step as the trainer takes it (`TrainingStep`: shards in parallel, gradients summed,
+    /// clipped, Adam).
+    static func trainStep(_ model: ClassificationModel, _ batch: ClassifierBatch, _ adam: Adam, shards: Int, maxNorm: Double, step: inout Int) {
         step += 1
         let seed = UInt64(step)
-        DataParallel.run(shards: parts.count, parameters: model.parameters.map(\.variable)) { k in
-            let tape = Tape(recording: true, training: true, rng: Generator(seed: seed &* 31 &+ UInt64(k)))
-            let (loss, _) = model.loss(for: parts[k], tape: tape)
-            tape.backward(from: loss, seed: Tensor(scalar: Float(parts[k].labels.count) / total))
-        }
-        clipGradientNorm(model.parameters, maxNorm: maxNorm)
-        adam.step(model.parameters)
+        TrainingStep(model: model, shards: shards, maxGradientNorm: maxNorm)
+            .run(batch, parameters: model.parameters, optimizer: adam) { seed &* 31 &+ UInt64($0) }
     }
 
     /// The model settings, the training batches and the tokenized inference set, for the reference script.

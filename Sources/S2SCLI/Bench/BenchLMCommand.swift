@@ -6,6 +6,8 @@ import S2SCore
 import S2SDecoding
 import S2SModels
 import S2SNN
+import S2STasks
+import S2STraining
 
 /// `s2s bench lm`: the character language model's training throughput (a whole trainer step: forward,
 /// backward, clipping, Adam, on a 2×512 LSTM with embedding 128, batch 64 × 128 steps, V = 68) and
@@ -95,18 +97,12 @@ struct LMBench {
     func trainStepSeconds(steps: Int) -> Double {
         let batches = data.batches(epoch: 0)
         let parameters = model.namedParameters
+        let step = TrainingStep(model: task, shards: shards, maxGradientNorm: 5)
         var index = 0
         return Stopwatch.median(repeats: steps, warmups: 2) {
             let batch = batches[index % batches.count]
             index += 1
-            let parts = (0..<shards).compactMap { batch.shard($0, of: shards) }
-            DataParallel.run(shards: parts.count, parameters: parameters.map(\.variable)) { k in
-                let tape = Tape(recording: true, training: true, rng: Generator(seed: UInt64(k)))
-                let (loss, _) = task.loss(for: parts[k], tape: tape)
-                tape.backward(from: loss, seed: Tensor(repeating: Float(parts[k].lossUnits) / Float(batch.lossUnits), shape: loss.shape))
-            }
-            clipGradientNorm(parameters, maxNorm: 5)
-            adam.step(parameters)
+            step.run(batch, parameters: parameters, optimizer: adam) { UInt64($0) }
         }
     }
 

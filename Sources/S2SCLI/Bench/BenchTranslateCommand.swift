@@ -3,6 +3,8 @@ import Foundation
 import S2SCore
 import S2SModels
 import S2SNN
+import S2STasks
+import S2STraining
 
 /// `s2s bench translate`: training throughput (target tokens/s), beam-search throughput (sentences/s
 /// at batch 1 and 64) and peak memory of a translator, against the same model in PyTorch
@@ -63,7 +65,7 @@ struct BenchTranslateCommand: ParsableCommand {
     func run() throws {
         // Settings only: the weights are loaded for each beam-search measurement and released before
         // training, which builds its own model — so training runs beside one model, as the reference's.
-        let (settings, text) = try TranslatorBundle.loadSettings(model)
+        let (settings, text) = try TranslationBundle.loadSettings(model)
         let data = try TranslateBenchData.prepare(text: text, trainSource: trainSrc, trainTarget: trainTgt,
                                                   testSource: testSrc, steps: steps + 2, batchSize: 64,
                                                   sentences: sentences, seed: options.seed)
@@ -101,7 +103,7 @@ struct BenchTranslateCommand: ParsableCommand {
             // preparation, reading OpenNMT-py's logs) left in the heap would count as this job's.
             Allocator.releaseFreeMemory()
             if !skipBeam {
-                let trained = try TranslatorBundle.load(model).model
+                let trained = try TranslationBundle.load(model).model
                 for batchSize in [1, 64] {
                     let (rate, outputs) = measureBeam(model: trained, sentences: data.sentences, batchSize: batchSize)
                     ours["beam_b\(batchSize)", default: []].append(rate)
@@ -176,20 +178,12 @@ struct BenchTranslateCommand: ParsableCommand {
     private func measureTraining(config: TranslatorConfig, data: TranslateBenchData) throws -> Double {
         BLAS.setThreads(1)
         var rng = Generator(seed: options.seed)
-        let translator = try Translator(config: config, rng: &rng)
+        let translator = try TranslationModel(config: config, rng: &rng)
         let parameters = translator.namedParameters
         let optimizer = Adam(learningRate: 1e-3)
-        let shards = options.threads
+        let trainingStep = TrainingStep(model: translator, shards: options.threads, maxGradientNorm: 5)
         func step(_ batch: TranslationBatch, _ index: Int) {
-            let pieces = (0..<shards).compactMap { batch.shard($0, of: shards) }
-            let total = Float(batch.lossUnits)
-            DataParallel.run(shards: pieces.count, parameters: parameters.map(\.variable)) { k in
-                let tape = Tape(recording: true, training: true, rng: Generator(seed: UInt64(index * 16 + k)))
-                let (loss, _) = translator.loss(for: pieces[k], tape: tape)
-                tape.backward(from: loss, seed: Tensor(repeating: Float(pieces[k].lossUnits) / total, shape: loss.shape))
-            }
-            clipGradientNorm(parameters, maxNorm: 5)
-            optimizer.step(parameters)
+            trainingStep.run(batch, parameters: parameters, optimizer: optimizer) { UInt64(index * 16 + $0) }
         }
         for i in 0..<2 { step(data.batches[i], i) }
         let timed = Array(data.batches.dropFirst(2))
@@ -201,10 +195,11 @@ struct BenchTranslateCommand: ParsableCommand {
 
     /// Sentences per second of beam search over the test sentences in batches of `batchSize`, one
     /// batch per core at a time (as `s2s translate` runs); also the outputs.
-    private func measureBeam(model translator: Translator, sentences: [[Int]], batchSize: Int) -> (Double, [[Int]]) {
+    private func measureBeam(model translator: TranslationModel, sentences: [[Int]], batchSize: Int) -> (Double, [[Int]]) {
         BLAS.setThreads(1)
         let job = TranslationJob(model: translator, search: DecodingSearch(beamSize: beamSize), batchSize: batchSize,
-                                 threads: options.threads, maxLengthRatio: 2, weightPrecision: weightPrecision)
+                                 threads: options.threads, maxLengthRatio: 2,
+                                 packed: weightPrecision == .bfloat16 ? PackedStepWeights(translator) : nil)
         let start = Stopwatch.now()
         let outputs = job.run(sentences).map { $0.candidates[0].tokens }
         return (Double(sentences.count) / (Stopwatch.now() - start), outputs)

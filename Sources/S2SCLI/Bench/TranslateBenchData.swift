@@ -2,6 +2,7 @@
 // safetensors file: training batches (a Multi30k prefix, cut by the trainer's batcher) and test
 // sentences for the beam search, as ids encoded with the benchmarked model's own text pipelines.
 import Foundation
+import S2STasks
 import S2SCore
 import S2SModels
 import S2SText

@@ -1,6 +1,7 @@
 // How `s2s test-classify` prints a `ClassificationReport`: an aligned text table (counts, accuracy,
 // macro-F1, per-label precision/recall/F1, confusion matrix), or one JSON object for scripts.
 import Foundation
+import S2STasks
 import S2SModels
 import S2STraining
 

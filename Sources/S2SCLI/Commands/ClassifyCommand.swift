@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import S2SCore
-import S2SModels
+import S2STasks
 import S2SText
 import S2STraining
 
@@ -52,40 +51,39 @@ struct ClassifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLAS.setThreads(1)
-        let bundle = try ClassifierBundle.load(directory: model)
-        let predictor = try ClassifierPredictor(model: bundle.model, text: bundle.text, threads: options.threads, batchSize: batchSize,
-                                                maxTokens: maxTokens)
+        var classifierOptions = ClassificationOptions()
+        classifierOptions.threads = options.threads
+        classifierOptions.batchSize = batchSize
+        classifierOptions.maxTokens = maxTokens
+        let classifier = try Classifier(contentsOf: model, options: classifierOptions)
         let reader = try LineReader(path: input, options: ReadOptions(
             invalidUTF8: .replace, maxLineBytes: maxTokens * Self.bytesPerToken, overlongLines: .crop, skipEmpty: false))
-        try Self.classify(reader, predictor: predictor, labels: bundle.labels, k: k, probabilities: prob,
-                          blockSize: 4096 * options.threads) { FileHandle.standardOutput.write(Data($0.utf8)) }
+        try Self.classify(reader, with: classifier, k: k, probabilities: prob, blockSize: 4096 * options.threads) {
+            FileHandle.standardOutput.write(Data($0.utf8))
+        }
     }
 
     /// Classifies every line of `reader` in blocks of `blockSize` lines and hands the output text of each
     /// block, one line per input line (empty for an empty line), to `write`; cropped lines are reported
     /// on standard error.
-    static func classify(_ reader: LineReader, predictor: ClassifierPredictor, labels: [String], k: Int,
-                         probabilities: Bool, blockSize: Int, write: (String) -> Void) throws {
+    static func classify(_ reader: LineReader, with classifier: Classifier, k: Int, probabilities: Bool, blockSize: Int,
+                         write: (String) -> Void) throws {
+        let file = reader.path == "-" ? "<stdin>" : reader.path
         var block: [Line] = []
         func flush() throws {
             guard let first = block.first else { return }
-            let texts = block.filter { !isBlank($0.text) }
-            let result: (probabilities: [[Float]], cropped: [Int])
-            do { result = try predictor.classify(lines: texts.map(\.text), firstLineNumber: first.number) } catch {
-                var located = error
-                located.file = reader.path
-                if let index = located.line.map({ $0 - first.number }), texts.indices.contains(index) { located.line = texts[index].number }
-                throw located
+            let results: [ClassificationResult]
+            do { results = try classifier.classify(block.map(\.text)) } catch var error as TextError {
+                error.file = reader.path
+                error.line = error.line.map { $0 + first.number - 1 }
+                throw error
             }
-            let file = reader.path == "-" ? "<stdin>" : reader.path
-            for number in Set(result.cropped.map { texts[$0].number } + texts.filter(\.cropped).map(\.number)).sorted() {
-                ProgressReporter.writeToStandardError("\(file):\(number): longer than --max-tokens \(predictor.maxTokens ?? 0); classified on its first tokens\n")
-            }
-            var rows = result.probabilities.makeIterator()
             var out = ""
-            for line in block {
-                if !isBlank(line.text) { out += format(rows.next()!, labels: labels, k: k, probabilities: probabilities) }
+            for (line, result) in zip(block, results) {
+                if line.cropped || result.cropped {
+                    ProgressReporter.writeToStandardError("\(file):\(line.number): longer than --max-tokens \(classifier.options.maxTokens); classified on its first tokens\n")
+                }
+                if !result.probabilities.isEmpty { out += format(result.probabilities, labels: classifier.labels, k: k, probabilities: probabilities) }
                 out += "\n"
             }
             write(out)
@@ -97,9 +95,6 @@ struct ClassifyCommand: ParsableCommand {
         }
         try flush()
     }
-
-    /// Empty or only whitespace: nothing to classify.
-    static func isBlank(_ text: String) -> Bool { text.allSatisfy(\.isWhitespace) }
 
     /// One output line: the top-k labels (TAB-separated), each followed by its probability when asked.
     ///

@@ -2,9 +2,7 @@
 // text file, as a line of text or one JSON object.
 import ArgumentParser
 import Foundation
-import S2SCore
-import S2SModels
-import S2STraining
+import S2STasks
 
 /// `s2s evaluate-lm -m DIR FILE`: loss (nats/token), perplexity and bits per character of a language
 /// model on any text.
@@ -43,25 +41,21 @@ struct EvaluateLMCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLAS.setThreads(1)   // one per shard of streams
         print(try report())
     }
 
     /// The line (or JSON object) `run` prints.
     func report() throws -> String {
-        let loaded = try LoadedLanguageModel.load(directory: model)
-        let text = try LanguageModelText(path: file, processor: loaded.text)
-        let evaluation = LanguageModelEvaluation(streams: streams, bptt: bptt, shards: runOptions.threads)
-        let score = LanguageModelScore(stats: try evaluation.evaluate(loaded.model, tokens: text.tokens),
-                                       tokensPerCharacter: text.tokensPerCharacter)
+        let (score, characters) = try TextGenerator(contentsOf: model).score(path: file, streams: streams, bptt: bptt,
+                                                                             threads: runOptions.threads)
         if json {
             let object: [String: Any] = ["loss": score.loss, "perplexity": score.perplexity, "bpc": score.bitsPerCharacter,
-                                         "accuracy": score.accuracy, "tokens": score.tokens, "characters": text.characters]
+                                         "accuracy": score.accuracy, "tokens": score.tokens, "characters": characters]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             return String(decoding: data, as: UTF8.self)
         } else {
             return (String(format: "loss %.4f nats/token  perplexity %.3f  bits/char %.4f  accuracy %.3f  (%d tokens scored, %d characters)",
-                         score.loss, score.perplexity, score.bitsPerCharacter, score.accuracy, score.tokens, text.characters))
+                         score.loss, score.perplexity, score.bitsPerCharacter, score.accuracy, score.tokens, characters))
         }
     }
 }

@@ -1,11 +1,11 @@
 // `s2s generate`: primes a language model with a prompt and streams sampled (or greedy) text to
 // standard output as it is generated.
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import Foundation
-import S2SCore
-import S2SDecoding
-import S2SModels
-import S2SText
+import S2STasks
 
 /// `s2s generate -m DIR --prompt TEXT`: writes text with a language model, streaming it to stdout.
 ///
@@ -54,29 +54,29 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLAS.setThreads(1)  // batch-1 steps are memory-bound: a second thread does not help
-        try generate()
+        let terminal = isatty(1) != 0
+        let output = OutputWriter()
+        // A terminal sees every token as it is made; a pipe gets whole lines, without a system call per character.
+        try generate { piece in
+            output.write(piece)
+            if terminal || piece.contains("\n") { output.flush() }
+        }
+        output.flush()
     }
 
-    /// Loads the model and writes the samples to `sink` (default: standard output), streaming.
-    func generate(sink: (([UInt8]) -> Void)? = nil) throws {
-        let loaded = try LoadedLanguageModel.load(directory: model)
+    /// Loads the model and hands the samples' text to `sink`, piece by piece as it is generated.
+    func generate(sink: (String) -> Void) throws {
+        let generator = try TextGenerator(contentsOf: model)
+        var options = GenerationOptions()
+        options.maxTokens = maxTokens
+        options.temperature = temperature
+        options.topK = topK
+        options.topP = topP
         let promptText = try readPrompt()
-        let promptTokens = try encode(promptText, with: loaded.text)
-        let generator = LanguageModelGenerator(model: loaded.model)
-        let writer = sink.map { StreamingTextWriter(text: loaded.text, flushEveryToken: false, sink: $0) }
-            ?? StreamingTextWriter(text: loaded.text)
         for sample in 0..<numSamples {
-            if sample > 0 { writer.write(raw: "\n") }
-            // <unk> is banned: it would print as "<unk>"; <pad> and <s> the sampler never draws.
-            let sampler = Sampler(temperature: temperature, topK: topK, topP: topP, banUnk: true)
-            var rng = Generator(seed: runOptions.seed &+ UInt64(sample) &* 0x9E37_79B9_7F4A_7C15)
-            writer.write(raw: promptText)
-            writer.continueLine(after: Array(promptTokens[((promptTokens.lastIndex(of: Vocabulary.eos) ?? -1) + 1)...]))
-            generator.generate(prompt: promptTokens, maxTokens: maxTokens, sampler: sampler, rng: &rng) {
-                writer.write(token: $0)
-            }
-            writer.finishLine()
+            if sample > 0 { sink("\n") }
+            options.seed = runOptions.seed &+ UInt64(sample) &* 0x9E37_79B9_7F4A_7C15   // sample i: its own stream
+            try generator.generate(prompt: promptText, options: options, onText: sink)
         }
     }
 
@@ -86,19 +86,5 @@ struct GenerateCommand: ParsableCommand {
         do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw ValidationError("--prompt @\(path): cannot read the file (\(error.localizedDescription))")
         }
-    }
-
-    /// A line break first (generation starts as after one), then the prompt's lines, each line break
-    /// as `</s>`; a prompt ending in a line break ends with `</s>`.
-    private func encode(_ text: String, with processor: TextProcessor) throws -> [Int] {
-        var tokens = [Vocabulary.eos]
-        guard !text.isEmpty else { return tokens }
-        // Split on the scalar: "\r\n" is one Character, which a Character split would not cut.
-        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
-        for (i, line) in lines.enumerated() {
-            let content = String(line.last == "\r" ? line.dropLast() : line)
-            tokens += try processor.encode(content, addEOS: i < lines.count - 1)
-        }
-        return tokens
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import S2SCore
-import S2SModels
+import S2STasks
 import S2SText
 
 /// `s2s test-classify -m DIR TSV`: scores a classifier on labelled lines — N, accuracy, macro-F1,
@@ -43,41 +42,30 @@ struct TestClassifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLAS.setThreads(1)
-        let bundle = try ClassifierBundle.load(directory: model)
+        var classifierOptions = ClassificationOptions()
+        classifierOptions.threads = options.threads
+        let classifier = try Classifier(contentsOf: model, options: classifierOptions)
+        let labels = classifier.labels
         let source = data ?? tutorial!
-        let examples: [LabelledExample]
-        var skipped: [String: Int]
-        if let tutorial {
-            let all = try TutorialTestSet.read(directory: tutorial, limit: limit)
-            examples = all.filter { bundle.labels.contains($0.label) }
-            skipped = Dictionary(grouping: all.filter { !bundle.labels.contains($0.label) }, by: \.label).mapValues(\.count)
-        } else {
-            let read = try LabelledData.read(path: data!, format: format, keep: Set(bundle.labels))
-            examples = read.examples
-            skipped = read.dropped
-        }
+        let all = try tutorial.map { try TutorialTestSet.read(directory: $0, limit: limit) }
+            ?? ClassificationData.read(path: source, format: format).examples
+        let examples = all.filter { labels.contains($0.label) }
+        let skipped = Dictionary(grouping: all.filter { !labels.contains($0.label) }, by: \.label).mapValues(\.count)
         if !skipped.isEmpty {
             let parts = skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             FileHandle.standardError.write(Data("\(source): skipped \(skipped.values.reduce(0, +)) lines with labels the model does not have (\(parts))\n".utf8))
         }
-        let predictor = try ClassifierPredictor(model: bundle.model, text: bundle.text, threads: options.threads)
-        let labelIDs = Dictionary(uniqueKeysWithValues: bundle.labels.enumerated().map { ($1, $0) })
-        let rows: [[Float]]
-        do { rows = try predictor.probabilities(lines: examples.map(\.text)) } catch {
-            var located = error
-            located.file = source
-            if let index = located.line.map({ $0 - 1 }), examples.indices.contains(index) { located.line = examples[index].line }
-            throw located
+        let report: ClassificationReport
+        do { report = try classifier.evaluate(examples) } catch var error as TextError {
+            error.file = source
+            throw error
         }
-        let report = ClassificationReport(gold: examples.map { labelIDs[$0.label]! }, predicted: rows.map { $0.argmax! },
-                                          classes: bundle.labels.count)
         if json {
-            print(try ReportFormat.json(report, labels: bundle.labels, skipped: skipped.values.reduce(0, +)))
+            print(try ReportFormat.json(report, labels: labels, skipped: skipped.values.reduce(0, +)))
         } else {
             print("model      \(model)")
             print("data       \(source)")
-            print(ReportFormat.text(report, labels: bundle.labels))
+            print(ReportFormat.text(report, labels: labels))
         }
     }
 }

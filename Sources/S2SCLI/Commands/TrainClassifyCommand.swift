@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import S2SModels
-import S2SText
+import S2STasks
 import S2STraining
 
 extension Pooling: ExpressibleByArgument {}
@@ -88,12 +88,6 @@ struct TrainClassifyCommand: ParsableCommand {
     @Option(help: "BPE merges to learn on the training text (0 = whole words).")
     var bpeMerges = 0
 
-    @Option(help: "Multiply the learning rate by this factor when validation macro-F1 stops improving (0 = constant).")
-    var lrDecay = 0.5
-
-    @Option(help: "Validations without improvement before --lr-decay lowers the rate.")
-    var lrPatience = 0
-
     @Option(help: "Class weights in the loss: none or balanced (N / (C·n_class)).")
     var classWeights: ClassWeighting = .none
 
@@ -109,9 +103,6 @@ struct TrainClassifyCommand: ParsableCommand {
         }
         guard (0..<1).contains(dropout) else { throw ValidationError("--dropout must be in [0, 1)") }
         guard (0...1).contains(labelSmoothing) else { throw ValidationError("--label-smoothing must be in [0, 1]") }
-        guard lrDecay == 0 || (lrDecay > 0 && lrDecay < 1), lrPatience >= 0 else {
-            throw ValidationError("--lr-decay must be in (0, 1) (or 0 for a constant rate); --lr-patience cannot be negative")
-        }
         guard minCount >= 1, maxVocab >= 0, bpeMerges >= 0 else {
             throw ValidationError("--min-count must be at least 1; --max-vocab and --bpe-merges cannot be negative")
         }
@@ -128,33 +119,29 @@ struct TrainClassifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let directory = try training.openModelDirectory()
-        defer { directory.close() }
-        var job = ClassifierTrainingJob(train: train, valid: valid, modelDirectory: training.modelDir)
-        job.labelFilter = labels.map(Self.parseLabels)
-        job.format = format
-        job.model = ClassifierConfig(vocabularySize: 5, classes: 2, embeddingSize: embeddingSize, hiddenSize: hiddenSize,
-                                     layers: layers, bidirectional: bidirectional, dropout: dropout, pooling: pooling,
-                                     attentionSize: attentionSize)
-        job.tokenizer.tweet = tweet
-        job.tokenizer.lowercase = lowercase
-        job.minCount = minCount
-        job.maxVocabulary = maxVocab
-        job.bpeMerges = bpeMerges
-        job.batchSize = training.batchSize ?? job.batchSize
-        job.batchTokens = training.batchTokens
-        job.learningRate = training.learningRate ?? job.learningRate
-        job.learningRateDecay = lrDecay
-        job.decayPatience = lrPatience
-        job.classWeighting = classWeights
-        job.labelSmoothing = labelSmoothing
-        job.trainer = training.apply(to: ClassifierTrainingJob.defaultTrainerOptions, run: options)
-        job.resume = training.resume
+        var options = ClassificationTrainingOptions()
+        options.labelFilter = labels.map(Self.parseLabels)
+        options.format = format
+        options.model = ClassifierConfig(vocabularySize: 5, classes: 2, embeddingSize: embeddingSize, hiddenSize: hiddenSize,
+                                         layers: layers, bidirectional: bidirectional, dropout: dropout, pooling: pooling,
+                                         attentionSize: attentionSize)
+        options.tokenizer.tweet = tweet
+        options.tokenizer.lowercase = lowercase
+        options.minCount = minCount
+        options.maxVocabulary = maxVocab
+        options.bpeMerges = bpeMerges
+        options.classWeighting = classWeights
+        options.labelSmoothing = labelSmoothing
+        training.apply(to: &options, run: self.options)
+        var job = ClassificationTrainingJob(train: train, valid: valid, modelDirectory: training.modelDir, options: options)
+        job.mode = training.mode
         job.tensorBoardDirectory = training.tensorboardDir
-        let result = try job.run()
-
+        let progress = training.progress(options.trainer)
+        let result = try job.run(progress: progress)
         let report = result.validation
-        job.log("stopped: \(result.stopReason.rawValue); best weights from step \(result.bestStep ?? 0) saved in \(training.modelDir)/model.safetensors")
-        job.log(String(format: "validation (%@): N %d, accuracy %.4f, macro-F1 %.4f", valid, report.count, report.accuracy, report.macroF1))
+        progress(.message("stopped: \(result.stopReason.rawValue); best weights from step \(result.bestStep ?? 0) saved in \(training.modelDir)/model.safetensors"))
+        progress(.message(String(format: "validation (%@): N %d, accuracy %.4f, macro-F1 %.4f", valid, report.count, report.accuracy, report.macroF1)))
     }
 }
+
+extension LabelledFormat: ExpressibleByArgument {}

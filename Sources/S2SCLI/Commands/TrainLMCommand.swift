@@ -2,11 +2,8 @@
 // with truncated backpropagation through time through the shared trainer, and leaves a model bundle
 // that `generate` and `evaluate-lm` read.
 import ArgumentParser
-import Foundation
-import S2SCore
 import S2SModels
-import S2SNN
-import S2SText
+import S2STasks
 import S2STraining
 
 /// `s2s train-lm`: trains an LSTM language model on a text file with truncated backpropagation
@@ -75,14 +72,8 @@ struct TrainLMCommand: ParsableCommand {
     @Flag(help: "Share the embedding matrix with the output projection (needs embedding size = hidden size).")
     var tieEmbeddings = false
 
-    @Option(help: "Learning-rate factor when validation loss does not improve.")
-    var learningRateDecay = 0.5
-
     @OptionGroup var training: TrainingOptions
     @OptionGroup var runOptions: RunOptions
-
-    /// The defaults of this command for the shared trainer options.
-    static let defaultBatchSize = 64, defaultLearningRate = 4e-3
 
     func validate() throws {
         guard bptt >= 1 else { throw ValidationError("--bptt must be at least 1") }
@@ -91,75 +82,23 @@ struct TrainLMCommand: ParsableCommand {
         }
         if level == .char && bpeMerges > 0 { throw ValidationError("--bpe-merges applies to --level word") }
         if training.batchTokens != nil { throw ValidationError("--batch-tokens does not apply to train-lm; use --batch-size (streams) and --bptt") }
-        guard learningRateDecay > 0 && learningRateDecay < 1 else { throw ValidationError("--learning-rate-decay must be in (0, 1)") }
     }
 
     func run() throws {
-        BLAS.setThreads(1)  // one BLAS thread per data-parallel shard
-        let directory = try training.openModelDirectory()
-        defer { directory.close() }
-        let bundle = directory.bundle
-        let processor = try textProcessor(bundle: bundle)
-        let reporter = ProgressReporter(reportEvery: 1)
-        let trainText = try LanguageModelText(path: train, processor: processor)
-        let validText = try LanguageModelText(path: valid, processor: processor)
-        reporter.log("\(train): \(trainText.lines) lines, \(trainText.tokens.count) tokens; \(valid): \(validText.tokens.count) tokens; vocabulary \(processor.vocabulary.count)")
-
-        let modelConfig = LanguageModelConfig(
-            vocabularySize: processor.vocabulary.count, embeddingSize: embeddingSize ?? (level == .char ? 128 : 512),
-            hiddenSize: hiddenSize, layers: layers, dropout: dropout, tieEmbeddings: tieEmbeddings)
-        if let problem = modelConfig.problem { throw ValidationError(problem) }
-        var defaults = TrainerOptions()
-        defaults.epochs = 20
-        defaults.validateEvery = 100   // and at every epoch end: the plateau schedule needs to see progress
-        let options = training.apply(to: defaults, run: runOptions)
-        let batchSize = training.batchSize ?? Self.defaultBatchSize
-        let learningRate = training.learningRate ?? Self.defaultLearningRate
-        let settings = LanguageModelTrainingSettings(train: train, valid: valid, bptt: bptt, batchSize: batchSize,
-                                                     learningRate: learningRate, learningRateDecay: learningRateDecay,
-                                                     trainer: options)
-        let config = LanguageModelBundleConfig(model: modelConfig, text: processor.pipeline, training: settings)
-        if training.resume {
-            let stored = try bundle.readConfig(LanguageModelBundleConfig.self, kind: LanguageModelBundleConfig.kind)
-            guard stored.model == modelConfig, stored.training.bptt == bptt, stored.training.batchSize == batchSize else {
-                throw ValidationError("--resume: the model or batch settings differ from the run in \(bundle.directory) (see its config.json)")
-            }
-        }
-        try bundle.writeConfig(config)
-
-        var rng = runOptions.generator()
-        let model = LanguageModel(config: modelConfig, rng: &rng)
-        reporter.log("model: \(modelConfig.layers)×\(modelConfig.hiddenSize) LSTM, embedding \(modelConfig.embeddingSize), \(model.parameterCount) parameters; batch \(batchSize) streams × \(bptt) tokens; \(options.shards) shard(s)")
-        let task = LanguageModelTraining(model: model, streams: batchSize)
-        let data = try BPTTBatches(tokens: trainText.tokens, batchSize: batchSize, bptt: bptt, seed: runOptions.seed)
-        let schedule = LearningRateSchedule.reduceOnPlateau(
-            learningRate, ReduceOnPlateau(factor: learningRateDecay, patience: 0, threshold: 1e-3))
-        let trainer = Trainer(model: task, optimizer: Adam(learningRate: learningRate), schedule: schedule,
-                              options: options, bundle: bundle)
-        try training.configure(trainer)
-        let evaluation = LanguageModelEvaluation(streams: 16, bptt: bptt, shards: options.shards)
-        let validTokens = validText.tokens, ratio = validText.tokensPerCharacter
-        trainer.validate = { task in
-            LanguageModelScore(stats: try evaluation.evaluate(task.model, tokens: validTokens), tokensPerCharacter: ratio).metrics
-        }
-        let reason = try trainer.run(resume: training.resume) { epoch in data.batches(epoch: epoch) }
-        let best = trainer.state.bestMetric.map { String(format: "%.4f nats/token (%.4f bits/char)", $0, $0 * ratio / log(2)) } ?? "none"
-        reporter.log("stopped (\(reason.rawValue)) at step \(trainer.state.step); best validation loss \(best) at step \(trainer.state.bestStep ?? 0); model in \(bundle.weightsPath)")
-    }
-
-    /// The model's text pipeline: the one already in the bundle (resume), the one in --text, or one
-    /// built from the training text; saved into the bundle.
-    private func textProcessor(bundle: ModelBundle) throws -> TextProcessor {
-        if training.resume { return try TextProcessor(directory: bundle.directory) }
-        let processor: TextProcessor
-        if let text {
-            processor = try TextProcessor(directory: text)
-        } else {
-            let settings = TokenizerSettings(unit: level == .char ? .characters : .words, lowercase: lowercase)
-            processor = try LanguageModelText.buildProcessor(path: train, settings: settings, bpeMerges: bpeMerges,
-                                                             minCount: minCount, maxSize: maxVocab)
-        }
-        try processor.save(directory: bundle.directory)
-        return processor
+        var options = LanguageModelTrainingOptions()
+        options.unit = level == .char ? .characters : .words
+        options.lowercase = lowercase
+        options.bpeMerges = bpeMerges
+        options.minCount = minCount
+        options.maxVocabulary = maxVocab
+        options.pipelineDirectory = text
+        options.bptt = bptt
+        options.model = LanguageModelConfig(vocabularySize: 0, embeddingSize: embeddingSize ?? (level == .char ? 128 : 512),
+                                            hiddenSize: hiddenSize, layers: layers, dropout: dropout, tieEmbeddings: tieEmbeddings)
+        training.apply(to: &options, run: runOptions)
+        var job = LanguageModelTrainingJob(train: train, valid: valid, modelDirectory: training.modelDir, options: options)
+        job.mode = training.mode
+        job.tensorBoardDirectory = training.tensorboardDir
+        try job.run(progress: training.progress(options.trainer))
     }
 }

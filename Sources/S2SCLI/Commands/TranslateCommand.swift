@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import S2SCore
-import S2SDecoding
 import S2SModels
+import S2STasks
 import S2SText
 import S2STraining
 
@@ -89,25 +89,51 @@ struct TranslateCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLAS.setThreads(1)   // cores go to batches, one each
         let started = Stopwatch.now()
-        let bundle = try TranslatorBundle.load(model)
-        let lines = try translateInput(with: bundle) { FileHandle.standardOutput.write(Data($0.utf8)) }
+        let translator = try Translator(contentsOf: model)
+        let lines = try translateInput(with: translator) { FileHandle.standardOutput.write(Data($0.utf8)) }
         let seconds = Stopwatch.now() - started
         log(String(format: "translated %d lines in %.1f s (%.1f lines/s)", lines, seconds, Double(lines) / seconds))
     }
 
+    /// The library options these flags give.
+    var options: TranslationOptions {
+        var options = TranslationOptions()
+        options.beamSize = beamSize
+        options.nBest = nBest
+        options.lengthPenalty = switch lengthPenalty { case .none: .none; case .avg: .average; case .wu: .wu(alpha: alpha) }
+        options.maxLengthRatio = maxLengthRatio
+        options.minLength = minLength
+        options.blockNgramRepeat = blockNgramRepeat
+        options.replaceUnknown = replaceUnk
+        options.attention = attentionSvg != nil
+        options.maxSourceTokens = maxSourceTokens
+        options.batchSize = batchSize
+        options.threads = runOptions.threads
+        options.weightPrecision = weightPrecision
+        return options
+    }
+
     /// Reads `input` in blocks, translates them and hands each block's output text to `write`; returns
     /// the number of lines read.
-    func translateInput(with bundle: TranslatorBundle, write: (String) -> Void) throws -> Int {
+    func translateInput(with translator: Translator, write: (String) -> Void) throws -> Int {
         let reader = try LineReader(path: input, options: ReadOptions(
             invalidUTF8: .replace, maxLineBytes: maxSourceTokens * Self.bytesPerSourceToken, overlongLines: .crop, skipEmpty: false))
+        let options = self.options
         var block: [Line] = []
         func flush() throws {
             guard let first = block.first else { return }
-            let output = try translate(block.map(\.text), with: bundle, firstLineNumber: first.number,
-                                       croppedLines: Set(block.filter(\.cropped).map(\.number)))
-            write(output.map { $0 + "\n" }.joined())
+            let results: [TranslationResult]
+            do { results = try translator.translate(block.map(\.text), options: options) } catch var error as TextError {
+                error.file = reader.path
+                error.line = error.line.map { $0 + first.number - 1 }
+                throw error
+            }
+            for (line, result) in zip(block, results) where line.cropped || result.cropped {
+                log("\(file):\(line.number): longer than --max-source-tokens \(maxSourceTokens); translated its first tokens")
+            }
+            if let attentionSvg { try writeAttention(results, firstLineNumber: first.number, to: attentionSvg) }
+            write(format(results, firstLineNumber: first.number).map { $0 + "\n" }.joined())
             block.removeAll(keepingCapacity: true)
         }
         while let line = try reader.next() {
@@ -121,84 +147,22 @@ struct TranslateCommand: ParsableCommand {
         return reader.statistics.lines
     }
 
-    /// The output lines for `lines` (one each, or `nBest` each), in order; writes the attention SVGs.
-    /// `firstLineNumber` is the input line number of `lines[0]` (for messages, n-best indices and SVG
-    /// names); `croppedLines` are line numbers the reader already cut to their first bytes.
-    func translate(_ lines: [String], with bundle: TranslatorBundle, firstLineNumber: Int = 1,
-                   croppedLines: Set<Int> = []) throws -> [String] {
-        let text = bundle.text
-        let file = input == "-" ? "<stdin>" : input
-        var sources: [[Int]] = [], sourceTokens: [[String]] = []
-        for (index, line) in lines.enumerated() {
-            let number = firstLineNumber + index
-            do {
-                var ids = try text.sourceIds(line)
-                var tokens = replaceUnk || attentionSvg != nil ? try text.sourceTokens(line) : []
-                if ids.count > maxSourceTokens || croppedLines.contains(number) {
-                    ids = Array(ids.prefix(maxSourceTokens))
-                    tokens = Array(tokens.prefix(maxSourceTokens))
-                    log("\(file):\(number): longer than --max-source-tokens \(maxSourceTokens); translating its first \(ids.count) tokens")
-                }
-                sources.append(ids)
-                if replaceUnk || attentionSvg != nil { sourceTokens.append(tokens) }
-            } catch {
-                throw ValidationError("\(file):\(number): \(error)")
-            }
+    /// The output lines of `results`: the best text each, or with --n-best, `i ||| text ||| score` lines.
+    func format(_ results: [TranslationResult], firstLineNumber: Int = 1) -> [String] {
+        guard nBest > 1 else { return results.map(\.text) }
+        return results.enumerated().flatMap { index, result in
+            result.hypotheses.map { "\(firstLineNumber - 1 + index) ||| \($0.text) ||| \(String(format: "%.6f", $0.score))" }
         }
-        let penalty: LengthPenalty = switch lengthPenalty {
-        case .none: .none
-        case .avg: .average
-        case .wu: .wu(alpha: alpha)
-        }
-        let search = DecodingSearch(beamSize: beamSize, nBest: nBest, lengthPenalty: penalty, minLength: minLength,
-                                    blockNgramRepeat: blockNgramRepeat)
-        let job = TranslationJob(model: bundle.model, search: search, batchSize: batchSize,
-                                 threads: runOptions.threads, maxLengthRatio: maxLengthRatio, weightPrecision: weightPrecision)
-        let translations = job.run(sources)
-        if let attentionSvg {
-            try writeAttention(translations, sourceTokens: sourceTokens, text: text, to: attentionSvg, firstLineNumber: firstLineNumber)
-        }
-        var out: [String] = []
-        for (index, translation) in translations.enumerated() {
-            let candidates = translation.candidates.prefix(nBest)
-            for candidate in candidates {
-                let tokens = outputTokens(candidate, source: replaceUnk ? sourceTokens[index] : nil, text: text)
-                let sentence = detokenize(tokens, text: text)
-                let i = firstLineNumber - 1 + index
-                out.append(nBest == 1 ? sentence : "\(i) ||| \(sentence) ||| \(String(format: "%.6f", candidate.score))")
-            }
-        }
-        return out
     }
 
-    /// The written target tokens of a hypothesis; with `source`, each <unk> becomes the source token
-    /// with the largest attention weight at that step.
-    private func outputTokens(_ candidate: Translation.Candidate, source: [String]?, text: TranslationText) -> [String] {
-        var tokens = text.target.vocabulary.decode(candidate.tokens)
-        guard let source, !source.isEmpty, let attention = candidate.attention else { return tokens }
-        let columns = attention.shape[1]
-        for (i, id) in candidate.tokens.enumerated() where id == S2SText.Vocabulary.unk && i < attention.shape[0] {
-            var best = 0
-            for s in 0..<min(columns, source.count) where attention[i, s] > attention[i, best] { best = s }
-            tokens[i] = source[best]
-        }
-        return tokens
-    }
+    private var file: String { input == "-" ? "<stdin>" : input }
 
-    private func detokenize(_ tokens: [String], text: TranslationText) -> String {
-        text.target.settings.unit == .characters ? Detokenizer.detokenize(characters: tokens) : Detokenizer.detokenize(tokens)
-    }
-
-    private func writeAttention(_ translations: [Translation], sourceTokens: [[String]], text: TranslationText, to directory: String,
-                                firstLineNumber: Int) throws {
+    private func writeAttention(_ results: [TranslationResult], firstLineNumber: Int, to directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        for (index, translation) in translations.enumerated() {
-            guard let best = translation.candidates.first, let attention = best.attention else { continue }
-            let source = sourceTokens[index].map(AttentionSVG.label), target = text.target.vocabulary.decode(best.tokens).map(AttentionSVG.label)
-            let columns = attention.shape[1]
-            var weights: [Float] = []
-            for t in 0..<target.count { for s in 0..<source.count { weights.append(s < columns ? attention[t, s] : 0) } }
-            let svg = AttentionSVG.render(source: source, target: target, weights: weights)
+        for (index, result) in results.enumerated() {
+            guard let best = result.hypotheses.first, let attention = best.attention else { continue }
+            let svg = AttentionSVG.render(source: result.sourceTokens.map(AttentionSVG.label), target: best.tokens.map(AttentionSVG.label),
+                                          weights: attention.flatMap { $0 })
             try AtomicFile.write(Array(svg.utf8), to: directory + "/" + String(format: "%06d.svg", firstLineNumber + index))
         }
     }

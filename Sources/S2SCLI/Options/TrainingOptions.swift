@@ -1,7 +1,9 @@
 import ArgumentParser
+import S2STasks
 import S2STraining
 
-/// Options every train-* command shares. Unset options keep the command's own defaults.
+/// Options every train-* command shares, one spelling each. Unset options keep the task's own
+/// defaults (`TranslationTrainingOptions`, `LanguageModelTrainingOptions`, `ClassificationTrainingOptions`).
 struct TrainingOptions: ParsableArguments {
     @Option(help: "Directory of the model bundle (config.json, model.safetensors, vocabulary, checkpoints/).")
     var modelDir: String
@@ -36,6 +38,12 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Initial learning rate.")
     var learningRate: Double?
 
+    @Option(help: "Multiply the learning rate by this when the validation metric stops improving (1 = never).")
+    var learningRateDecay: Double?
+
+    @Option(help: "Validations without improvement before --learning-rate-decay lowers the rate.")
+    var learningRatePatience: Int?
+
     @Option(help: "Clip the global gradient norm to this value (0 = no clipping).")
     var maxGradNorm: Double?
 
@@ -59,39 +67,41 @@ struct TrainingOptions: ParsableArguments {
             if let value, value < (name == "validate-every" ? 0 : 1) { throw ValidationError("--\(name) must be positive") }
         }
         if let learningRate, !(learningRate > 0) { throw ValidationError("--learning-rate must be positive") }
+        if let learningRateDecay, !(learningRateDecay > 0 && learningRateDecay <= 1) {
+            throw ValidationError("--learning-rate-decay must lie in (0, 1] (1 = a constant rate)")
+        }
+        if let learningRatePatience, learningRatePatience < 0 { throw ValidationError("--learning-rate-patience cannot be negative") }
         if let exponentialSmoothing, !(exponentialSmoothing >= 0 && exponentialSmoothing <= 1) {
             throw ValidationError("--exponential-smoothing must be between 0 (off) and 1")
         }
     }
 
-    /// `defaults` with every option the user gave applied.
-    func apply(to defaults: TrainerOptions, run: RunOptions) -> TrainerOptions {
-        var options = defaults
-        if let epochs { options.epochs = epochs }
-        if let maxSteps { options.maxSteps = maxSteps; if epochs == nil { options.epochs = nil } }
-        if let timeBudget { options.timeBudget = timeBudget.seconds; if epochs == nil { options.epochs = nil } }
-        if let validateEvery { options.validateEvery = validateEvery }
-        if let reportEvery { options.reportEvery = reportEvery }
-        if let maxGradNorm { options.maxGradientNorm = maxGradNorm > 0 ? maxGradNorm : nil }
-        if let patience { options.patience = patience }
-        if let keepCheckpoints { options.keepCheckpoints = keepCheckpoints }
-        if let exponentialSmoothing { options.exponentialSmoothing = exponentialSmoothing > 0 ? exponentialSmoothing : nil }
-        options.seed = run.seed
-        options.shards = run.threads
-        return options
-    }
-}
-
-extension TrainingOptions {
-    /// Locks --model-dir for this run and checks what it holds (see `TrainingDirectory`); keep the
-    /// result alive until training ends.
-    func openModelDirectory() throws -> TrainingDirectory {
-        try TrainingDirectory.open(modelDir, mode: resume ? .resume : overwrite ? .overwrite : .new)
+    /// The task's `options` with every option the user gave applied (and the run's seed and threads).
+    func apply<Options: TrainingJobOptions>(to options: inout Options, run: RunOptions) {
+        if let batchSize { options.batchSize = batchSize }
+        if let batchTokens { options.batchTokens = batchTokens }
+        if let learningRate { options.learningRate = learningRate }
+        if let learningRateDecay { options.learningRateDecay = learningRateDecay }
+        if let learningRatePatience { options.learningRatePatience = learningRatePatience }
+        if let epochs { options.trainer.epochs = epochs }
+        if let maxSteps { options.trainer.maxSteps = maxSteps; if epochs == nil { options.trainer.epochs = nil } }
+        if let timeBudget { options.trainer.timeBudget = timeBudget.seconds; if epochs == nil { options.trainer.epochs = nil } }
+        if let validateEvery { options.trainer.validateEvery = validateEvery }
+        if let reportEvery { options.trainer.reportEvery = reportEvery }
+        if let maxGradNorm { options.trainer.maxGradientNorm = maxGradNorm > 0 ? maxGradNorm : nil }
+        if let patience { options.trainer.patience = patience }
+        if let keepCheckpoints { options.trainer.keepCheckpoints = keepCheckpoints }
+        if let exponentialSmoothing { options.trainer.exponentialSmoothing = exponentialSmoothing > 0 ? exponentialSmoothing : nil }
+        options.trainer.seed = run.seed
+        options.trainer.shards = run.threads
     }
 
-    /// Attaches what the trainer gets from these options besides `TrainerOptions` (TensorBoard).
-    func configure<Model>(_ trainer: Trainer<Model>) throws {
-        if let tensorboardDir { trainer.tensorBoard = try TensorBoardWriter(directory: tensorboardDir) }
+    /// A new run, `--resume` or `--overwrite`.
+    var mode: TrainingDirectory.Mode { resume ? .resume : overwrite ? .overwrite : .new }
+
+    /// Shows the run's log and progress on stderr.
+    func progress(_ options: TrainerOptions) -> TrainingProgressHandler {
+        ProgressReporter.standardError(reportEvery: options.reportEvery)
     }
 }
 

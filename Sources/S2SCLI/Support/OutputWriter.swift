@@ -27,6 +27,12 @@ final class OutputWriter {
         if buffer.count >= chunk { flush() }
     }
 
+    /// Appends `text` as it is.
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= chunk { flush() }
+    }
+
     /// Appends `parts` joined by single spaces, and a line feed.
     func writeLine<S: Sequence<String>>(joining parts: S) {
         var first = true
@@ -43,7 +49,7 @@ final class OutputWriter {
         var written = 0
         buffer.withUnsafeBytes { raw in
             while written < raw.count {
-                let n = write(fd, raw.baseAddress! + written, raw.count - written)
+                let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
                 if n < 0 {
                     if errno == EINTR { continue }
                     return
@@ -57,6 +63,6 @@ final class OutputWriter {
     /// Writes one line to standard error at once.
     static func diagnostic(_ text: String) {
         let line = Array((text + "\n").utf8)
-        _ = line.withUnsafeBytes { write(2, $0.baseAddress!, $0.count) }
+        _ = line.withUnsafeBytes { Glibc.write(2, $0.baseAddress!, $0.count) }
     }
 }

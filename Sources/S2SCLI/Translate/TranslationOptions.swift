@@ -1,8 +1,9 @@
 // The option groups of `s2s train-translate`: data files, text pipeline, model shape. Every option is
-// optional: unset ones take the job's preset (TranslationPreset), so the same flags serve the
-// built-in dates job and a user's corpus.
+// optional: unset ones take the job's preset (`TranslationTrainingOptions.corpus` or `.dates`), so the
+// same flags serve the built-in dates job and a user's corpus.
 import ArgumentParser
 import S2SModels
+import S2STasks
 
 struct TranslationDataOptions: ParsableArguments {
     @Option(help: "Training source file (one sentence per line). Without any data flags the built-in dates corpus is used.")
@@ -19,6 +20,13 @@ struct TranslationDataOptions: ParsableArguments {
     var testTgt: String?
 
     var givesCorpus: Bool { [trainSrc, trainTgt, validSrc, validTgt].contains { $0 != nil } }
+
+    /// The user's corpus, or nil for the built-in dates job (whose test files a --test-* flag replaces).
+    var files: TranslationTrainingJob.Files? {
+        guard let trainSrc, let trainTgt, let validSrc, let validTgt else { return nil }
+        return .init(trainSource: trainSrc, trainTarget: trainTgt, validSource: validSrc, validTarget: validTgt,
+                     testSource: testSrc, testTarget: testTgt)
+    }
 
     func validate() throws {
         let required = [("--train-src", trainSrc), ("--train-tgt", trainTgt), ("--valid-src", validSrc), ("--valid-tgt", validTgt)]
@@ -54,6 +62,18 @@ struct TranslationTextOptions: ParsableArguments {
         if let minCount, minCount < 1 { throw ValidationError("--min-count must be at least 1") }
         if let maxLength, maxLength < 1 { throw ValidationError("--max-length must be at least 1") }
     }
+
+    /// `options` with every option given applied.
+    func apply(to options: inout TranslationTrainingOptions) {
+        if let bpeMerges { options.bpeMerges = bpeMerges }
+        if lowercase { options.lowercase = true }
+        if sourceChars { options.sourceUnit = .characters }
+        if targetChars { options.targetUnit = .characters }
+        if let minCount { options.minCount = minCount }
+        if let srcVocabSize { options.sourceVocabularySize = srcVocabSize }
+        if let tgtVocabSize { options.targetVocabularySize = tgtVocabSize }
+        if let maxLength { options.maxLength = maxLength }
+    }
 }
 
 struct TranslatorModelOptions: ParsableArguments {
@@ -73,8 +93,6 @@ struct TranslatorModelOptions: ParsableArguments {
     var tieTargetEmbedding = false
     @Option(help: "Initialise parameters uniformly in ±this (0 = PyTorch's per-layer defaults).")
     var paramInit: Float?
-    @Option(help: "Multiply the learning rate by this when validation BLEU stops improving (1 = never).")
-    var lrDecay: Double?
 
     /// `config` with every option given applied.
     func apply(to config: inout TranslatorConfig) {
@@ -86,10 +104,6 @@ struct TranslatorModelOptions: ParsableArguments {
         if let labelSmoothing { config.labelSmoothing = labelSmoothing }
         if tieTargetEmbedding { config.tieTargetEmbedding = true }
         if let paramInit { config.paramInit = paramInit }
-    }
-
-    func validate() throws {
-        if let lrDecay, !(lrDecay > 0 && lrDecay <= 1) { throw ValidationError("--lr-decay must lie in (0, 1]") }
     }
 }
 

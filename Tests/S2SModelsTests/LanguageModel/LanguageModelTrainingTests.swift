@@ -6,6 +6,7 @@ import S2SNN
 import S2SText
 import S2STraining
 @testable import S2SModels
+import S2STasks
 
 @Suite struct LanguageModelTrainingTests {
     static let line = "the cat sat on the mat; the dog ate a frog."
@@ -20,7 +21,7 @@ import S2STraining
         options.reportEvery = 1000
         let trainer = Trainer(model: task, optimizer: Adam(learningRate: 0.02), schedule: .constant(0.02),
                               options: options, bundle: ModelBundle(directory: directory))
-        trainer.reporter = ProgressReporter(reportEvery: 1000, interactive: false, write: { _ in })
+        trainer.progress = ProgressReporter.silent
         return trainer
     }
 
@@ -28,7 +29,7 @@ import S2STraining
     /// with carried state), then writes it back greedily from its first characters.
     @Test func overfitsAShortTextAndRegeneratesItGreedily() throws {
         let text = try LMTestSupport.processor([Self.line])
-        let tokens = try LanguageModelText(lines: [String](repeating: Self.line, count: 12), processor: text).tokens
+        let tokens = try LanguageModelData(lines: [String](repeating: Self.line, count: 12), processor: text).tokens
         let model = LMTestSupport.model(vocabulary: text.vocabulary.count, hidden: 32, embedding: 12, layers: 1)
         let task = LanguageModelTraining(model: model, streams: 4)
         let data = try BPTTBatches(tokens: tokens, batchSize: 4, bptt: 16, seed: 1)

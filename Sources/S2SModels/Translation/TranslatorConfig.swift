@@ -1,0 +1,100 @@
+// The translator's hyper-parameters as one typed, Codable value (stored in config.json), every default
+// commented. Defaults are the benchmark model of the translation issue: a bidirectional LSTM encoder
+// of 256 units per direction, a 512-unit input-feeding decoder with `general` attention.
+import S2SNN
+
+/// Shape and regularisation of an attention encoder-decoder.
+///
+///     var config = TranslatorConfig(sourceVocabularySize: 8000, targetVocabularySize: 8000)
+///     config.attention = .mlp          // Bahdanau
+///     var rng = Generator(seed: 1)
+///     let model = try TranslationModel(config: config, rng: &rng)
+public struct TranslatorConfig: Codable, Equatable, Sendable {
+    /// Source vocabulary size, specials included.
+    public var sourceVocabularySize: Int
+    /// Target vocabulary size, specials included.
+    public var targetVocabularySize: Int
+    /// Source token embedding size.
+    public var sourceEmbeddingSize: Int = 256
+    /// Target token embedding size (must equal `decoderHiddenSize` to tie the generator to it).
+    public var targetEmbeddingSize: Int = 256
+    /// Encoder LSTM units per direction.
+    public var encoderHiddenSize: Int = 256
+    /// Stacked encoder layers; the decoder has as many (the bridge hands over one state per layer).
+    public var layers: Int = 1
+    /// Bidirectional encoder (its two directions' final states are concatenated for the decoder).
+    public var bidirectional: Bool = true
+    /// `general` (Luong, default), `dot`, or `mlp` (Bahdanau).
+    public var attention: AttentionTypeName = .general
+    /// Dropout on embeddings, between LSTM layers and on the decoder's attentional output (OpenNMT's 0.3).
+    public var dropout: Float = 0.3
+    /// Label smoothing ε of the training loss (PyTorch semantics).
+    public var labelSmoothing: Float = 0.1
+    /// Share one matrix between the target embedding and the generator (needs equal sizes).
+    public var tieTargetEmbedding: Bool = false
+    /// Parameters start uniform in ±paramInit (OpenNMT's `param_init`); 0 keeps PyTorch's own defaults.
+    public var paramInit: Float = 0.1
+
+    public init(sourceVocabularySize: Int, targetVocabularySize: Int) {
+        self.sourceVocabularySize = sourceVocabularySize
+        self.targetVocabularySize = targetVocabularySize
+    }
+
+    /// The decoder's hidden size: the encoder output size (2 × units when bidirectional), which the
+    /// attention compares it with.
+    public var decoderHiddenSize: Int { encoderHiddenSize * (bidirectional ? 2 : 1) }
+
+    /// Problems with these settings, one sentence each (empty when they are usable).
+    public var problems: [String] {
+        var out: [String] = []
+        for (name, value) in [("source vocabulary size", sourceVocabularySize), ("target vocabulary size", targetVocabularySize),
+                              ("source embedding size", sourceEmbeddingSize), ("target embedding size", targetEmbeddingSize),
+                              ("encoder hidden size", encoderHiddenSize), ("layers", layers)] where value < 1 {
+            out.append("\(name) must be at least 1 (got \(value))")
+        }
+        if sourceVocabularySize < 5 || targetVocabularySize < 5 {
+            out.append("a vocabulary needs the 4 specials and at least one token")
+        }
+        if !(0..<1).contains(dropout) { out.append("dropout must lie in [0, 1) (got \(dropout))") }
+        if !(0..<1).contains(labelSmoothing) { out.append("label smoothing must lie in [0, 1) (got \(labelSmoothing))") }
+        if tieTargetEmbedding && targetEmbeddingSize != decoderHiddenSize {
+            out.append("tying the target embedding to the generator needs target embedding size = decoder size (\(targetEmbeddingSize) ≠ \(decoderHiddenSize))")
+        }
+        if paramInit < 0 { out.append("paramInit cannot be negative") }
+        return out
+    }
+}
+
+/// The attention score function by name (Codable mirror of `AttentionType`).
+public enum AttentionTypeName: String, Codable, Sendable, CaseIterable {
+    case dot, general, mlp
+
+    public var type: AttentionType {
+        switch self {
+        case .dot: .dot
+        case .general: .general
+        case .mlp: .mlp
+        }
+    }
+}
+
+extension TranslatorConfig {
+    /// Forward FLOPs of a batch counted on its real tokens (padding excluded): the encoder per source
+    /// token, the decoder and generator per target token (eos included), attention per pair of them.
+    /// Training costs three times this (backward ≈ 2 × forward).
+    ///
+    ///     config.forwardFLOPs(sourceTokens: 830, targetTokens: 890, attentionPairs: 12_000)
+    public func forwardFLOPs(sourceTokens: Int, targetTokens: Int, attentionPairs: Int) -> Double {
+        let He = Double(encoderHiddenSize), H = Double(decoderHiddenSize), D = bidirectional ? 2.0 : 1.0
+        var encoder = 0.0
+        for layer in 0..<layers {
+            let input = layer == 0 ? Double(sourceEmbeddingSize) : D * He
+            encoder += D * 2 * 4 * He * (input + He)
+        }
+        let keys = attention == .dot ? 0 : 2 * H * H
+        var decoder = 2 * 4 * H * (Double(targetEmbeddingSize) + 2 * H) + Double(layers - 1) * 2 * 4 * H * 2 * H
+        decoder += 2 * 2 * H * H + 2 * H * Double(targetVocabularySize)
+        if attention == .mlp { decoder += 2 * H * H }
+        return Double(sourceTokens) * (encoder + keys) + Double(targetTokens) * decoder + Double(attentionPairs) * 4 * H
+    }
+}

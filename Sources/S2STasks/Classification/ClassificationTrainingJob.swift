@@ -1,0 +1,179 @@
+// One classifier training run: read the labelled files, build (or on resume, reload) the text pipeline
+// and labels, write the bundle's files, and hand the model to the shared trainer with macro-F1 on the
+// validation set as the metric that keeps the best weights and stops early.
+import Foundation
+import S2SCore
+import S2SModels
+import S2SNN
+import S2SText
+import S2STraining
+
+/// How the loss weighs the classes.
+public enum ClassWeighting: String, Codable, CaseIterable, Sendable {
+    /// Every sentence counts the same.
+    case none
+    /// w[c] = N / (C · n_c): each class weighs as much in total; the mean weight over the training set is 1.
+    case balanced
+}
+
+/// How a classifier is trained; the defaults are the documented airline-tweets recipe.
+///
+///     var options = ClassificationTrainingOptions()
+///     options.labelFilter = ["positive", "negative"]   // the tutorial's binary task
+public struct ClassificationTrainingOptions: TrainingJobOptions, Sendable {
+    /// Keep only these labels (in this class order); nil = every label of the training file, sorted.
+    public var labelFilter: [String]? = nil
+    public var format: LabelledFormat = .auto
+    /// Model shape; `vocabularySize` and `classes` are filled in from the data.
+    public var model = ClassifierConfig(vocabularySize: 5, classes: 2)
+    /// Tweet normalization, case folding, elongation squeezing and whitespace collapsing are on by default.
+    public var tokenizer = TokenizerSettings(lowercase: true, tweet: true, squeezeElongations: true, collapseWhitespace: true)
+    public var minCount = 2
+    public var maxVocabulary = 0
+    public var bpeMerges = 0
+    public var batchSize = 64
+    public var batchTokens: Int? = nil
+    public var learningRate = 3e-3
+    /// Multiply the learning rate by this when validation macro-F1 stops improving (1 = constant rate).
+    public var learningRateDecay = 0.5
+    /// Validations without improvement before the rate is lowered.
+    public var learningRatePatience = 0
+    public var classWeighting = ClassWeighting.none
+    public var labelSmoothing: Float = 0
+    /// A 2-minute budget, validation at every epoch end, best model and early stopping on validation
+    /// macro-F1.
+    public var trainer: TrainerOptions = {
+        var options = TrainerOptions()
+        options.epochs = 12             // the budget usually ends training first
+        options.timeBudget = 120
+        options.metric = "macro_f1"
+        options.higherIsBetter = true
+        options.patience = 4
+        options.maxGradientNorm = 5
+        options.reportEvery = 100
+        return options
+    }()
+
+    public init() {}
+}
+
+/// Trains a sentence classifier into a model directory.
+///
+///     let job = ClassificationTrainingJob(train: "train.tsv", valid: "dev.tsv", modelDirectory: "Models/airline")
+///     let result = try job.run()
+///     print(result.validation.accuracy, result.validation.macroF1)
+public struct ClassificationTrainingJob: Sendable {
+    /// How a finished run went.
+    public struct Result: Sendable {
+        public var stopReason: StopReason
+        /// The validation scores of the best (saved) weights.
+        public var validation: ClassificationReport
+        public var labels: [String]
+        public var bestStep: Int?
+    }
+
+    public var train: String
+    public var valid: String
+    public var modelDirectory: String
+    public var options: ClassificationTrainingOptions
+    public var mode = TrainingDirectory.Mode.new
+    public var tensorBoardDirectory: String? = nil
+
+    public init(train: String, valid: String, modelDirectory: String, options: ClassificationTrainingOptions = .init()) {
+        self.train = train; self.valid = valid; self.modelDirectory = modelDirectory; self.options = options
+    }
+
+    @discardableResult
+    public func run(progress: @escaping TrainingProgressHandler = ProgressReporter.silent) throws -> Result {
+        BLAS.setThreads(1)   // one BLAS thread per data-parallel shard
+        let directory = try TrainingDirectory.open(modelDirectory, mode: mode)
+        defer { directory.close() }
+        let log = { (message: String) in progress(.message(message)) }
+        let bundle = directory.bundle
+        let existing: ClassificationBundle? = mode == .resume ? try ClassificationBundle.load(directory: modelDirectory) : nil
+
+        // Data and labels.
+        let filter = existing.map { Set($0.labels) } ?? options.labelFilter.map(Set.init)
+        let trainData = try ClassificationData.read(path: train, format: options.format, keep: filter)
+        log("train: " + trainData.summary)
+        let labels = existing?.labels ?? options.labelFilter ?? trainData.labels
+        let validData = try ClassificationData.read(path: valid, format: options.format, keep: filter)
+        log("valid: " + validData.summary)
+        let labelIDs = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        for (name, data) in [(train, trainData), (valid, validData)] {
+            if let unknown = data.examples.first(where: { labelIDs[$0.label] == nil }) {
+                throw TextError(.malformed, file: name, line: unknown.line,
+                                "label \"\(unknown.label)\" is not one of the model's labels (\(labels.joined(separator: ", ")))")
+            }
+            guard !data.examples.isEmpty else { throw TextError(.invalidArgument, file: name, "no examples to use") }
+        }
+        let missing = labels.filter { label in !trainData.examples.contains { $0.label == label } }
+        guard labels.count >= 2, missing.isEmpty else {
+            throw TrainingError("\(train): a classifier needs examples of at least 2 labels; "
+                                + (missing.isEmpty ? "found only \(labels.joined())" : "none of \(missing.joined(separator: ", "))"))
+        }
+
+        // Text pipeline, model, bundle files.
+        let text: TextProcessor
+        var config: ClassificationBundleConfig
+        if let existing {
+            text = existing.text
+            config = existing.config
+            log("resuming \(modelDirectory): \(labels.count) labels, vocabulary \(text.vocabulary.count)")
+        } else {
+            text = try ClassificationText.buildPipeline(examples: trainData.examples, settings: options.tokenizer,
+                                                        bpeMerges: options.bpeMerges, minCount: options.minCount,
+                                                        maxSize: options.maxVocabulary)
+            var model = options.model
+            model.vocabularySize = text.vocabulary.count
+            model.classes = labels.count
+            if let problem = model.problem { throw TrainingError(problem) }
+            config = ClassificationBundleConfig(model: model, text: text.pipeline, training: settings(labels: labels, trainData: trainData))
+            try ClassificationBundle.save(directory: modelDirectory, config: config, text: text, labels: labels)
+            log("vocabulary: \(text.vocabulary.count) tokens (min count \(options.minCount)), labels: \(labels.joined(separator: ", "))")
+        }
+        let trainSequences = try ClassificationText.encode(trainData, with: text)
+        let trainLabels = trainData.examples.map { labelIDs[$0.label]! }
+        let validator = ClassificationValidator(sequences: try ClassificationText.encode(validData, with: text),
+                                                gold: validData.examples.map { labelIDs[$0.label]! }, classes: labels.count,
+                                                text: text, threads: max(1, options.trainer.shards))
+
+        var rng = Generator(seed: options.trainer.seed)
+        let model = ClassificationModel(config: config.model, rng: &rng)
+        model.classWeights = config.training.classWeights
+        model.labelSmoothing = config.training.labelSmoothing
+
+        let trainer = Trainer(model: model, optimizer: Adam(learningRate: config.training.learningRate),
+                              schedule: config.training.schedule, options: options.trainer, bundle: bundle)
+        trainer.progress = progress
+        if let tensorBoardDirectory { trainer.tensorBoard = try TensorBoardWriter(directory: tensorBoardDirectory) }
+        trainer.validate = { try validator.metrics($0) }
+        let batcher = Batcher(batchSize: config.training.batchSize, maxTokens: config.training.batchTokens)
+        let lengths = trainSequences.map { max(1, $0.count) }
+        let seed = options.trainer.seed
+        let stopReason = try trainer.run(resume: mode == .resume) { epoch in
+            batcher.plan(lengths: lengths, seed: seed, epoch: epoch).map { rows in
+                ClassifierBatch(sequences: rows.map { trainSequences[$0] }, labels: rows.map { trainLabels[$0] })
+            }
+        }
+
+        // The saved (best) weights, scored once more for the summary.
+        try bundle.readWeights(into: model.parameters)
+        return Result(stopReason: stopReason, validation: try validator.report(model), labels: labels, bestStep: trainer.state.bestStep)
+    }
+
+    /// The settings recorded in config.json, class weights computed from the training labels.
+    private func settings(labels: [String], trainData: ClassificationData) -> ClassifierTrainingSettings {
+        var weights: [Float]? = nil
+        if options.classWeighting == .balanced {
+            let n = Float(trainData.examples.count), C = Float(labels.count)
+            weights = labels.map { label in n / (C * Float(trainData.examples.filter { $0.label == label }.count)) }
+        }
+        return ClassifierTrainingSettings(train: train, valid: valid, labelFilter: options.labelFilter, batchSize: options.batchSize,
+                                          batchTokens: options.batchTokens, learningRate: options.learningRate,
+                                          learningRateDecay: options.learningRateDecay, decayPatience: options.learningRatePatience,
+                                          classWeighting: options.classWeighting.rawValue, classWeights: weights,
+                                          labelSmoothing: options.labelSmoothing, minCount: options.minCount,
+                                          maxVocabulary: options.maxVocabulary, bpeMerges: options.bpeMerges, trainer: options.trainer)
+    }
+}

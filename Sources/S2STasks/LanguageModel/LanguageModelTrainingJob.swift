@@ -1,0 +1,143 @@
+// One language-model training run: build (or reuse) the text pipeline, read the training and
+// validation texts as token sequences, and train with truncated backpropagation through time through
+// the shared trainer — the text cut into `batchSize` streams, the LSTM state carried from batch to
+// batch — keeping the weights with the lowest validation loss.
+import Foundation
+import S2SCore
+import S2SModels
+import S2SNN
+import S2SText
+import S2STraining
+
+/// How a language model is trained; the defaults are the documented tiny-Shakespeare recipe.
+///
+///     var options = LanguageModelTrainingOptions()
+///     options.trainer.timeBudget = 30 * 60
+public struct LanguageModelTrainingOptions: TrainingJobOptions, Sendable {
+    /// Characters (grapheme clusters) or words (optionally BPE pieces).
+    public var unit = TokenizerSettings.Unit.characters
+    /// Case-fold the text (NFKC + full case folding).
+    public var lowercase = false
+    /// Words: BPE merges learned from the training text (0 = whole words).
+    public var bpeMerges = 0
+    /// Keep tokens seen at least this often; largest vocabulary, specials included (0 = no limit).
+    public var minCount = 1, maxVocabulary = 0
+    /// A text pipeline directory (from `s2s build-vocab`) to use instead of building one.
+    public var pipelineDirectory: String? = nil
+    /// Tokens per batch row and per backpropagation window.
+    public var bptt = 128
+    /// Model shape (the vocabulary size is filled in from the pipeline).
+    public var model = LanguageModelConfig(vocabularySize: 0)
+    /// Parallel streams per batch (`batchTokens` does not apply).
+    public var batchSize = 64
+    public var batchTokens: Int? = nil
+    public var learningRate = 4e-3
+    /// Halve (by default) the rate at every validation without a lower loss.
+    public var learningRateDecay = 0.5
+    public var learningRatePatience = 0
+    /// 20 epochs at most; validation every 100 steps and at every epoch end (the plateau schedule
+    /// needs to see progress).
+    public var trainer: TrainerOptions = {
+        var options = TrainerOptions()
+        options.epochs = 20
+        options.validateEvery = 100
+        return options
+    }()
+
+    public init() {}
+
+    /// Lowered by `learningRateDecay` when the validation loss stalls (by less than 0.1%).
+    var schedule: LearningRateSchedule { plateauSchedule(mode: .min, threshold: 1e-3) }
+}
+
+/// Trains a language model into a model directory.
+///
+///     let job = LanguageModelTrainingJob(train: "train.txt", valid: "val.txt", modelDirectory: "Models/lm")
+///     let result = try job.run(progress: ProgressReporter.standardError(reportEvery: 50))
+///     print(result.bestValidationLoss ?? .nan)   // nats per token
+public struct LanguageModelTrainingJob: Sendable {
+    /// How a finished run went.
+    public struct Result: Sendable {
+        public var stopReason: StopReason
+        public var steps: Int
+        public var bestStep: Int?
+        /// Nats per token of the kept weights on the validation text.
+        public var bestValidationLoss: Double?
+        /// Tokens per character of the validation text (loss · this / ln 2 = bits per character).
+        public var tokensPerCharacter: Double
+    }
+
+    public var train: String
+    public var valid: String
+    public var modelDirectory: String
+    public var options: LanguageModelTrainingOptions
+    public var mode = TrainingDirectory.Mode.new
+    public var tensorBoardDirectory: String? = nil
+
+    public init(train: String, valid: String, modelDirectory: String, options: LanguageModelTrainingOptions = .init()) {
+        self.train = train; self.valid = valid; self.modelDirectory = modelDirectory; self.options = options
+    }
+
+    @discardableResult
+    public func run(progress: @escaping TrainingProgressHandler = ProgressReporter.silent) throws -> Result {
+        BLAS.setThreads(1)  // one BLAS thread per data-parallel shard
+        let directory = try TrainingDirectory.open(modelDirectory, mode: mode)
+        defer { directory.close() }
+        let log = { (message: String) in progress(.message(message)) }
+        let bundle = directory.bundle
+        let processor = try textPipeline(bundle: bundle)
+        let trainText = try LanguageModelData(path: train, processor: processor)
+        let validText = try LanguageModelData(path: valid, processor: processor)
+        log("\(train): \(trainText.lines) lines, \(trainText.tokens.count) tokens; \(valid): \(validText.tokens.count) tokens; vocabulary \(processor.vocabulary.count)")
+
+        var modelConfig = options.model
+        modelConfig.vocabularySize = processor.vocabulary.count
+        if let problem = modelConfig.problem { throw TrainingError(problem) }
+        let settings = LanguageModelTrainingSettings(train: train, valid: valid, bptt: options.bptt, batchSize: options.batchSize,
+                                                     learningRate: options.learningRate, learningRateDecay: options.learningRateDecay,
+                                                     trainer: options.trainer)
+        if mode == .resume {
+            let stored = try bundle.readConfig(LanguageModelBundleConfig.self, kind: LanguageModelBundleConfig.kind)
+            guard stored.model == modelConfig, stored.training.bptt == options.bptt, stored.training.batchSize == options.batchSize else {
+                throw TrainingError("resume: the model or batch settings differ from the run in \(bundle.directory) (see its config.json)")
+            }
+        }
+        try bundle.writeConfig(LanguageModelBundleConfig(model: modelConfig, text: processor.pipeline, training: settings))
+
+        var rng = Generator(seed: options.trainer.seed)
+        let model = LanguageModel(config: modelConfig, rng: &rng)
+        log("model: \(modelConfig.layers)×\(modelConfig.hiddenSize) LSTM, embedding \(modelConfig.embeddingSize), \(model.parameterCount) parameters; batch \(options.batchSize) streams × \(options.bptt) tokens; \(options.trainer.shards) shard(s)")
+        let task = LanguageModelTraining(model: model, streams: options.batchSize)
+        let data = try BPTTBatches(tokens: trainText.tokens, batchSize: options.batchSize, bptt: options.bptt, seed: options.trainer.seed)
+        let trainer = Trainer(model: task, optimizer: Adam(learningRate: options.learningRate), schedule: options.schedule,
+                              options: options.trainer, bundle: bundle)
+        trainer.progress = progress
+        if let tensorBoardDirectory { trainer.tensorBoard = try TensorBoardWriter(directory: tensorBoardDirectory) }
+        let validator = LanguageModelValidator(streams: 16, bptt: options.bptt, shards: options.trainer.shards)
+        let validTokens = validText.tokens, ratio = validText.tokensPerCharacter
+        trainer.validate = { task in
+            LanguageModelScore(stats: try validator.evaluate(task.model, tokens: validTokens), tokensPerCharacter: ratio).metrics
+        }
+        let reason = try trainer.run(resume: mode == .resume) { epoch in data.batches(epoch: epoch) }
+        let best = trainer.state.bestMetric.map { String(format: "%.4f nats/token (%.4f bits/char)", $0, $0 * ratio / Foundation.log(2)) } ?? "none"
+        log("stopped (\(reason.rawValue)) at step \(trainer.state.step); best validation loss \(best) at step \(trainer.state.bestStep ?? 0); model in \(bundle.weightsPath)")
+        return Result(stopReason: reason, steps: trainer.state.step, bestStep: trainer.state.bestStep,
+                      bestValidationLoss: trainer.state.bestMetric, tokensPerCharacter: ratio)
+    }
+
+    /// The model's text pipeline: the one already in the bundle (resume), the one in
+    /// `pipelineDirectory`, or one built from the training text; saved into the bundle.
+    private func textPipeline(bundle: ModelBundle) throws -> TextProcessor {
+        if mode == .resume { return try TextProcessor(directory: bundle.directory) }
+        let processor: TextProcessor
+        if let pipelineDirectory = options.pipelineDirectory {
+            processor = try TextProcessor(directory: pipelineDirectory)
+        } else {
+            let settings = TokenizerSettings(unit: options.unit, lowercase: options.lowercase)
+            processor = try LanguageModelText.buildPipeline(path: train, settings: settings, bpeMerges: options.bpeMerges,
+                                                            minCount: options.minCount, maxSize: options.maxVocabulary)
+        }
+        try processor.save(directory: bundle.directory)
+        return processor
+    }
+}

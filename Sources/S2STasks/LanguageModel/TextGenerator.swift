@@ -1,0 +1,110 @@
+// The language model as a library user meets it: load a model directory, write text after a prompt
+// (streamed as pieces, as a callback or an AsyncSequence), score a text. `s2s generate` and
+// `s2s evaluate-lm` only parse their flags, call this and print.
+import Foundation
+import S2SCore
+import S2SDecoding
+import S2SModels
+import S2SText
+
+/// How `TextGenerator` samples.
+///
+///     var options = GenerationOptions()
+///     options.maxTokens = 300
+///     options.temperature = 0.8
+///     options.seed = 7
+public struct GenerationOptions: Sendable, Equatable {
+    /// Tokens to generate (a line break counts as one).
+    public var maxTokens = 500
+    /// Sampling temperature; 0 = greedy (always the most probable token).
+    public var temperature: Float = 0.8
+    /// Sample from the K most probable tokens only (0 = all).
+    public var topK = 0
+    /// Sample from the most probable tokens whose probability adds up to P (1 = all).
+    public var topP: Float = 1
+    /// The sample's seed: the same prompt, options and seed give the same text.
+    public var seed: UInt64 = 1
+    /// Start the text with the prompt itself (as `s2s generate` prints it).
+    public var echoPrompt = true
+
+    public init() {}
+}
+
+/// A trained language model, loaded from its model directory.
+///
+///     let generator = try TextGenerator(contentsOf: "Models/shakespeare")
+///     try generator.generate(prompt: "ROMEO:") { piece in print(piece, terminator: "") }
+///     for try await piece in generator.pieces(prompt: "JULIET:") { print(piece, terminator: "") }
+///     let score = try generator.score(path: "val.txt")     // score.loss, score.bitsPerCharacter
+///
+/// Safe to share between threads: each call builds its own step state; tokenizing (not thread-safe
+/// in ICU) runs under a lock.
+public final class TextGenerator: @unchecked Sendable {
+    public let bundle: LanguageModelBundle
+    private let lock = NSLock()
+
+    /// Loads the model directory `train-lm` wrote; throws `BundleError` naming what is wrong.
+    public init(contentsOf directory: String) throws {
+        bundle = try LanguageModelBundle.load(directory: directory)
+        BLAS.setThreads(1)   // cores go to whole batches (or streams), one BLAS thread each
+    }
+
+    /// Loads the model directory at `url`.
+    public convenience init(contentsOf url: URL) throws { try self.init(contentsOf: url.path) }
+
+    /// Writes text after `prompt`, handing each new piece to `onText` as soon as it is made: the
+    /// prompt first (with `echoPrompt`), then the generated text, ending with a line break.
+    public func generate(prompt: String, options: GenerationOptions = GenerationOptions(), onText: (String) -> Void) throws {
+        let promptTokens = try lock.withLock { try LanguageModelText.promptTokens(prompt, processor: bundle.text) }
+        withoutActuallyEscaping(onText) { onText in
+            let stream = TextStream(text: bundle.text, emit: onText)
+            // <unk> is banned: it would print as "<unk>"; <pad> and <s> the sampler never draws.
+            let sampler = Sampler(temperature: options.temperature, topK: options.topK, topP: options.topP, banUnk: true)
+            var rng = Generator(seed: options.seed)
+            if options.echoPrompt {
+                stream.write(raw: prompt)
+                stream.continueLine(after: Array(promptTokens[((promptTokens.lastIndex(of: Vocabulary.eos) ?? -1) + 1)...]))
+            }
+            // Decoding (detokenizing) is pure: only tokenizing needs the lock.
+            let generator = LanguageModelGenerator(model: bundle.model)
+            generator.generate(prompt: promptTokens, maxTokens: options.maxTokens, sampler: sampler, rng: &rng) {
+                stream.write(token: $0)
+            }
+            stream.finishLine()
+        }
+    }
+
+    /// The whole text `generate(prompt:options:onText:)` writes.
+    public func generate(prompt: String, options: GenerationOptions = GenerationOptions()) throws -> String {
+        var text = ""
+        try generate(prompt: prompt, options: options) { text += $0 }
+        return text
+    }
+
+    /// The pieces of `generate(prompt:options:onText:)` as an asynchronous sequence, produced on a
+    /// background thread.
+    ///
+    ///     for try await piece in generator.pieces(prompt: "ROMEO:") { print(piece, terminator: "") }
+    public func pieces(prompt: String, options: GenerationOptions = GenerationOptions()) -> AsyncThrowingStream<String, any Error> {
+        AsyncThrowingStream { continuation in
+            let thread = Thread { [self] in
+                do {
+                    try generate(prompt: prompt, options: options) { continuation.yield($0) }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            thread.start()
+        }
+    }
+
+    /// Loss, perplexity and bits per character of the text file at `path`, read as training reads it;
+    /// `streams` contiguous streams scored in `bptt` blocks on `threads` cores.
+    public func score(path: String, streams: Int = 16, bptt: Int = 128, threads: Int = 1) throws -> (score: LanguageModelScore, characters: Int) {
+        let data = try lock.withLock { try LanguageModelData(path: path, processor: bundle.text) }
+        let validator = LanguageModelValidator(streams: streams, bptt: bptt, shards: threads)
+        return (LanguageModelScore(stats: try validator.evaluate(bundle.model, tokens: data.tokens),
+                                   tokensPerCharacter: data.tokensPerCharacter), data.characters)
+    }
+}

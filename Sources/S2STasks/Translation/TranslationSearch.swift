@@ -1,0 +1,100 @@
+// The engine under `Translator`, for callers that hold token ids (the benchmarks): sentences are
+// sorted by length and cut into
+// batches (less padding; results do not depend on the batching), batches run on all cores, and the
+// outputs come back in input order — one per input line, empty and very long lines included. An empty
+// source (no tokens) is not decoded: its translation is the empty sentence with score 0, as in Marian
+// and OpenNMT-py, rather than whatever the decoder makes up from nothing.
+import S2SCore
+import S2SDecoding
+import S2SModels
+
+/// One translated sentence as ids: its hypotheses, best first.
+public struct Translation: @unchecked Sendable {   // attention tensors are values, never shared mutably
+    public struct Candidate {
+        public var tokens: [Int]
+        public var score: Double
+        /// [tokens.count, source length]: the attention that produced each token, when available.
+        public var attention: Tensor?
+    }
+    public var candidates: [Candidate]
+
+    /// The translation of an empty source: one empty hypothesis with score 0.
+    public static var empty: Translation { Translation(candidates: [Candidate(tokens: [], score: 0, attention: nil)]) }
+}
+
+/// How each batch of sentences is searched.
+public protocol TranslationSearch: Sendable {
+    /// Decodes the sentences of `model` (all rows of its initial state) with per-sentence output limits.
+    func translate(_ model: TranslatorSearchModel, maxLengths: [Int]) -> [Translation]
+}
+
+/// Translates token ids in batches on several cores.
+///
+///     let job = TranslationJob(model: bundle.model, search: DecodingSearch(beamSize: 5), threads: 2)
+///     let best = job.run([[45, 12, 9]])[0].candidates[0].tokens
+public struct TranslationJob {
+    public let model: TranslationModel
+    public let search: any TranslationSearch
+    public var batchSize = 32
+    public var threads = 1
+    public var maxLengthRatio = 2.0
+    /// The model's step weights packed as bfloat16 (`PackedStepWeights(model)`), or nil for float32.
+    public var packed: PackedStepWeights? = nil
+
+    public init(model: TranslationModel, search: any TranslationSearch, batchSize: Int = 32, threads: Int = 1,
+                maxLengthRatio: Double = 2.0, packed: PackedStepWeights? = nil) {
+        self.model = model; self.search = search; self.batchSize = batchSize; self.threads = threads
+        self.maxLengthRatio = maxLengthRatio; self.packed = packed
+    }
+
+    /// Translations of `sources` (ids), in order; an empty source gets `Translation.empty`.
+    public func run(_ sources: [[Int]]) -> [Translation] {
+        // Longest first: the slowest batches start early, the last ones are short.
+        let order = sources.indices.filter { !sources[$0].isEmpty }.sorted { (sources[$0].count, $0) > (sources[$1].count, $1) }
+        let batches = stride(from: 0, to: order.count, by: batchSize).map { Array(order[$0..<min(order.count, $0 + batchSize)]) }
+        let results = ParallelMap.map(count: batches.count, threads: threads) { i -> [Translation] in
+            let batch = batches[i].map { sources[$0] }
+            let limits = batch.map { TranslationValidator.maxLength(sourceLength: $0.count, ratio: maxLengthRatio) }
+            return search.translate(model.searchModel(sources: batch, packed: packed), maxLengths: limits)
+        }
+        var out = [Translation](repeating: .empty, count: sources.count)
+        for (batch, translations) in zip(batches, results) {
+            for (index, translation) in zip(batch, translations) { out[index] = translation }
+        }
+        return out
+    }
+}
+
+/// Beam search (S2SDecoding), or greedy search when the beam size is 1: the same hypotheses as a
+/// beam of one, without the beam bookkeeping.
+public struct DecodingSearch: TranslationSearch {
+    public var beamSize = 5
+    public var nBest = 1
+    public var lengthPenalty = LengthPenalty.none
+    public var minLength = 0
+    public var blockNgramRepeat = 0
+    public var banUnk = false
+
+    public init(beamSize: Int = 5, nBest: Int = 1, lengthPenalty: LengthPenalty = .none, minLength: Int = 0,
+                blockNgramRepeat: Int = 0, banUnk: Bool = false) {
+        self.beamSize = beamSize; self.nBest = nBest; self.lengthPenalty = lengthPenalty; self.minLength = minLength
+        self.blockNgramRepeat = blockNgramRepeat; self.banUnk = banUnk
+    }
+
+    public func translate(_ model: TranslatorSearchModel, maxLengths: [Int]) -> [Translation] {
+        if beamSize == 1 {
+            let search = GreedySearch(lengthPenalty: lengthPenalty, minLength: minLength, blockNgramRepeat: blockNgramRepeat,
+                                      banUnk: banUnk)
+            return search.decode(model, initialState: model.initialState, maxLengths: maxLengths,
+                                 sourceLengths: model.sourceLengths).map { Translation(candidates: [Self.candidate($0)]) }
+        }
+        let search = BeamSearch(beamSize: beamSize, nBest: nBest, lengthPenalty: lengthPenalty, minLength: minLength,
+                                blockNgramRepeat: blockNgramRepeat, banUnk: banUnk)
+        return search.decode(model, initialState: model.initialState, maxLengths: maxLengths, sourceLengths: model.sourceLengths)
+            .map { Translation(candidates: $0.map(Self.candidate)) }
+    }
+
+    static func candidate(_ hypothesis: Hypothesis) -> Translation.Candidate {
+        .init(tokens: hypothesis.tokens, score: hypothesis.score, attention: hypothesis.attention)
+    }
+}

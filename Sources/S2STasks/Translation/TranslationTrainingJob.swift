@@ -1,0 +1,144 @@
+// One translator training run: read the parallel corpus, build (or on resume, reload) the two text
+// pipelines and the model, write the bundle's settings, train with the shared trainer — greedy BLEU
+// on the validation set picks the best weights — and score an optional test set with them.
+import Foundation
+import S2SCore
+import S2SModels
+import S2SNN
+import S2SText
+import S2STraining
+
+/// Trains a translator into a model directory.
+///
+///     var job = TranslationTrainingJob(files: try .dates(), modelDirectory: "Models/dates", options: .dates)
+///     job.options.trainer.shards = 2                       // one data-parallel shard per core
+///     let result = try job.run { event in if case .message(let line) = event { print(line) } }
+///     print(result.bestValidationBLEU ?? 0)
+public struct TranslationTrainingJob: Sendable {
+    /// The corpus: training and validation pairs, and an optional test set scored after training.
+    public struct Files: Sendable, Equatable {
+        public var trainSource, trainTarget, validSource, validTarget: String
+        public var testSource: String?, testTarget: String?
+
+        public init(trainSource: String, trainTarget: String, validSource: String, validTarget: String,
+                    testSource: String? = nil, testTarget: String? = nil) {
+            self.trainSource = trainSource; self.trainTarget = trainTarget
+            self.validSource = validSource; self.validTarget = validTarget
+            self.testSource = testSource; self.testTarget = testTarget
+        }
+
+        /// The built-in dates corpus in `directory`, generated there (from a fixed seed) on first use.
+        public static func dates(directory: String = DateCorpus.defaultDirectory) throws -> Files {
+            let names = ["train.src", "train.tgt", "valid.src", "valid.tgt", "test.src", "test.tgt"]
+            if !names.allSatisfy({ FileManager.default.fileExists(atPath: directory + "/" + $0) }) {
+                try DateCorpus.write(directory: directory, seed: DateCorpus.defaultSeed)
+            }
+            let path = { (name: String) in directory + "/" + name }
+            return Files(trainSource: path("train.src"), trainTarget: path("train.tgt"), validSource: path("valid.src"),
+                         validTarget: path("valid.tgt"), testSource: path("test.src"), testTarget: path("test.tgt"))
+        }
+    }
+
+    /// How a finished run went.
+    public struct Result: Sendable {
+        public var stopReason: StopReason
+        public var steps: Int
+        public var bestStep: Int?
+        /// Greedy BLEU of the kept weights on the validation set.
+        public var bestValidationBLEU: Double?
+        /// Greedy scores of the kept weights on the test files, when given: "exact", "bleu", "ppl", …
+        public var test: [String: Double]?
+    }
+
+    public var files: Files
+    public var modelDirectory: String
+    public var options: TranslationTrainingOptions
+    /// A new run (refusing a directory with a trained model), `.resume` or `.overwrite`.
+    public var mode = TrainingDirectory.Mode.new
+    /// Also write TensorBoard event files here.
+    public var tensorBoardDirectory: String? = nil
+
+    public init(files: Files, modelDirectory: String, options: TranslationTrainingOptions = .corpus) {
+        self.files = files; self.modelDirectory = modelDirectory; self.options = options
+    }
+
+    /// Trains; `progress` receives the log lines and every step's progress.
+    @discardableResult
+    public func run(progress: @escaping TrainingProgressHandler = ProgressReporter.silent) throws -> Result {
+        BLAS.setThreads(1)   // parallelism comes from data-parallel shards, one per core
+        let directory = try TrainingDirectory.open(modelDirectory, mode: mode)
+        defer { directory.close() }
+        let log = { (message: String) in progress(.message(message)) }
+        let threads = max(1, options.trainer.shards)
+
+        let (trainLines, trainStatistics) = try ParallelLines.read(source: files.trainSource, target: files.trainTarget)
+        log("training data: \(trainStatistics)")
+        let (validLines, validStatistics) = try ParallelLines.read(source: files.validSource, target: files.validTarget)
+        log("validation data: \(validStatistics)")
+        guard trainLines.count > 0 else { throw TrainingError("\(files.trainSource): no usable training pairs") }
+
+        let bundle = directory.bundle
+        let text: TranslationText, model: TranslationModel
+        if mode == .resume {
+            let loaded = try TranslationBundle.load(modelDirectory, weights: false, seed: options.trainer.seed)
+            (text, model) = (loaded.text, loaded.model)
+            log("resuming with the model and text settings in \(bundle.configPath) (model and text flags are ignored)")
+        } else {
+            text = try TranslationText.build(
+                pairs: trainLines.pairs, sourceUnit: options.sourceUnit, targetUnit: options.targetUnit, lowercase: options.lowercase,
+                bpeMerges: options.bpeMerges, minCount: options.minCount, sourceVocabularySize: options.sourceVocabularySize,
+                targetVocabularySize: options.targetVocabularySize)
+            var config = options.model
+            config.sourceVocabularySize = text.source.vocabulary.count
+            config.targetVocabularySize = text.target.vocabulary.count
+            var rng = Generator(seed: options.trainer.seed)
+            model = try TranslationModel(config: config, rng: &rng)
+            try TranslationBundle.writeSettings(
+                TranslationBundleConfig(model: config, lowercase: options.lowercase, sourcePipeline: text.source.pipeline,
+                                        targetPipeline: text.target.pipeline, training: record, trainer: options.trainer),
+                text: text, to: bundle)
+        }
+        let config = model.config
+        log("vocabularies: source \(config.sourceVocabularySize), target \(config.targetVocabularySize) tokens; "
+            + "model: \(model.parameterCount) parameters (\(config.layers) layer(s), encoder \(config.encoderHiddenSize)×\(config.bidirectional ? 2 : 1), "
+            + "decoder \(config.decoderHiddenSize), \(config.attention.rawValue) attention)")
+
+        let train = try EncodedPairs.encode(trainLines, text: text, maxLength: options.maxLength)
+        if train.tooLong > 0 { log("skipped \(train.tooLong) training pairs longer than \(options.maxLength) tokens") }
+        let validator = try TranslationValidator(lines: validLines, text: text, threads: threads)
+
+        let trainer = Trainer(model: model, optimizer: Adam(learningRate: options.learningRate), schedule: options.schedule,
+                              options: options.trainer, bundle: bundle)
+        trainer.progress = progress
+        if let tensorBoardDirectory { trainer.tensorBoard = try TensorBoardWriter(directory: tensorBoardDirectory) }
+        trainer.validate = { validator($0) }
+        let batcher = Batcher(batchSize: options.batchSize, maxTokens: options.batchTokens)
+        let lengths = train.lengths, seed = options.trainer.seed
+        let stop = try trainer.run(resume: mode == .resume) { epoch in
+            batcher.plan(lengths: lengths, seed: seed, epoch: epoch).map(train.batch)
+        }
+        let best = trainer.state.bestMetric.map { String(format: "%.2f", $0) } ?? "-"
+        log("stopped (\(stop.rawValue)) at step \(trainer.state.step): best validation BLEU \(best) at step \(trainer.state.bestStep ?? 0); model in \(bundle.directory)")
+        var result = Result(stopReason: stop, steps: trainer.state.step, bestStep: trainer.state.bestStep,
+                            bestValidationBLEU: trainer.state.bestMetric)
+
+        if let testSource = files.testSource, let testTarget = files.testTarget {
+            try bundle.readWeights(into: model.namedParameters)
+            let (testLines, _) = try ParallelLines.read(source: testSource, target: testTarget)
+            let scores = try TranslationValidator(lines: testLines, text: text, threads: threads)(model)
+            log(String(format: "held-out test (%@, greedy): exact match %.2f%% of %d, BLEU %.2f, perplexity %.3f",
+                       testSource, 100 * scores["exact"]!, testLines.count, scores["bleu"]!, scores["ppl"]!))
+            result.test = scores
+        }
+        return result
+    }
+
+    /// How the model was trained, as config.json records it.
+    private var record: [String: String] {
+        ["train": files.trainSource + " " + files.trainTarget, "valid": files.validSource + " " + files.validTarget,
+         "bpeMerges": "\(options.bpeMerges)", "minCount": "\(options.minCount)", "seed": "\(options.trainer.seed)",
+         "threads": "\(options.trainer.shards)", "batchSize": "\(options.batchSize)",
+         "batchTokens": options.batchTokens.map { "\($0)" } ?? "none",
+         "learningRate": "\(options.learningRate)", "learningRateDecay": "\(options.learningRateDecay)"]
+    }
+}

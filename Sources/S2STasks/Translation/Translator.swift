@@ -1,0 +1,164 @@
+// The translator as a library user meets it: load a model directory, translate lines. Everything
+// `s2s translate` does — beam or greedy search, n-best lists, length penalties, <unk> replacement,
+// attention matrices, bfloat16 step weights, cropping over-long lines — is an option here; the command
+// only reads lines and prints what this returns.
+import Foundation
+import S2SCore
+import S2SDecoding
+import S2SModels
+import S2SText
+
+/// How `Translator.translate` searches and what it returns.
+///
+///     var options = TranslationOptions()
+///     options.beamSize = 5
+///     options.lengthPenalty = .wu(alpha: 0.6)
+///     options.threads = 2
+public struct TranslationOptions: Sendable, Equatable {
+    /// Beam size (1 = greedy search).
+    public var beamSize = 5
+    /// Hypotheses returned per sentence (at most `beamSize`).
+    public var nBest = 1
+    /// Normalisation of finished hypotheses' scores by length.
+    public var lengthPenalty = LengthPenalty.none
+    /// Output limit: this × the source length + 5 tokens.
+    public var maxLengthRatio = 2.0
+    /// No end of sentence before this many tokens.
+    public var minLength = 0
+    /// Ban any token that would repeat an n-gram of this size (0 = off).
+    public var blockNgramRepeat = 0
+    /// Replace each <unk> in the output by the source token it attended to most.
+    public var replaceUnknown = false
+    /// Return each best hypothesis's attention matrix (and the source tokens it refers to).
+    public var attention = false
+    /// Longer sources are cropped to their first `maxSourceTokens` tokens (`TranslationResult.cropped`).
+    public var maxSourceTokens = 1000
+    /// Sentences decoded together; results do not depend on it.
+    public var batchSize = 32
+    /// Cores used (batches run in parallel); results do not depend on it.
+    public var threads = 1
+    /// float32 (exact) or bfloat16 decoder and generator weights (faster at small batches).
+    public var weightPrecision = WeightPrecision.float32
+
+    public init() {}
+}
+
+/// One line's translation.
+public struct TranslationResult: Sendable, Equatable {
+    /// One hypothesis: its detokenized text, target tokens, score and (if asked) attention.
+    public struct Hypothesis: Sendable, Equatable {
+        public var text: String
+        /// The target tokens as written (after <unk> replacement).
+        public var tokens: [String]
+        /// Log-probability, length-normalised by the options' penalty.
+        public var score: Double
+        /// One row per target token: its attention over `TranslationResult.sourceTokens`.
+        public var attention: [[Float]]?
+    }
+
+    /// Best first; an empty line (no tokens) gets one empty hypothesis with score 0.
+    public var hypotheses: [Hypothesis]
+    /// The source tokens (filled when `replaceUnknown` or `attention` is on).
+    public var sourceTokens: [String]
+    /// The source had more than `maxSourceTokens` tokens and only its first ones were translated.
+    public var cropped: Bool
+
+    /// The best hypothesis's text.
+    public var text: String { hypotheses[0].text }
+}
+
+/// A trained translator, loaded from its model directory.
+///
+///     let translator = try Translator(contentsOf: "Models/dates")
+///     try translator.translate("the third of march 1999")            // "1999-03-03"
+///     let results = try translator.translate(["a dog runs", ""], options: TranslationOptions())
+///     results[1].text                                                  // "" (an empty line stays empty)
+///
+/// Safe to share between threads: the text pipelines are used under a lock, the model only read.
+public final class Translator: @unchecked Sendable {
+    public let bundle: TranslationBundle
+    private let lock = NSLock()
+    private var packed: PackedStepWeights?
+
+    /// Loads the model directory `train-translate` wrote; throws `BundleError` naming what is wrong.
+    public init(contentsOf directory: String) throws {
+        bundle = try TranslationBundle.load(directory)
+        BLAS.setThreads(1)   // cores go to whole batches (or streams), one BLAS thread each
+    }
+
+    /// Loads the model directory at `url`.
+    public convenience init(contentsOf url: URL) throws { try self.init(contentsOf: url.path) }
+
+    /// Translates one line with `options` (beam 5 by default) and returns the best text.
+    public func translate(_ line: String, options: TranslationOptions = TranslationOptions()) throws -> String {
+        try translate([line], options: options)[0].text
+    }
+
+    /// Translations of `lines`, in order, one result each. A tokenizer error is a `TextError` whose
+    /// `line` is the 1-based index into `lines`.
+    public func translate(_ lines: [String], options: TranslationOptions = TranslationOptions()) throws -> [TranslationResult] {
+        precondition(options.beamSize >= 1 && (1...options.beamSize).contains(options.nBest), "TranslationOptions: need 1 ≤ nBest ≤ beamSize")
+        let keepTokens = options.replaceUnknown || options.attention
+        var sources: [[Int]] = [], sourceTokens: [[String]] = [], cropped: [Bool] = []
+        try lock.withLock {
+            for (index, line) in lines.enumerated() {
+                do {
+                    var ids = try bundle.text.sourceIds(line)
+                    var tokens = keepTokens ? try bundle.text.sourceTokens(line) : []
+                    cropped.append(ids.count > options.maxSourceTokens)
+                    ids = Array(ids.prefix(options.maxSourceTokens))
+                    tokens = Array(tokens.prefix(options.maxSourceTokens))
+                    sources.append(ids)
+                    sourceTokens.append(tokens)
+                } catch var error as TextError {
+                    error.line = index + 1
+                    throw error
+                }
+            }
+        }
+        let search = DecodingSearch(beamSize: options.beamSize, nBest: options.nBest, lengthPenalty: options.lengthPenalty,
+                                    minLength: options.minLength, blockNgramRepeat: options.blockNgramRepeat)
+        let job = TranslationJob(model: bundle.model, search: search, batchSize: options.batchSize, threads: options.threads,
+                                 maxLengthRatio: options.maxLengthRatio, packed: packedWeights(options.weightPrecision))
+        let translations = job.run(sources)
+        return lock.withLock {
+            translations.indices.map { index in
+                let hypotheses = translations[index].candidates.prefix(options.nBest).map { candidate in
+                    hypothesis(candidate, source: sourceTokens[index], options: options)
+                }
+                return TranslationResult(hypotheses: hypotheses, sourceTokens: sourceTokens[index], cropped: cropped[index])
+            }
+        }
+    }
+
+    /// The bfloat16 step weights, packed on first use and kept (the model's weights never change).
+    private func packedWeights(_ precision: WeightPrecision) -> PackedStepWeights? {
+        guard precision == .bfloat16 else { return nil }
+        return lock.withLock {
+            if packed == nil { packed = PackedStepWeights(bundle.model) }
+            return packed
+        }
+    }
+
+    private func hypothesis(_ candidate: Translation.Candidate, source: [String], options: TranslationOptions) -> TranslationResult.Hypothesis {
+        let text = bundle.text
+        var tokens = text.target.vocabulary.decode(candidate.tokens)
+        let attention = candidate.attention
+        if options.replaceUnknown, !source.isEmpty, let attention {
+            // Each <unk> becomes the source token with the largest attention weight at that step.
+            let columns = attention.shape[1]
+            for (i, id) in candidate.tokens.enumerated() where id == Vocabulary.unk && i < attention.shape[0] {
+                var best = 0
+                for s in 0..<min(columns, source.count) where attention[i, s] > attention[i, best] { best = s }
+                tokens[i] = source[best]
+            }
+        }
+        let sentence = text.target.settings.unit == .characters ? Detokenizer.detokenize(characters: tokens) : Detokenizer.detokenize(tokens)
+        var rows: [[Float]]? = nil
+        if options.attention, let attention {
+            let columns = attention.shape[1]
+            rows = (0..<tokens.count).map { t in source.indices.map { s in s < columns && t < attention.shape[0] ? attention[t, s] : 0 } }
+        }
+        return .init(text: sentence, tokens: tokens, score: candidate.score, attention: rows)
+    }
+}
