@@ -74,7 +74,9 @@ import S2SText
         // Dropout masks repeat exactly: GradientCheck reseeds the tape's generator for every evaluation.
         let result = GradientCheck.run(inputs: inputs, maxElementsPerInput: 20) { tape in model.loss(for: batch, tape: tape).loss }
         print("gradient check classifier loss:", result)
-        #expect(result.maxError < 2e-2, "\(result)")
+        // 1e-2 like every other check (was 2e-2): with the scale-aware metric the worst error here is ~0.003,
+        // on parameters whose gradients are near the float32 noise floor, and 2e-2 would pass a 2% error.
+        #expect(result.maxError < 1e-2, "\(result)")
     }
 
     @Test func shardsCoverTheBatch() {
