@@ -2,17 +2,14 @@ import Testing
 import Foundation
 import S2STraining
 @testable import S2SCLI
+import S2STestSupport
 
 /// End to end on a tiny dates corpus: train-translate writes a bundle that translate loads; every input
 /// line (empty, very long) gets exactly one output line, whatever the batch size.
 @Suite(.serialized) struct TranslateCommandTests {
-    static func temporaryDirectory() -> String {
-        FileManager.default.temporaryDirectory.path + "/s2s-translate-test-\(UInt32.random(in: 0...UInt32.max))"
-    }
-
     @Test func trainThenTranslate() throws {
-        let directory = Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let temporary = TemporaryDirectory("translate"), directory = temporary.path
+        defer { temporary.remove() }
         let corpus = try DateCorpus.write(directory: directory + "/data", seed: 5, sizes: (train: 300, valid: 20, test: 20))
         let modelDir = directory + "/model"
         let train = try TrainTranslateCommand.parse([
@@ -85,8 +82,8 @@ import S2STraining
     }
 
     @Test func trainingRefusesToReplaceARunUnlessTold() throws {
-        let directory = Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let temporary = TemporaryDirectory("translate"), directory = temporary.path
+        defer { temporary.remove() }
         let corpus = try DateCorpus.write(directory: directory + "/data", seed: 5, sizes: (train: 60, valid: 10, test: 10))
         let modelDir = directory + "/model"
         func train(_ extra: [String]) throws {
@@ -116,9 +113,8 @@ import S2STraining
     }
 
     @Test func notAModelDirectory() throws {
-        let directory = Self.temporaryDirectory()
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        #expect(throws: (any Error).self) { _ = try TranslatorBundle.load(directory) }
+        let directory = TemporaryDirectory("translate")
+        defer { directory.remove() }
+        #expect(throws: (any Error).self) { _ = try TranslatorBundle.load(directory.path) }
     }
 }

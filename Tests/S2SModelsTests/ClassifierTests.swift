@@ -6,6 +6,7 @@ import S2SCore
 import S2SNN
 import S2SText
 @testable import S2SModels
+import S2STestSupport
 
 @Suite struct ClassifierTests {
     func makeModel(_ pooling: Pooling, bidirectional: Bool = true, layers: Int = 1, seed: UInt64 = 1) -> Classifier {
@@ -89,10 +90,7 @@ import S2SText
 
     /// Airline tweets: the first 40 lines of the training split, read from ../shared/corpora.
     static func airlineSlice(_ count: Int) throws -> [(label: String, text: String)] {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)
-        let path = parts.joined(separator: "/") + "/../shared/corpora/sentiment/airline/train.tsv"
-        let reader = try LabelledReader(path: path, format: .tsv)
+        let reader = try LabelledReader(path: Corpora.path("sentiment/airline/train.tsv"), format: .tsv)
         var rows: [(String, String)] = []
         while rows.count < count, let line = try reader.next() { rows.append((line.label, line.text)) }
         return rows

@@ -6,6 +6,7 @@ import Foundation
 import Testing
 import S2SCore
 @testable import S2STraining
+import S2STestSupport
 
 @Suite struct TensorBoardSampleTests {
     /// What the sample holds, in writing order: the script's EXPECTED table (a non-ASCII tag, a step
@@ -21,9 +22,9 @@ import S2SCore
 
     @Test func sampleReadsBack() throws {
         let keep = ProcessInfo.processInfo.environment["S2S_TENSORBOARD_SAMPLE_DIR"]
-        let directory = keep ?? NSTemporaryDirectory() + "s2s-tb-sample-\(UUID().uuidString)"
-        defer { if keep == nil { try? FileManager.default.removeItem(atPath: directory) } }
-        let board = try TensorBoardWriter(directory: directory)
+        let temporary = TemporaryDirectory("tb-sample")
+        defer { temporary.remove() }
+        let board = try TensorBoardWriter(directory: keep ?? temporary.path)
         for (tag, step, value) in Self.expected { try board.addScalar(tag: tag, value: value, step: Int(step)) }
         try board.flush()
 

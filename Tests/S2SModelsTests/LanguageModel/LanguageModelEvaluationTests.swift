@@ -3,6 +3,7 @@ import Foundation
 import S2SCore
 import S2SText
 @testable import S2SModels
+import S2STestSupport
 
 @Suite struct LanguageModelEvaluationTests {
     @Test func scoresEveryStreamTokenOnceWithAnyNumberOfShards() throws {
@@ -35,7 +36,7 @@ import S2SText
     }
 
     @Test func readsTinyShakespeareValidationAsCharacters() throws {
-        let path = LMTestSupport.corpus("lm/tinyshakespeare/val.txt")
+        let path = Corpora.path("lm/tinyshakespeare/val.txt")
         let processor = try LanguageModelText.buildProcessor(path: path, settings: TokenizerSettings(unit: .characters))
         let text = try LanguageModelText(path: path, processor: processor)
         #expect(text.characters == 111_540 && text.tokens.count == 111_540)   // one token per character, \n included
