@@ -47,17 +47,20 @@ let package = Package(
         .executableTarget(name: "s2s", dependencies: ["S2SCLI", "S2SCore"], swiftSettings: fastMath),
 
         // Tests --------------------------------------------------------------------------------------
-        .testTarget(name: "S2SCoreTests", dependencies: ["S2SCore"], swiftSettings: fastMath),
-        .testTarget(name: "S2SNNTests", dependencies: ["S2SNN"],
+        // What every test target shares (paths to the corpora and fixtures, temporary directories):
+        // test targets cannot import each other, so it is a plain target that only they depend on.
+        .target(name: "S2STestSupport", path: "Tests/S2STestSupport"),
+        .testTarget(name: "S2SCoreTests", dependencies: ["S2SCore", "S2STestSupport"], swiftSettings: fastMath),
+        .testTarget(name: "S2SNNTests", dependencies: ["S2SNN", "S2STestSupport"],
                     exclude: ["Fixtures"], swiftSettings: fastMath),
-        .testTarget(name: "S2STextTests", dependencies: ["S2SText"],
+        .testTarget(name: "S2STextTests", dependencies: ["S2SText", "S2STestSupport"],
                     exclude: ["Fixtures"], swiftSettings: fastMath),
-        .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining"], swiftSettings: fastMath),
-        .testTarget(name: "S2SModelsTests", dependencies: ["S2SModels", "S2STraining", "S2STasks"], swiftSettings: fastMath),
-        .testTarget(name: "S2SDecodingTests", dependencies: ["S2SDecoding"],
+        .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2STestSupport"], swiftSettings: fastMath),
+        .testTarget(name: "S2SModelsTests", dependencies: ["S2SModels", "S2STraining", "S2STasks", "S2STestSupport"], swiftSettings: fastMath),
+        .testTarget(name: "S2SDecodingTests", dependencies: ["S2SDecoding", "S2STestSupport"],
                     exclude: ["Fixtures"], swiftSettings: fastMath),
-        .testTarget(name: "S2STasksTests", dependencies: ["S2STasks", "S2SModels", "S2STraining"], swiftSettings: fastMath),
-        .testTarget(name: "S2SCLITests", dependencies: ["S2SCLI", "S2STasks"], swiftSettings: fastMath),
+        .testTarget(name: "S2STasksTests", dependencies: ["S2STasks", "S2SModels", "S2STraining", "S2STestSupport"], swiftSettings: fastMath),
+        .testTarget(name: "S2SCLITests", dependencies: ["S2SCLI", "S2STasks", "S2STestSupport"], swiftSettings: fastMath),
     ],
     swiftLanguageModes: [.v6]
 )

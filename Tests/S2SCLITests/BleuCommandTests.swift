@@ -1,11 +1,9 @@
 import Testing
 @testable import S2SCLI
+import S2STestSupport
 
 /// The sacrebleu fixtures of the S2SDecoding tests (BLEU itself is tested there against sacrebleu).
-private let fixtures: String = {
-    let parts = #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast(2)
-    return parts.joined(separator: "/") + "/S2SDecodingTests/Fixtures/"
-}()
+private let fixtures = Repository.fixtures("S2SDecodingTests") + "/"
 
 @Test func bleuPrintsSacrebleusLine() throws {
     let command = try BleuCommand.parse(["--ref", fixtures + "bleu_ref.txt", fixtures + "bleu_hyp.txt"])

@@ -10,33 +10,19 @@ import S2SText
 import S2STraining
 @testable import S2SCLI
 @testable import S2STasks
+import S2STestSupport
 
 @Suite struct ClassifyCommandTests {
-    static let corpora: String = {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)   // Tests/S2SCLITests/ClassifyCommandTests.swift
-        return parts.joined(separator: "/") + "/../shared/corpora"
-    }()
-
-    func temporaryPath(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("s2s-classify-\(UUID().uuidString)-\(name)").path
-    }
-
-    func write(_ text: String, name: String) throws -> String {
-        let path = temporaryPath(name)
-        try text.write(toFile: path, atomically: false, encoding: .utf8)
-        return path
-    }
-
-    /// The first `count` lines of an airline split, as a temporary TSV.
-    func airlineSlice(_ split: String, _ count: Int) throws -> String {
-        let text = try String(contentsOfFile: Self.corpora + "/sentiment/airline/\(split).tsv", encoding: .utf8)
-        return try write(text.split(separator: "\n").prefix(count).joined(separator: "\n") + "\n", name: split + ".tsv")
+    /// The first `count` lines of an airline split, as a TSV in `directory`.
+    func airlineSlice(_ split: String, _ count: Int, in directory: TemporaryDirectory) throws -> String {
+        let text = try String(contentsOfFile: Corpora.path("sentiment/airline/\(split).tsv"), encoding: .utf8)
+        return directory.write(split + ".tsv", text.split(separator: "\n").prefix(count).joined(separator: "\n") + "\n")
     }
 
     @Test func badTSVLineNamesFileAndLine() throws {
-        let path = try write("positive\tgreat\nnegative\tbad\nthis line has no tab\n", name: "bad.tsv")
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let directory = TemporaryDirectory("classify")
+        defer { directory.remove() }
+        let path = directory.write("bad.tsv", "positive\tgreat\nnegative\tbad\nthis line has no tab\n")
         #expect {
             try ClassificationData.read(path: path)
         } throws: { error in
@@ -45,9 +31,9 @@ import S2STraining
     }
 
     @Test func fastTextIsDetectedAndLabelsAreFiltered() throws {
-        let path = try write("__label__positive great\n__label__neutral ok\n\n__label__negative bad\n__label__neutral meh\n",
-                             name: "ft.txt")
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let directory = TemporaryDirectory("classify")
+        defer { directory.remove() }
+        let path = directory.write("ft.txt", "__label__positive great\n__label__neutral ok\n\n__label__negative bad\n__label__neutral meh\n")
         let data = try ClassificationData.read(path: path, keep: ["positive", "negative"])
         #expect(data.examples.map(\.label) == ["positive", "negative"])
         #expect(data.examples.map(\.line) == [1, 4])
@@ -67,9 +53,10 @@ import S2STraining
     }
 
     @Test func sameSeedGivesIdenticalModelBytes() throws {
-        let train = try airlineSlice("train", 48), valid = try airlineSlice("dev", 16)
-        let a = temporaryPath("a"), b = temporaryPath("b")
-        defer { for p in [train, valid, a, b] { try? FileManager.default.removeItem(atPath: p) } }
+        let directory = TemporaryDirectory("classify")
+        defer { directory.remove() }
+        let train = try airlineSlice("train", 48, in: directory), valid = try airlineSlice("dev", 16, in: directory)
+        let a = directory.file("a"), b = directory.file("b")
         let resultA = try tinyJob(directory: a, train: train, valid: valid).run()
         try tinyJob(directory: b, train: train, valid: valid).run()
         let bytesA = try Data(contentsOf: URL(fileURLWithPath: a + "/model.safetensors"))
@@ -82,11 +69,12 @@ import S2STraining
     }
 
     @Test func classifyWritesOneLinePerInputLine() throws {
-        let train = try airlineSlice("train", 32), valid = try airlineSlice("dev", 8)
-        let directory = temporaryPath("model")
+        let temporary = TemporaryDirectory("classify")
+        defer { temporary.remove() }
+        let train = try airlineSlice("train", 32, in: temporary), valid = try airlineSlice("dev", 8, in: temporary)
+        let directory = temporary.file("model")
         let long = String(repeating: "lost my bag again ", count: 50)
-        let input = try write("thanks @united!\n\n   \nlost my bag\n\nworst flight ever\n\(long)\n\n", name: "input.txt")
-        defer { for p in [train, valid, directory, input] { try? FileManager.default.removeItem(atPath: p) } }
+        let input = temporary.write("input.txt", "thanks @united!\n\n   \nlost my bag\n\nworst flight ever\n\(long)\n\n")
         var job = tinyJob(directory: directory, train: train, valid: valid)
         job.options.trainer.epochs = 1
         try job.run()
@@ -118,7 +106,7 @@ import S2STraining
     }
 
     @Test func tutorialTestSetDecodesIds() throws {
-        let examples = try TutorialTestSet.read(directory: Self.corpora + "/sentiment/bcs-lstm-tutorial", limit: 3)
+        let examples = try TutorialTestSet.read(directory: Corpora.path("sentiment/bcs-lstm-tutorial"), limit: 3)
         // Entry 1 is [[2, 1, 1, …], "1"]: one unknown word; entry 2 starts with id 23 and has 9 real tokens.
         #expect(examples.map(\.label) == ["positive", "negative", "positive"])
         #expect(examples[0].text == TutorialTestSet.unknownWord)

@@ -1,18 +1,17 @@
 import Testing
 import Foundation
 @testable import S2SCLI
+import S2STestSupport
 
 /// train-lm → generate → evaluate-lm on a tiny model, and the commands' argument checks.
 @Suite(.serialized) struct LanguageModelCommandsTests {
     static let lines = ["to be or not to be", "that is the question", "", "whether tis nobler in the mind"]
 
     func withTrainedModel(_ body: (_ dir: String, _ text: String) throws -> Void) throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("s2s-lm-cli-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let text = root + "/text.txt"
-        try (Array(repeating: Self.lines, count: 4).flatMap { $0 }.joined(separator: "\n") + "\n").write(toFile: text, atomically: false, encoding: .utf8)
-        let dir = root + "/model"
+        let root = TemporaryDirectory("lm-cli")
+        defer { root.remove() }
+        let text = root.write("text.txt", Array(repeating: Self.lines, count: 4).flatMap { $0 }.joined(separator: "\n") + "\n")
+        let dir = root.file("model")
         try TrainLMCommand.parse(["--train", text, "--valid", text, "--model-dir", dir, "--max-steps", "6",
                                   "--hidden-size", "8", "--embedding-size", "4", "--layers", "1", "--batch-size", "2",
                                   "--bptt", "8", "--threads", "1", "--validate-every", "3"]).run()

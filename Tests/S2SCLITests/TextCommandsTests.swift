@@ -3,9 +3,7 @@
 import Testing
 @testable import S2SCLI
 import S2SText
-#if canImport(Glibc)
-import Glibc
-#endif
+import S2STestSupport
 
 @Suite struct TextCommandsTests {
     @Test func tokenizeRejectsConflictingFlags() {
@@ -18,17 +16,13 @@ import Glibc
     }
 
     @Test func buildVocabWritesALoadablePipeline() throws {
-        var template = Array("/tmp/s2s-cli-test-XXXXXX".utf8CString)
-        let directory = String(cString: template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }!)
-        defer { _ = system("rm -rf '\(directory)'") }
-        let corpus = directory + "/corpus.txt"
-        let file = fopen(corpus, "w")!
-        fputs("A dog runs.\nA dog sleeps.\n\nTwo dogs run.\n", file)
-        fclose(file)
-        var command = try BuildVocabCommand.parse(["--input", corpus, "--bpe-merges", "20", "--lowercase",
-                                                   "--output", directory + "/vocab"])
+        let directory = TemporaryDirectory("cli")
+        defer { directory.remove() }
+        let corpus = directory.write("corpus.txt", "A dog runs.\nA dog sleeps.\n\nTwo dogs run.\n")
+        let command = try BuildVocabCommand.parse(["--input", corpus, "--bpe-merges", "20", "--lowercase",
+                                                   "--output", directory.file("vocab")])
         try command.run()
-        let text = try TextProcessor(directory: directory + "/vocab")
+        let text = try TextProcessor(directory: directory.file("vocab"))
         #expect(text.settings.lowercase)
         #expect(text.codes?.merges.isEmpty == false)
         #expect(text.decode(try text.encode("Two dogs sleep.")) == "two dogs sleep.")

@@ -3,27 +3,24 @@ import Foundation
 import S2STraining
 @testable import S2SCLI
 @testable import S2STasks
+import S2STestSupport
 
 /// End to end on a tiny dates corpus: train-translate writes a bundle that translate loads; every input
 /// line (empty, very long) gets exactly one output line, whatever the batch size.
 @Suite(.serialized) struct TranslateCommandTests {
-    static func temporaryDirectory() -> String {
-        FileManager.default.temporaryDirectory.path + "/s2s-translate-test-\(UInt32.random(in: 0...UInt32.max))"
-    }
-
     /// The output lines `s2s translate ARGUMENTS` writes for `lines` (read from a file, as the command does).
     func translate(_ arguments: [String], _ lines: [String], with translator: Translator) throws -> [String] {
-        let input = Self.temporaryDirectory() + ".txt"
-        defer { try? FileManager.default.removeItem(atPath: input) }
-        try Data(lines.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: input))
+        let directory = TemporaryDirectory("translate-input")
+        defer { directory.remove() }
+        let input = directory.write("input.txt", lines.map { $0 + "\n" }.joined())
         var output = ""
         _ = try TranslateCommand.parse(arguments + [input]).translateInput(with: translator) { output += $0 }
         return output.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
     @Test func trainThenTranslate() throws {
-        let directory = Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let temporary = TemporaryDirectory("translate"), directory = temporary.path
+        defer { temporary.remove() }
         let corpus = try DateCorpus.write(directory: directory + "/data", seed: 5, sizes: (train: 300, valid: 20, test: 20))
         let modelDir = directory + "/model"
         let train = try TrainTranslateCommand.parse([
@@ -95,8 +92,8 @@ import S2STraining
     }
 
     @Test func trainingRefusesToReplaceARunUnlessTold() throws {
-        let directory = Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let temporary = TemporaryDirectory("translate"), directory = temporary.path
+        defer { temporary.remove() }
         let corpus = try DateCorpus.write(directory: directory + "/data", seed: 5, sizes: (train: 60, valid: 10, test: 10))
         let modelDir = directory + "/model"
         func train(_ extra: [String]) throws {
@@ -126,9 +123,8 @@ import S2STraining
     }
 
     @Test func notAModelDirectory() throws {
-        let directory = Self.temporaryDirectory()
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        #expect(throws: (any Error).self) { _ = try TranslationBundle.load(directory) }
+        let directory = TemporaryDirectory("translate")
+        defer { directory.remove() }
+        #expect(throws: (any Error).self) { _ = try TranslationBundle.load(directory.path) }
     }
 }

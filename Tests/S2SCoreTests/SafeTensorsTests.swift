@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 @testable import S2SCore
+import S2STestSupport
 
 @Suite struct SafeTensorsTests {
     let tensors: [(name: String, tensor: Tensor)] = [
@@ -9,13 +10,10 @@ import Foundation
         ("scalar", Tensor(scalar: 7)),
     ]
 
-    func temporaryPath(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("s2s-\(UUID().uuidString)-\(name)").path
-    }
-
     @Test func roundTripsThroughAFile() throws {
-        let path = temporaryPath("a.safetensors")
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let directory = TemporaryDirectory("safetensors")
+        defer { directory.remove() }
+        let path = directory.file("a.safetensors")
         try SafeTensors.write(tensors, metadata: ["format": "s2s"], to: path)
         let (read, metadata) = try SafeTensors.read(path)
         #expect(metadata == ["format": "s2s"])
@@ -28,10 +26,9 @@ import Foundation
     }
 
     @Test func aFailedStreamedWriteLeavesTheOldFileAndNoTemporary() throws {
-        let directory = temporaryPath("dir")
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/file"
+        let directory = TemporaryDirectory("safetensors")
+        defer { directory.remove() }
+        let path = directory.file("file")
         try AtomicFile.write([1, 2, 3], to: path)
         struct Interrupted: Error {}
         #expect(throws: Interrupted.self) {
@@ -41,7 +38,7 @@ import Foundation
             }
         }
         #expect(try AtomicFile.read(path) == [1, 2, 3])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["file"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["file"])
     }
 
     @Test func truncatedFileIsAClearError() throws {

@@ -2,6 +2,7 @@
 // found from this file's path, and file reading as the fixture script does it.
 
 import Foundation
+import S2STestSupport
 
 struct BLEUFixture: Decodable {
     struct Result: Decodable {
@@ -46,16 +47,7 @@ struct BLEUFixture: Decodable {
     let tokenized: [Tokenized]
     let multi30k: Multi30k?
 
-    static let directory: String = {
-        let parts = #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-        return parts.joined(separator: "/") + "/Fixtures"
-    }()
-
-    /// The repository root (two levels above this file's directory).
-    static let repositoryRoot: String = {
-        let parts = #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast(3)
-        return parts.joined(separator: "/")
-    }()
+    static let directory = Repository.fixtures("S2SDecodingTests")
 
     static func load() throws -> BLEUFixture {
         let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/bleu_sacrebleu.json"))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import S2SDecoding
+import S2STestSupport
 
 /// Our score against sacrebleu's: score to 1e-4, counts, totals and lengths exactly, and the printed line.
 private func expectMatches(_ ours: BLEUScore, _ theirs: BLEUFixture.Result, _ label: String,
@@ -41,7 +42,7 @@ private func bleu(_ result: BLEUFixture.Result) -> BLEU {
 /// the same `perturb` as in Tools/reference/make_bleu_fixtures.py.
 @Test func matchesSacrebleuOnMulti30k() throws {
     let fixture = try BLEUFixture.load()
-    let path = BLEUFixture.repositoryRoot + "/" + "../shared/corpora/translation/multi30k/val.de"
+    let path = Corpora.path("translation/multi30k/val.de")
     guard let multi30k = fixture.multi30k, FileManager.default.fileExists(atPath: path) else {
         Issue.record("Multi30k corpus or its fixture missing at \(path)")
         return

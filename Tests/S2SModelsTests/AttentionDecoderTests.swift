@@ -35,7 +35,9 @@ import S2SNN
         let result = GradientCheck.run(inputs: problem.allVariables, maxElementsPerInput: 12) { tape in
             problem.fused(tape, dropout: 0.3)
         }
-        #expect(result.maxError < 2e-2, "\(result)")
+        // 1e-2 like every other check (was 2e-2): with the scale-aware metric the worst error here is ~0.003,
+        // on parameters whose gradients are near the float32 noise floor, and 2e-2 would pass a 2% error.
+        #expect(result.maxError < 1e-2, "\(result)")
     }
 
     @Test func dropoutOnlyWhenTraining() {

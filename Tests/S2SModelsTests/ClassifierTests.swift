@@ -6,6 +6,7 @@ import S2SCore
 import S2SNN
 import S2SText
 @testable import S2SModels
+import S2STestSupport
 
 @Suite struct ClassifierTests {
     func makeModel(_ pooling: Pooling, bidirectional: Bool = true, layers: Int = 1, seed: UInt64 = 1) -> ClassificationModel {
@@ -74,7 +75,9 @@ import S2SText
         // Dropout masks repeat exactly: GradientCheck reseeds the tape's generator for every evaluation.
         let result = GradientCheck.run(inputs: inputs, maxElementsPerInput: 20) { tape in model.loss(for: batch, tape: tape).loss }
         print("gradient check classifier loss:", result)
-        #expect(result.maxError < 2e-2, "\(result)")
+        // 1e-2 like every other check (was 2e-2): with the scale-aware metric the worst error here is ~0.003,
+        // on parameters whose gradients are near the float32 noise floor, and 2e-2 would pass a 2% error.
+        #expect(result.maxError < 1e-2, "\(result)")
     }
 
     @Test func shardsCoverTheBatch() {
@@ -87,10 +90,7 @@ import S2SText
 
     /// Airline tweets: the first 40 lines of the training split, read from ../shared/corpora.
     static func airlineSlice(_ count: Int) throws -> [(label: String, text: String)] {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)
-        let path = parts.joined(separator: "/") + "/../shared/corpora/sentiment/airline/train.tsv"
-        let reader = try LabelledReader(path: path, format: .tsv)
+        let reader = try LabelledReader(path: Corpora.path("sentiment/airline/train.tsv"), format: .tsv)
         var rows: [(String, String)] = []
         while rows.count < count, let line = try reader.next() { rows.append((line.label, line.text)) }
         return rows

@@ -1,5 +1,6 @@
 import Testing
 import S2SCore
+import S2STestSupport
 
 /// A PyTorch golden fixture (Tests/S2SNNTests/Fixtures/*.safetensors, made by
 /// Tools/reference/make_fixtures.py) and the tolerance the fixtures README prescribes.
@@ -8,9 +9,8 @@ struct Fixture {
     let tensors: [String: Tensor]
     let metadata: [String: String]
 
-    init(_ name: String, filePath: String = #filePath) throws {
-        let directory = filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        let (tensors, metadata) = try SafeTensors.read(directory + "/Fixtures/" + name + ".safetensors")
+    init(_ name: String) throws {
+        let (tensors, metadata) = try SafeTensors.read(Repository.fixtures("S2SNNTests") + "/" + name + ".safetensors")
         self.name = name; self.tensors = tensors; self.metadata = metadata
     }
 

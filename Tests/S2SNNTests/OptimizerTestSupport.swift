@@ -1,5 +1,6 @@
-// Helpers shared by the optimizer tests: a parameter list from plain arrays, and deterministic
-// gradient streams.
+// Helpers shared by the optimizer tests: a parameter list from plain arrays, deterministic gradient
+// streams, and the comparison with a plain-loop reference in Double.
+import Testing
 import S2SCore
 import S2SNN
 
@@ -30,6 +31,16 @@ func train(_ optimizer: any Optimizer, _ parameters: [(name: String, variable: V
     for step in steps {
         setGradients(parameters, step: step)
         optimizer.step(parameters)
+    }
+}
+
+/// Records an issue unless every parameter value is within 1e-6 of `reference` (relative above 1).
+func expectClose(_ parameters: [(name: String, variable: Variable)], _ reference: [[Double]],
+                 sourceLocation: SourceLocation = #_sourceLocation) {
+    for ((name, variable), expected) in zip(parameters, reference) {
+        let worst = zip(variable.value.scalars, expected).map { abs(Double($0) - $1) / max(1, abs($1)) }.max() ?? 0
+        #expect(variable.value.count == expected.count && worst <= 1e-6,
+                "\(name) differs from the reference by \(worst)", sourceLocation: sourceLocation)
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import S2SCore
 @testable import S2STasks
 import S2STraining
+import S2STestSupport
 
 @Suite struct DateCorpusTests {
     @Test func numbersAndYearsInWords() {
@@ -40,9 +41,9 @@ import S2STraining
     }
 
     @Test func writesSixFiles() throws {
-        let directory = FileManager.default.temporaryDirectory.path + "/s2s-dates-\(UInt32.random(in: 0...UInt32.max))"
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let paths = try DateCorpus.write(directory: directory, seed: 1, sizes: (train: 50, valid: 5, test: 5))
+        let directory = TemporaryDirectory("dates")
+        defer { directory.remove() }
+        let paths = try DateCorpus.write(directory: directory.path, seed: 1, sizes: (train: 50, valid: 5, test: 5))
         #expect(paths.count == 6)
         let lines = try String(contentsOfFile: paths["train.tgt"]!, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 50)

@@ -4,13 +4,10 @@
 // (subword-nmt 0.3.8).
 import Testing
 import S2SText
+import S2STestSupport
 
 @Suite struct BPEReferenceTests {
-    static let fixtures: String = {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast()
-        return parts.joined(separator: "/") + "/Fixtures/subword-nmt"
-    }()
+    static let fixtures = Repository.fixtures("S2STextTests") + "/subword-nmt"
 
     @Test func learnsTheMergesSubwordNMTLearns() throws {
         let reference = try BPECodes.load(path: Self.fixtures + "/codes.txt")

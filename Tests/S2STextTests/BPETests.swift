@@ -1,6 +1,7 @@
 // Tests of BPE learning (deterministic merges), the codes file, and application with joiners.
 import Testing
 import S2SText
+import S2STestSupport
 
 @Suite struct BPETests {
     static let paperCounts = ["low": 5, "lower": 2, "newest": 6, "widest": 3]

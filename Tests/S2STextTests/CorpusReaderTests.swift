@@ -2,6 +2,7 @@
 // replace, skip), parallel files of different lengths, labelled TSV and fastText, TSV columns.
 import Testing
 @testable import S2SText
+import S2STestSupport
 
 @Suite struct CorpusReaderTests {
     func lines(_ reader: LineReader) throws -> [String] {

@@ -3,6 +3,7 @@
 // valid string.
 import Testing
 import S2SText
+import S2STestSupport
 
 @Suite struct FuzzTests {
     /// Scalars from ranges that stress segmentation: ASCII, Latin with combining marks, Arabic, Thai,

@@ -2,9 +2,15 @@
 // Multi30k and Tatoeba corpora (whole lines, TABs included).
 import Testing
 import S2SText
+import S2STestSupport
 
 @Suite struct RoundTripTests {
-    @Test(arguments: Corpora.multi30k + Corpora.tatoeba)
+    static let multi30k: [String] = ["train", "val", "test_2016_flickr"].flatMap { split in
+        ["en", "de", "fr"].map { "translation/multi30k/\(split).\($0)" }
+    }
+    static let tatoeba = ["translation/tatoeba-eng-fra/eng-fra.tsv", "translation/tatoeba-eng-deu/eng-deu.tsv"]
+
+    @Test(arguments: multi30k + tatoeba)
     func everyLineRoundTrips(_ file: String) throws {
         let reader = try LineReader(path: Corpora.path(file), options: ReadOptions(skipEmpty: false))
         let tokenizer = try Tokenizer()

@@ -2,6 +2,7 @@
 // (pipeline.json + bpe.codes + vocab.txt), and encoding text to ids and back.
 import Testing
 import S2SText
+import S2STestSupport
 
 @Suite struct TextPipelineTests {
     @Test func fingerprintIsFNV1a64() {

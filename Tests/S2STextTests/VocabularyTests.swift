@@ -2,6 +2,7 @@
 // its errors, encoding and decoding.
 import Testing
 import S2SText
+import S2STestSupport
 
 @Suite struct VocabularyTests {
     func sample() -> VocabularyBuilder {

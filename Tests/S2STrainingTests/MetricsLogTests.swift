@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import S2SCore
 import S2STraining
+import S2STestSupport
 
 @Suite struct MetricsLogTests {
     @Test func sortedKeysAndNullForNonFinite() {
@@ -18,9 +19,8 @@ import S2STraining
     }
 
     @Test func appendsLinesAcrossReopens() throws {
-        let directory = NSTemporaryDirectory() + "s2s-metrics-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let temporary = TemporaryDirectory("metrics"), directory = temporary.path
+        defer { temporary.remove() }
         let log = try MetricsLog(directory: directory)
         try log.append(["step": 1, "loss": 3.25])
         #expect(String(decoding: try AtomicFile.read(log.path), as: UTF8.self) == "{\"loss\":3.25,\"step\":1}\n")

@@ -2,19 +2,21 @@ import Testing
 import Foundation
 import S2SCore
 @testable import S2STraining
+import S2STestSupport
 
 @Suite struct ModelBundleTests {
     struct Config: Codable { var format = ModelBundle.format; var formatVersion = ModelBundle.formatVersion; var kind = "toy"; var hidden = 8 }
 
-    func bundle() throws -> ModelBundle {
-        let b = ModelBundle(directory: FileManager.default.temporaryDirectory.appendingPathComponent("s2s-bundle-\(UUID().uuidString)").path)
+    func bundle(in directory: TemporaryDirectory) throws -> ModelBundle {
+        let b = ModelBundle(directory: directory.path)
         try b.create()
         return b
     }
 
     @Test func wrongShapeMissingAndExtraTensorsAreExplained() throws {
-        let b = try bundle()
-        defer { try? FileManager.default.removeItem(atPath: b.directory) }
+        let directory = TemporaryDirectory("bundle")
+        defer { directory.remove() }
+        let b = try bundle(in: directory)
         let model = ToyModel(seed: 1)
         try b.writeWeights(model.parameters)
         try b.readWeights(into: ToyModel(seed: 2).parameters)  // same architecture: fine
@@ -30,8 +32,9 @@ import S2SCore
     }
 
     @Test func truncatedWeightsAreAClearError() throws {
-        let b = try bundle()
-        defer { try? FileManager.default.removeItem(atPath: b.directory) }
+        let directory = TemporaryDirectory("bundle")
+        defer { directory.remove() }
+        let b = try bundle(in: directory)
         let model = ToyModel(seed: 1)
         try b.writeWeights(model.parameters)
         let bytes = try AtomicFile.read(b.weightsPath)
@@ -42,8 +45,9 @@ import S2SCore
     }
 
     @Test func configChecksFormatVersionAndKind() throws {
-        let b = try bundle()
-        defer { try? FileManager.default.removeItem(atPath: b.directory) }
+        let directory = TemporaryDirectory("bundle")
+        defer { directory.remove() }
+        let b = try bundle(in: directory)
         try b.writeConfig(Config())
         #expect(try b.readConfig(Config.self, kind: "toy").hidden == 8)
         #expect { try b.readConfig(Config.self, kind: "translator") } throws: { "\($0)".contains("this is a toy model") }

@@ -1,23 +1,41 @@
-// Writes a known event file for Tools/reference/check_tensorboard.py, which reads it with TensorBoard's
-// own EventAccumulator. Runs only when S2S_TENSORBOARD_SAMPLE_DIR is set:
-//   S2S_TENSORBOARD_SAMPLE_DIR=/tmp/tb swift test --filter TensorBoardSample
+// The sample event file that Tools/reference/check_tensorboard.py reads with TensorBoard's own
+// EventAccumulator: written on every run and read back record by record here (framing, both CRCs,
+// every tag, step and value). With S2S_TENSORBOARD_SAMPLE_DIR set, it is left there for the script:
+//   S2S_TENSORBOARD_SAMPLE_DIR=/tmp/s2s-tb swift test --filter TensorBoardSample
 import Foundation
 import Testing
-import S2STraining
+import S2SCore
+@testable import S2STraining
+import S2STestSupport
 
 @Suite struct TensorBoardSampleTests {
-    static let directory = ProcessInfo.processInfo.environment["S2S_TENSORBOARD_SAMPLE_DIR"]
-
-    @Test(.enabled(if: directory != nil, "set S2S_TENSORBOARD_SAMPLE_DIR to write the sample"))
-    func writeSample() throws {
-        let board = try TensorBoardWriter(directory: Self.directory!)
+    /// What the sample holds, in writing order: the script's EXPECTED table (a non-ASCII tag, a step
+    /// past 2³²).
+    static let expected: [(tag: String, step: Int64, value: Float)] = {
+        var scalars: [(tag: String, step: Int64, value: Float)] = []
         for step in 1...5 {
-            try board.addScalar(tag: "train/loss", value: 5 / Float(step), step: step)
-            try board.addScalar(tag: "train/lr", value: 0.001 * Float(step), step: step)
+            scalars.append(("train/loss", Int64(step), 5 / Float(step)))
+            scalars.append(("train/lr", Int64(step), 0.001 * Float(step)))
         }
-        try board.addScalar(tag: "valid/ppl", value: 12.75, step: 5)
-        try board.addScalar(tag: "valid/ünïcode", value: -1.5, step: 1 << 33)
+        return scalars + [("valid/ppl", 5, 12.75), ("valid/ünïcode", 1 << 33, -1.5)]
+    }()
+
+    @Test func sampleReadsBack() throws {
+        let keep = ProcessInfo.processInfo.environment["S2S_TENSORBOARD_SAMPLE_DIR"]
+        let temporary = TemporaryDirectory("tb-sample")
+        defer { temporary.remove() }
+        let board = try TensorBoardWriter(directory: keep ?? temporary.path)
+        for (tag, step, value) in Self.expected { try board.addScalar(tag: tag, value: value, step: Int(step)) }
         try board.flush()
-        print("wrote \(board.path)")
+
+        let events = try readRecords(try AtomicFile.read(board.path)).map(DecodedEvent.init)
+        #expect(events.first?.fileVersion == "brain.Event:2")
+        let scalars = events.dropFirst().flatMap { event in event.scalars.map { (tag: $0.tag, step: event.step, value: $0.value) } }
+        #expect(scalars.count == Self.expected.count)
+        for (read, written) in zip(scalars, Self.expected) {
+            #expect(read.tag == written.tag && read.step == written.step && read.value == written.value,
+                    "read \(read), wrote \(written)")
+        }
+        if keep != nil { print("wrote \(board.path)") }
     }
 }

@@ -2,16 +2,13 @@ import Foundation
 import Testing
 import S2SCore
 @testable import S2STraining
+import S2STestSupport
 
 @Suite struct TensorBoardWriterTests {
-    func temporaryDirectory() -> String {
-        NSTemporaryDirectory() + "s2s-tb-\(UUID().uuidString)/nested"
-    }
-
     @Test func writesEventsThatParseBack() throws {
-        let directory = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: (directory as NSString).deletingLastPathComponent) }
-        let board = try TensorBoardWriter(directory: directory, clock: { 1_700_000_000.25 })
+        let temporary = TemporaryDirectory("tb")
+        defer { temporary.remove() }
+        let board = try TensorBoardWriter(directory: temporary.file("nested"), clock: { 1_700_000_000.25 })   // creates "nested"
         try board.addScalar(tag: "train/loss", value: 2.5, step: 100)
         try board.addScalar(tag: "train/lr", value: 1e-3, step: 100)
         try board.addScalar(tag: "valid/ppl", value: 12.75, step: 1 << 40)
@@ -29,8 +26,8 @@ import S2SCore
     }
 
     @Test func bufferedUntilFlushAndNewFileOnNameClash() throws {
-        let directory = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: (directory as NSString).deletingLastPathComponent) }
+        let temporary = TemporaryDirectory("tb"), directory = temporary.file("nested")
+        defer { temporary.remove() }
         let first = try TensorBoardWriter(directory: directory, clock: { 42 })
         try first.addScalar(tag: "x", value: 1, step: 1)
         #expect(try readRecords(try AtomicFile.read(first.path)).count == 1)   // only the header so far

@@ -3,14 +3,11 @@ import Foundation
 import S2SCore
 import S2SNN
 @testable import S2STraining
+import S2STestSupport
 
 @Suite struct TrainerTests {
     let train = ToyModel.data(count: 256, seed: 1)
     let valid = ToyModel.data(count: 64, seed: 2)
-
-    func temporaryDirectory() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("s2s-trainer-\(UUID().uuidString)").path
-    }
 
     func makeTrainer(directory: String, modelSeed: UInt64 = 7, configure: (inout TrainerOptions) -> Void = { _ in }) -> Trainer<ToyModel> {
         var options = TrainerOptions()
@@ -41,8 +38,8 @@ import S2SNN
     func weights(_ trainer: Trainer<ToyModel>) -> [Tensor] { trainer.model.parameters.map(\.variable.value) }
 
     @Test func learnsAndKeepsTheBestModel() throws {
-        let dir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let temporary = TemporaryDirectory("trainer"), dir = temporary.path
+        defer { temporary.remove() }
         let trainer = makeTrainer(directory: dir) { $0.maxSteps = 150 }
         #expect(try run(trainer) == .maxSteps)
         #expect(trainer.state.bestMetric! > 0.85, "validation accuracy \(trainer.state.bestMetric!)")
@@ -56,8 +53,8 @@ import S2SNN
 
     @Test(arguments: [(1, nil), (2, nil), (2, 0.05)] as [(Int, Double?)])
     func resumedRunEqualsUninterruptedRunBitForBit(shards: Int, smoothing: Double?) throws {
-        let a = temporaryDirectory(), b = temporaryDirectory()
-        defer { for d in [a, b] { try? FileManager.default.removeItem(atPath: d) } }
+        let temporary = TemporaryDirectory("trainer"), a = temporary.file("a"), b = temporary.file("b")
+        defer { temporary.remove() }
         let whole = makeTrainer(directory: a) { $0.shards = shards; $0.maxSteps = 40; $0.exponentialSmoothing = smoothing }
         _ = try run(whole)
 
@@ -71,8 +68,8 @@ import S2SNN
     }
 
     @Test func smoothingKeepsTheAverageAndTrainsOnTheRawWeights() throws {
-        let plainDir = temporaryDirectory(), smoothDir = temporaryDirectory()
-        defer { for d in [plainDir, smoothDir] { try? FileManager.default.removeItem(atPath: d) } }
+        let temporary = TemporaryDirectory("trainer"), plainDir = temporary.file("plain"), smoothDir = temporary.file("smooth")
+        defer { temporary.remove() }
         // Validation only at the end, so model.safetensors holds the final (smoothed) weights.
         let plain = makeTrainer(directory: plainDir) { $0.validateEvery = 0; $0.epochs = nil; $0.maxSteps = 30 }
         let smooth = makeTrainer(directory: smoothDir) { $0.validateEvery = 0; $0.epochs = nil; $0.maxSteps = 30; $0.exponentialSmoothing = 0.05 }
@@ -109,20 +106,19 @@ import S2SNN
     }
 
     @Test func sameSeedSameBytes() throws {
-        let a = temporaryDirectory(), b = temporaryDirectory()
-        defer { for d in [a, b] { try? FileManager.default.removeItem(atPath: d) } }
+        let temporary = TemporaryDirectory("trainer"), a = temporary.file("a"), b = temporary.file("b")
+        defer { temporary.remove() }
         _ = try run(makeTrainer(directory: a))
         _ = try run(makeTrainer(directory: b))
         #expect(try AtomicFile.read(a + "/model.safetensors") == AtomicFile.read(b + "/model.safetensors"))
-        let other = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: other) }
+        let other = temporary.file("other")
         _ = try run(makeTrainer(directory: other) { $0.seed = 2 })
         #expect(try AtomicFile.read(a + "/model.safetensors") != AtomicFile.read(other + "/model.safetensors"))
     }
 
     @Test func aSaveInterruptedBeforeItsRenameLeavesTheLastCheckpointLoadable() throws {
-        let dir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let temporary = TemporaryDirectory("trainer"), dir = temporary.path
+        defer { temporary.remove() }
         let trainer = makeTrainer(directory: dir)
         var saves = 0
         trainer.checkpoints.beforeRename = {
@@ -141,8 +137,8 @@ import S2SNN
     }
 
     @Test func nonFiniteStepsAreSkippedThenTrainingStops() throws {
-        let dir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let temporary = TemporaryDirectory("trainer"), dir = temporary.path
+        defer { temporary.remove() }
         let trainer = makeTrainer(directory: dir) { $0.maxBadSteps = 3 }
         trainer.model.poison = true
         let before = weights(trainer)
@@ -152,8 +148,8 @@ import S2SNN
     }
 
     @Test func earlyStoppingAfterPatience() throws {
-        let dir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let temporary = TemporaryDirectory("trainer"), dir = temporary.path
+        defer { temporary.remove() }
         let trainer = makeTrainer(directory: dir) { $0.patience = 2; $0.maxSteps = 1000 }
         trainer.validate = { _ in ["accuracy": 0.5] }  // never improves after the first
         #expect(try run(trainer) == .earlyStopping)
@@ -161,8 +157,8 @@ import S2SNN
     }
 
     @Test func timeBudgetStopsCleanly() throws {
-        let dir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let temporary = TemporaryDirectory("trainer"), dir = temporary.path
+        defer { temporary.remove() }
         let trainer = makeTrainer(directory: dir) { $0.maxSteps = nil; $0.epochs = nil; $0.timeBudget = 0.5 }
         let start = Date()
         #expect(try run(trainer) == .timeBudget)

@@ -4,15 +4,12 @@ import Foundation
 import Testing
 import S2SCore
 @testable import S2STraining
+import S2STestSupport
 
 @Suite struct TrainingDirectoryTests {
-    func temporaryDirectory() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("s2s-lock-\(UUID().uuidString)").path
-    }
-
     @Test func aSecondRunIntoTheSameDirectoryFailsAtOnceNamingTheFirst() throws {
-        let path = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let temporary = TemporaryDirectory("lock"), path = temporary.path
+        defer { temporary.remove() }
         let first = try TrainingDirectory.open(path, mode: .new)
         #expect {
             _ = try TrainingDirectory.open(path, mode: .resume)
@@ -26,9 +23,8 @@ import S2SCore
     }
 
     @Test func aLockLeftByAKilledProcessDoesNotBlock() throws {
-        let path = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let temporary = TemporaryDirectory("lock"), path = temporary.path
+        defer { temporary.remove() }
         // Another process takes the lock (util-linux flock, which then execs sleep), and is killed with SIGKILL while holding it.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
@@ -47,8 +43,8 @@ import S2SCore
     }
 
     @Test func aNewRunRefusesATrainedModelOrCheckpointsUnlessOverwriting() throws {
-        let path = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let temporary = TemporaryDirectory("lock"), path = temporary.path
+        defer { temporary.remove() }
         let bundle = ModelBundle(directory: path)
         try bundle.create()
         try AtomicFile.write(Array("{}".utf8), to: bundle.configPath)

@@ -4,7 +4,8 @@ Reads every `events.out.tfevents.*` file in a directory twice: first record by r
 TensorBoard's TFRecord reader, which raises on a bad length or data CRC (EventAccumulator would
 silently stop at the first bad record), then with
 `tensorboard.backend.event_processing.event_accumulator.EventAccumulator`. Prints every scalar and
-compares them with the sample written by `TensorBoardSampleTests` (Tests/S2STrainingTests).
+compares them with the sample written by `TensorBoardSampleTests` (Tests/S2STrainingTests), which
+writes it on every `swift test` and keeps it where S2S_TENSORBOARD_SAMPLE_DIR says.
 
     python3 -m venv /work/venv-tb && /work/venv-tb/bin/pip install tensorboard
     S2S_TENSORBOARD_SAMPLE_DIR=/tmp/s2s-tb swift test --filter TensorBoardSample
@@ -21,7 +22,8 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 from tensorboard.compat.proto import event_pb2
 from tensorboard.compat.tensorflow_stub import pywrap_tensorflow, errors
 
-# What TensorBoardSampleTests.writeSample writes: tag -> [(step, value)].
+# What TensorBoardSampleTests.sampleReadsBack writes (its `expected`, which it also reads back):
+# tag -> [(step, value)].
 EXPECTED = {
     "train/loss": [(s, 5 / s) for s in range(1, 6)],
     "train/lr": [(s, 0.001 * s) for s in range(1, 6)],

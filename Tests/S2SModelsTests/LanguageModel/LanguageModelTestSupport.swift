@@ -1,5 +1,4 @@
 // Small models and texts for the language-model tests: sizes a debug build trains in a second or two.
-import Foundation
 import S2SCore
 import S2SModels
 import S2SText
@@ -23,16 +22,5 @@ enum LMTestSupport {
     static func tokens(_ count: Int, vocabulary: Int, seed: UInt64 = 9) -> [Int] {
         var rng = Generator(seed: seed)
         return (0..<count).map { _ in 4 + rng.integer(below: vocabulary - 4) }
-    }
-
-    static func temporaryDirectory() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("s2s-lm-\(UUID().uuidString)").path
-    }
-
-    /// `<repo>/../shared/corpora/<relative>` (the repository root is 4 levels above this file).
-    static func corpus(_ relative: String) -> String {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(4)   // Tests/S2SModelsTests/LanguageModel/LanguageModelTestSupport.swift
-        return parts.joined(separator: "/") + "/../shared/corpora/" + relative
     }
 }

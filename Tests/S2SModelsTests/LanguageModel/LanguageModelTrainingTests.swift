@@ -7,6 +7,7 @@ import S2SText
 import S2STraining
 @testable import S2SModels
 import S2STasks
+import S2STestSupport
 
 @Suite struct LanguageModelTrainingTests {
     static let line = "the cat sat on the mat; the dog ate a frog."
@@ -33,8 +34,8 @@ import S2STasks
         let model = LMTestSupport.model(vocabulary: text.vocabulary.count, hidden: 32, embedding: 12, layers: 1)
         let task = LanguageModelTraining(model: model, streams: 4)
         let data = try BPTTBatches(tokens: tokens, batchSize: 4, bptt: 16, seed: 1)
-        let dir = LMTestSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let temporary = TemporaryDirectory("lm"), dir = temporary.path
+        defer { temporary.remove() }
         let trainer = trainer(task, directory: dir, maxSteps: 250, validateEvery: 0)
         try trainer.run(resume: false) { data.batches(epoch: $0) }
 
@@ -55,8 +56,8 @@ import S2STasks
         func task(seed: UInt64) -> LanguageModelTraining {
             LanguageModelTraining(model: LMTestSupport.model(vocabulary: 14, dropout: 0.1, seed: seed), streams: 4)
         }
-        let a = LMTestSupport.temporaryDirectory(), b = LMTestSupport.temporaryDirectory()
-        defer { for d in [a, b] { try? FileManager.default.removeItem(atPath: d) } }
+        let temporary = TemporaryDirectory("lm"), a = temporary.file("a"), b = temporary.file("b")
+        defer { temporary.remove() }
         let whole = trainer(task(seed: 1), directory: a, maxSteps: 30, shards: shards)
         try whole.run(resume: false) { data.batches(epoch: $0) }
 

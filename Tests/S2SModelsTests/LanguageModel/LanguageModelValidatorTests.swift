@@ -4,6 +4,7 @@ import S2SCore
 import S2SText
 @testable import S2STasks
 import S2SModels
+import S2STestSupport
 
 @Suite struct LanguageModelValidatorTests {
     @Test func scoresEveryStreamTokenOnceWithAnyNumberOfShards() throws {
@@ -36,7 +37,7 @@ import S2SModels
     }
 
     @Test func readsTinyShakespeareValidationAsCharacters() throws {
-        let path = LMTestSupport.corpus("lm/tinyshakespeare/val.txt")
+        let path = Corpora.path("lm/tinyshakespeare/val.txt")
         let processor = try LanguageModelText.buildPipeline(path: path, settings: TokenizerSettings(unit: .characters))
         let text = try LanguageModelData(path: path, processor: processor)
         #expect(text.characters == 111_540 && text.tokens.count == 111_540)   // one token per character, \n included
