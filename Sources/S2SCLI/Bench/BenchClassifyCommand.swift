@@ -65,28 +65,42 @@ struct BenchClassifyCommand: ParsableCommand {
     @Option(help: "The PyTorch reference script.")
     var referenceScript = "Tools/reference/bench_classify.py"
 
-    func run() throws {
-        BLAS.setThreads(1)
+    /// The benchmark's workload: the tweets as ids, a fresh model and the training batches.
+    private struct Workload {
+        var texts: [String]
+        var text: TextProcessor
+        var sequences: [[Int]]
+        var config: ClassifierConfig
+        var model: ClassificationModel
+        var batches: [ClassifierBatch]
+    }
+
+    private func workload() throws -> Workload {
         let data = try ClassificationData.read(path: self.data)
         let labels = data.labels
         let text = try ClassificationText.buildPipeline(examples: data.examples, settings: ClassificationTrainingOptions().tokenizer,
                                                         minCount: 2)
         let sequences = try ClassificationText.encode(data, with: text)
         let targets = data.examples.map { labels.firstIndex(of: $0.label)! }
-        let texts = data.examples.map(\.text)
-
         var rng = options.generator()
         let config = ClassifierConfig(vocabularySize: text.vocabulary.count, classes: labels.count, embeddingSize: embeddingSize,
                                       hiddenSize: hiddenSize, pooling: pooling,
                                       attentionSize: attentionSize)
-        let model = ClassificationModel(config: config, rng: &rng)
-        let learningRate = 3e-3, maxNorm = 5.0
         let plan = Batcher(batchSize: batchSize).plan(lengths: sequences.map { max(1, $0.count) }, seed: options.seed, epoch: 0)
         let batches = plan.prefix(trainBatches).map { rows in
             ClassifierBatch(sequences: rows.map { sequences[$0] }, labels: rows.map { targets[$0] })
         }
+        return Workload(texts: data.examples.map(\.text), text: text, sequences: sequences, config: config,
+                        model: ClassificationModel(config: config, rng: &rng), batches: batches)
+    }
+
+    func run() throws {
+        BLAS.setThreads(1)
+        let work = try workload()
+        let (texts, text, config, model, batches) = (work.texts, work.text, work.config, work.model, work.batches)
+        let learningRate = 3e-3, maxNorm = 5.0
         let referenceData = try writeReferenceData(config: config, learningRate: learningRate, maxNorm: maxNorm,
-                                                   batches: batches, inference: sequences)
+                                                   batches: batches, inference: work.sequences)
         defer { try? FileManager.default.removeItem(atPath: referenceData) }
         if let keepData { try AtomicFile.write(try AtomicFile.read(referenceData), to: keepData) }
 
@@ -104,46 +118,62 @@ struct BenchClassifyCommand: ParsableCommand {
             ("infer\(inferBatch)", Double(texts.count), { _ = try predictor(batchSize: inferBatch).probabilities(lines: texts) }),
             ("infer1", Double(singleTexts.count), { _ = try predictor(batchSize: 1).probabilities(lines: singleTexts) }),
         ]
-        print("s2s bench classify — \(data.examples.count) tweets, vocabulary \(text.vocabulary.count), model E \(config.embeddingSize) H \(config.hiddenSize) \(config.bidirectional ? "bi" : "uni") \(config.layers) layer(s) \(config.pooling.rawValue) pooling; threads \(options.threads); \(repeats) repeats × \(rounds) rounds, medians")
-        // The reference runs with --threads and, when that is more than 1, with one thread too: on a
-        // shared 2-core machine torch's intra-op threading can lose to a single thread, and s2s is
-        // compared with torch's better figure.
-        let referenceThreads = options.threads > 1 ? [options.threads, 1] : [1]
-        var ours: [String: [Throughput]] = [:]
-        var theirs: [Int: [String: [Throughput]]] = [:]
-        var referenceRSS: Double?
-        var referenceProblem: String?
+        print("s2s bench classify — \(texts.count) tweets, vocabulary \(text.vocabulary.count), model E \(config.embeddingSize) H \(config.hiddenSize) \(config.bidirectional ? "bi" : "uni") \(config.layers) layer(s) \(config.pooling.rawValue) pooling; threads \(options.threads); \(repeats) repeats × \(rounds) rounds, medians")
+        var measured = Measurements()
         for _ in 0..<max(1, rounds) {
             for c in cases {
                 var failure: Error?
                 let (wall, cpu) = Stopwatch.medians(repeats: repeats) { do { try c.body() } catch { failure = error } }
                 if let failure { throw failure }
-                ours[c.name, default: []].append(Throughput(wall: c.tweets / wall, cpu: c.tweets / cpu))
+                measured.ours[c.name, default: []].append(Throughput(wall: c.tweets / wall, cpu: c.tweets / cpu))
             }
-            guard python != "none", referenceProblem == nil else { continue }
-            for threads in referenceThreads {
-                switch ReferenceRunner.run(python: python, script: referenceScript,
-                                           arguments: ["--data", referenceData, "--threads", "\(threads)", "--repeats", "\(repeats)"]) {
-                case .success(let results):
-                    for c in cases {
-                        guard let r = results[c.name] else { continue }
-                        theirs[threads, default: [:]][c.name, default: []].append(
-                            Throughput(wall: c.tweets / r.seconds, cpu: c.tweets / (r.cpuSeconds ?? .nan)))
-                    }
-                    referenceRSS = max(referenceRSS ?? 0, results.values.compactMap { $0.peakRSSMiB }.max() ?? 0)
-                case .failure(let error):
-                    referenceProblem = error.description
+            runReference(&measured, cases: cases.map { ($0.name, $0.tweets) }, referenceData: referenceData)
+        }
+        report(measured, cases: cases.map(\.name))
+    }
+
+    /// The reference runs with --threads and, when that is more than 1, with one thread too: on a
+    /// shared 2-core machine torch's intra-op threading can lose to a single thread, and s2s is
+    /// compared with torch's better figure.
+    private var referenceThreads: [Int] { options.threads > 1 ? [options.threads, 1] : [1] }
+
+    /// What the rounds measured, by case (and by reference thread count).
+    private struct Measurements {
+        var ours: [String: [Throughput]] = [:]
+        var theirs: [Int: [String: [Throughput]]] = [:]
+        var referenceRSS: Double?
+        var referenceProblem: String?
+    }
+
+    /// One round of the PyTorch reference, at each of `referenceThreads`.
+    private func runReference(_ measured: inout Measurements, cases: [(name: String, tweets: Double)], referenceData: String) {
+        guard python != "none", measured.referenceProblem == nil else { return }
+        for threads in referenceThreads {
+            switch ReferenceRunner.run(python: python, script: referenceScript,
+                                       arguments: ["--data", referenceData, "--threads", "\(threads)", "--repeats", "\(repeats)"]) {
+            case .success(let results):
+                for c in cases {
+                    guard let r = results[c.name] else { continue }
+                    measured.theirs[threads, default: [:]][c.name, default: []].append(
+                        Throughput(wall: c.tweets / r.seconds, cpu: c.tweets / (r.cpuSeconds ?? .nan)))
                 }
+                measured.referenceRSS = max(measured.referenceRSS ?? 0, results.values.compactMap { $0.peakRSSMiB }.max() ?? 0)
+            case .failure(let error):
+                measured.referenceProblem = error.description
             }
         }
+    }
+
+    /// Medians per wall second and per CPU second, ratios to the better torch, peak memory.
+    private func report(_ measured: Measurements, cases: [String]) {
         for (title, key) in [("tweets per second of wall time", \Throughput.wall), ("tweets per CPU-second (user + system, all threads)", \Throughput.cpu)] {
             print(title + ":")
             let header = referenceThreads.map { "torch \($0)t".leftPadded(to: 12) }.joined()
             print("case        " + "s2s".leftPadded(to: 10) + header + "   s2s/best torch")
-            for c in cases {
-                let mine = Stopwatch.median(of: (ours[c.name] ?? []).map { $0[keyPath: key] })
-                var line = c.name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%10.0f", mine)
-                let references = referenceThreads.compactMap { theirs[$0]?[c.name].map { Stopwatch.median(of: $0.map { $0[keyPath: key] }) } }
+            for name in cases {
+                let mine = Stopwatch.median(of: (measured.ours[name] ?? []).map { $0[keyPath: key] })
+                var line = name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%10.0f", mine)
+                let references = referenceThreads.compactMap { measured.theirs[$0]?[name].map { Stopwatch.median(of: $0.map { $0[keyPath: key] }) } }
                 if references.count == referenceThreads.count {
                     line += references.map { String(format: "%12.0f", $0) }.joined()
                     line += String(format: "   %13.2f×", mine / references.max()!)
@@ -152,9 +182,9 @@ struct BenchClassifyCommand: ParsableCommand {
             }
         }
         print("(s2s inference includes tokenization; the reference's excludes it)")
-        if let referenceProblem { print("reference: skipped — \(referenceProblem)") }
+        if let problem = measured.referenceProblem { print("reference: skipped — \(problem)") }
         print(String(format: "peak RSS: s2s %.0f MiB", Stopwatch.peakRSSMiB())
-              + (referenceRSS.map { String(format: ", torch %.0f MiB", $0) } ?? ""))
+              + (measured.referenceRSS.map { String(format: ", torch %.0f MiB", $0) } ?? ""))
     }
 
     struct Throughput {

@@ -62,6 +62,16 @@ struct BenchTranslateCommand: ParsableCommand {
     @Option(help: "Keep the corpus and vocabularies exported for OpenNMT-py in this directory.")
     var opennmtData: String?
 
+    /// What the rounds measured: rates by case, the outputs of beam search, the sgemm ceiling, and why a
+    /// reference was skipped.
+    private struct Measurements {
+        var ours: [String: [Double]] = [:], theirs: [String: [Double]] = [:]
+        var ourOutputs: [String: [[Int]]] = [:], theirOutputs: [String: [[Int]]] = [:]
+        var sgemm: [Double] = []
+        var referencePeak = 0.0
+        var referenceProblem: String?, opennmtProblem: String?
+    }
+
     func run() throws {
         // Settings only: the weights are loaded for each beam-search measurement and released before
         // training, which builds its own model — so training runs beside one model, as the reference's.
@@ -76,7 +86,22 @@ struct BenchTranslateCommand: ParsableCommand {
         print("s2s bench translate — \(model): encoder \(config.encoderHiddenSize)×2, decoder \(config.decoderHiddenSize), "
               + "\(config.attention.rawValue) attention, vocabularies \(config.sourceVocabularySize)/\(config.targetVocabularySize); "
               + "threads \(options.threads), \(rounds) rounds, medians; s2s beam weights \(weightPrecision.rawValue)")
+        let flopsPerToken = describe(data, config: config)
+        let opennmtDirectory = opennmtData ?? FileManager.default.temporaryDirectory.path + "/s2s-bench-opennmt-\(getpid())"
+        if opennmt != nil {
+            try TranslateBenchData.exportOpenNMT(directory: opennmtDirectory, text: text, trainSource: trainSrc, trainTarget: trainTgt)
+        }
+        defer { if opennmtData == nil { try? FileManager.default.removeItem(atPath: opennmtDirectory) } }
+        var measured = Measurements()
+        for _ in 0..<max(1, rounds) {
+            try measureRound(&measured, config: config, data: data)
+            runReferences(&measured, dataPath: dataPath, opennmtDirectory: opennmtDirectory)
+        }
+        report(measured, flopsPerToken: flopsPerToken)
+    }
 
+    /// Prints the training batches' padding and FLOPs; returns the FLOPs per target token (forward + backward).
+    private func describe(_ data: TranslateBenchData, config: TranslatorConfig) -> Double {
         let realTargets = data.batches.reduce(0) { $0 + $1.tokenCount }
         let paddedTargets = data.batches.reduce(0) { $0 + $1.count * (($1.target.map(\.count).max() ?? 0) + 1) }
         let flopsPerToken = 3 * data.batches.reduce(0.0) { total, batch in
@@ -85,62 +110,63 @@ struct BenchTranslateCommand: ParsableCommand {
         } / Double(realTargets)
         print(String(format: "training batches: %d × 64 pairs, %.1f%% of target positions padding, %.1f MFLOP per target token (forward + backward)",
                      data.batches.count, 100 * (1 - Double(realTargets) / Double(paddedTargets)), flopsPerToken / 1e6))
-        var ours: [String: [Double]] = [:], theirs: [String: [Double]] = [:]
-        var sgemm: [Double] = []
-        let opennmtDirectory = opennmtData ?? FileManager.default.temporaryDirectory.path + "/s2s-bench-opennmt-\(getpid())"
-        if opennmt != nil {
-            try TranslateBenchData.exportOpenNMT(directory: opennmtDirectory, text: text, trainSource: trainSrc, trainTarget: trainTgt)
-        }
-        defer { if opennmtData == nil { try? FileManager.default.removeItem(atPath: opennmtDirectory) } }
-        var opennmtProblem: String?
-        var ourOutputs: [String: [[Int]]] = [:], theirOutputs: [String: [[Int]]] = [:]
-        var referencePeak = 0.0, referenceProblem: String?
-        for _ in 0..<max(1, rounds) {
-            BLAS.setThreads(options.threads)
-            sgemm.append(SgemmBench.gflops(size: 1024, repeats: 3))
-            // Each measured job starts from a trimmed heap, as each reference run starts a new process:
-            // the Allocator keeps freed memory resident, and what the previous job or the harness (data
-            // preparation, reading OpenNMT-py's logs) left in the heap would count as this job's.
-            Allocator.releaseFreeMemory()
-            if !skipBeam {
-                let trained = try TranslationBundle.load(model).model
-                for batchSize in [1, 64] {
-                    let (rate, outputs) = measureBeam(model: trained, sentences: data.sentences, batchSize: batchSize)
-                    ours["beam_b\(batchSize)", default: []].append(rate)
-                    ourOutputs["beam_b\(batchSize)"] = outputs
-                }
-            }
-            if !skipTrain {
-                Allocator.releaseFreeMemory()
-                ours["train", default: []].append(try measureTraining(config: config, data: data))
-            }
-            if let opennmt, opennmtProblem == nil, !skipTrain {
-                switch ReferenceLines.run(python: opennmt, script: opennmtScript,
-                                          arguments: ["--data", opennmtDirectory, "--threads", "\(options.threads)", "--steps", "\(opennmtSteps)"]) {
-                case .success(let rows):
-                    for row in rows { if let rate = row["tokens_per_s"] as? Double { theirs["opennmt", default: []].append(rate) } }
-                case .failure(let error): opennmtProblem = error.description
-                }
-            }
-            guard python != "none", referenceProblem == nil else { continue }
-            var arguments = ["--model", model, "--data", dataPath, "--threads", "\(options.threads)",
-                             "--train-steps", "\(steps)", "--beam-size", "\(beamSize)"]
-            if skipTrain { arguments.append("--skip-train") }
-            if skipBeam { arguments.append("--skip-beam") }
-            switch ReferenceLines.run(python: python, script: referenceScript, arguments: arguments) {
-            case .success(let rows):
-                for row in rows {
-                    guard let name = row["name"] as? String else { continue }
-                    if let rate = (row["tokens_per_s"] ?? row["sentences_per_s"]) as? Double { theirs[name, default: []].append(rate) }
-                    if let rss = row["peak_rss_mib"] as? Double { referencePeak = max(referencePeak, rss) }
-                    if let outputs = row["outputs"] as? [[Int]] { theirOutputs[name] = outputs }
-                }
-            case .failure(let error):
-                referenceProblem = error.description
-            }
-        }
+        return flopsPerToken
+    }
 
-        let ceiling = Stopwatch.median(of: sgemm)
+    /// One round of s2s: the sgemm ceiling, beam search at batch 1 and 64, training.
+    private func measureRound(_ measured: inout Measurements, config: TranslatorConfig, data: TranslateBenchData) throws {
+        BLAS.setThreads(options.threads)
+        measured.sgemm.append(SgemmBench.gflops(size: 1024, repeats: 3))
+        // Each measured job starts from a trimmed heap, as each reference run starts a new process:
+        // the Allocator keeps freed memory resident, and what the previous job or the harness (data
+        // preparation, reading OpenNMT-py's logs) left in the heap would count as this job's.
+        Allocator.releaseFreeMemory()
+        if !skipBeam {
+            let trained = try TranslationBundle.load(model).model
+            for batchSize in [1, 64] {
+                let (rate, outputs) = measureBeam(model: trained, sentences: data.sentences, batchSize: batchSize)
+                measured.ours["beam_b\(batchSize)", default: []].append(rate)
+                measured.ourOutputs["beam_b\(batchSize)"] = outputs
+            }
+        }
+        if !skipTrain {
+            Allocator.releaseFreeMemory()
+            measured.ours["train", default: []].append(try measureTraining(config: config, data: data))
+        }
+    }
+
+    /// One round of the references: OpenNMT-py (when given) and the PyTorch script.
+    private func runReferences(_ measured: inout Measurements, dataPath: String, opennmtDirectory: String) {
+        if let opennmt, measured.opennmtProblem == nil, !skipTrain {
+            switch ReferenceLines.run(python: opennmt, script: opennmtScript,
+                                      arguments: ["--data", opennmtDirectory, "--threads", "\(options.threads)", "--steps", "\(opennmtSteps)"]) {
+            case .success(let rows):
+                for row in rows { if let rate = row["tokens_per_s"] as? Double { measured.theirs["opennmt", default: []].append(rate) } }
+            case .failure(let error): measured.opennmtProblem = error.description
+            }
+        }
+        guard python != "none", measured.referenceProblem == nil else { return }
+        var arguments = ["--model", model, "--data", dataPath, "--threads", "\(options.threads)",
+                         "--train-steps", "\(steps)", "--beam-size", "\(beamSize)"]
+        if skipTrain { arguments.append("--skip-train") }
+        if skipBeam { arguments.append("--skip-beam") }
+        switch ReferenceLines.run(python: python, script: referenceScript, arguments: arguments) {
+        case .success(let rows):
+            for row in rows {
+                guard let name = row["name"] as? String else { continue }
+                if let rate = (row["tokens_per_s"] ?? row["sentences_per_s"]) as? Double { measured.theirs[name, default: []].append(rate) }
+                if let rss = row["peak_rss_mib"] as? Double { measured.referencePeak = max(measured.referencePeak, rss) }
+                if let outputs = row["outputs"] as? [[Int]] { measured.theirOutputs[name] = outputs }
+            }
+        case .failure(let error):
+            measured.referenceProblem = error.description
+        }
+    }
+
+    /// The medians, ratios, output agreement and peak memory.
+    private func report(_ measured: Measurements, flopsPerToken: Double) {
+        let (ours, theirs) = (measured.ours, measured.theirs)
+        let ceiling = Stopwatch.median(of: measured.sgemm)
         print(String(format: "sgemm 1024³ on %d thread(s): %.1f GFLOP/s (the ceiling)", options.threads, ceiling))
         if let train = ours["train"].map(Stopwatch.median(of:)) {
             let gflops = train * flopsPerToken / 1e9
@@ -157,20 +183,20 @@ struct BenchTranslateCommand: ParsableCommand {
             print(line)
         }
         for name in ["beam_b1", "beam_b64"] {
-            guard let mine = ourOutputs[name], let reference = theirOutputs[name], mine.count == reference.count else { continue }
+            guard let mine = measured.ourOutputs[name], let reference = measured.theirOutputs[name], mine.count == reference.count else { continue }
             let same = zip(mine, reference).filter { $0 == $1 }.count
             print("\(name): \(same) of \(mine.count) translations identical to the reference's")
         }
-        if let mine = ourOutputs["beam_b1"], let batched = ourOutputs["beam_b64"] {
+        if let mine = measured.ourOutputs["beam_b1"], let batched = measured.ourOutputs["beam_b64"] {
             print("s2s beam search, batch 1 vs batch 64: \(mine == batched ? "identical" : "DIFFERENT") outputs")
         }
         if let train = ours["train"].map(Stopwatch.median(of:)), let reference = theirs["opennmt"].map(Stopwatch.median(of:)) {
             print(String(format: "OpenNMT-py   %9.1f tok/s  (s2s/OpenNMT-py %.2f×)", reference, train / reference))
         }
-        if let opennmtProblem { print("OpenNMT-py: skipped — \(opennmtProblem)") }
-        let peak = Stopwatch.peakRSSMiB()
+        if let problem = measured.opennmtProblem { print("OpenNMT-py: skipped — \(problem)") }
+        let peak = Stopwatch.peakRSSMiB(), referencePeak = measured.referencePeak
         print(String(format: "peak RSS: s2s %.0f MiB", peak) + (referencePeak > 0 ? String(format: ", torch %.0f MiB (s2s/torch %.2f)", referencePeak, peak / referencePeak) : ""))
-        if let referenceProblem { print("reference: skipped — \(referenceProblem)") }
+        if let problem = measured.referenceProblem { print("reference: skipped — \(problem)") }
     }
 
     /// Target tokens per second of `steps` optimizer steps (after 2 warm-up steps), as the trainer runs

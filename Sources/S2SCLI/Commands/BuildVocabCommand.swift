@@ -54,11 +54,7 @@ struct BuildVocabCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The pipeline directory to write (created if needed).", valueName: "DIR"))
     var output: String
 
-    @Option(help: "Accepted for uniformity with other commands; counting runs on one thread.")
-    var threads: Int = 1
-
-    @Option(help: "Accepted for uniformity with other commands; the result is deterministic.")
-    var seed: UInt64 = 0
+    @OptionGroup var runOptions: RunOptions
 
     func validate() throws {
         if input.isEmpty { throw ValidationError("give at least one --input file") }

@@ -22,11 +22,7 @@ struct DetokenizeCommand: ParsableCommand {
     @Option(name: .customLong("on-invalid"), help: "Invalid UTF-8: error, replace (U+FFFD) or skip (an empty output line).")
     var onInvalid: ReadOptions.InvalidUTF8 = .error
 
-    @Option(help: "Accepted for uniformity with other commands; runs on one thread.")
-    var threads: Int = 1
-
-    @Option(help: "Accepted for uniformity with other commands; detokenization is deterministic.")
-    var seed: UInt64 = 0
+    @OptionGroup var runOptions: RunOptions
 
     func run() throws {
         let reader = try LineReader(path: input, options: ReadOptions(invalidUTF8: onInvalid, skipEmpty: false))

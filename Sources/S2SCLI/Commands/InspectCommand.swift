@@ -13,6 +13,8 @@ struct InspectCommand: ParsableCommand {
     @Argument(help: "A model directory written by a train-* command.")
     var directory: String
 
+    @OptionGroup var runOptions: RunOptions
+
     func run() throws {
         let bundle = ModelBundle(directory: directory)
         let configBytes: [UInt8]

@@ -40,11 +40,7 @@ struct TokenizeCommand: ParsableCommand {
     @Option(name: .customLong("on-invalid"), help: "Invalid UTF-8: error, replace (U+FFFD) or skip (an empty output line).")
     var onInvalid: ReadOptions.InvalidUTF8 = .error
 
-    @Option(help: "Accepted for uniformity with other commands; tokenization runs on one thread.")
-    var threads: Int = 1
-
-    @Option(help: "Accepted for uniformity with other commands; tokenization is deterministic.")
-    var seed: UInt64 = 0
+    @OptionGroup var runOptions: RunOptions
 
     func validate() throws {
         if pipeline != nil && (tokenizer.isSet || bpe != nil) {
@@ -52,7 +48,6 @@ struct TokenizeCommand: ParsableCommand {
         }
         if ids && pipeline == nil { throw ValidationError("--ids needs --pipeline (the vocabulary lives there)") }
         if bpe != nil && tokenizer.chars { throw ValidationError("--bpe applies to words, not to --chars") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {

@@ -40,6 +40,8 @@ struct BenchTokenizeCommand: ParsableCommand {
     @Flag(name: .customLong("no-reference"), help: "Time s2s only.")
     var noReference = false
 
+    @OptionGroup var runOptions: RunOptions
+
     func validate() throws {
         if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
         if merges < 1 { throw ValidationError("--merges must be at least 1") }
