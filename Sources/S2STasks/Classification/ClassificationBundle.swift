@@ -61,6 +61,7 @@ public struct ClassificationBundle: @unchecked Sendable {   // the model is only
     public let text: TextProcessor
     public let model: ClassificationModel
 
+    /// Reads a model directory, checking config.json, the text pipeline, labels.txt and the weights against each other.
     public static func load(directory: String) throws -> ClassificationBundle {
         let bundle = ModelBundle(directory: directory)
         let config = try bundle.readConfig(ClassificationBundleConfig.self, kind: kind)

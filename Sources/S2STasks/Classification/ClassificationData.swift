@@ -17,6 +17,7 @@ public struct LabelledExample: Equatable, Sendable {
     public var text: String
     public var line: Int
 
+    /// An example with its label, its text and its 1-based line number.
     public init(label: String, text: String, line: Int) { self.label = label; self.text = text; self.line = line }
 }
 

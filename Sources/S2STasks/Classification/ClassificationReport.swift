@@ -17,6 +17,7 @@ public struct ClassificationReport: Equatable, Sendable {
         public let support: Int
     }
 
+    /// The report of `predicted` class ids against `gold`, for `classes` classes.
     public init(gold: [Int], predicted: [Int], classes: Int) {
         precondition(gold.count == predicted.count, "\(gold.count) gold labels, \(predicted.count) predictions")
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)

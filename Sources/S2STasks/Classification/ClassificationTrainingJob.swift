@@ -54,6 +54,7 @@ public struct ClassificationTrainingOptions: TrainingJobOptions, Sendable {
         return options
     }()
 
+    /// The documented recipe (each property says its default).
     public init() {}
 }
 
@@ -79,10 +80,14 @@ public struct ClassificationTrainingJob: Sendable {
     public var mode = TrainingDirectory.Mode.new
     public var tensorBoardDirectory: String? = nil
 
+    /// A new run (see `mode`) on the labelled file `train`, validated on `valid`, into `modelDirectory`.
     public init(train: String, valid: String, modelDirectory: String, options: ClassificationTrainingOptions = .init()) {
         self.train = train; self.valid = valid; self.modelDirectory = modelDirectory; self.options = options
     }
 
+    /// Trains; `progress` receives the log lines and every step's progress. Throws `BundleError` when
+    /// the directory is in use or holds a model a new run would replace, `TextError` naming file and
+    /// line for bad data, `TrainingError` when training cannot go on.
     @discardableResult
     public func run(progress: @escaping TrainingProgressHandler = ProgressReporter.silent) throws -> Result {
         BLAS.setThreads(1)   // one BLAS thread per data-parallel shard

@@ -15,6 +15,7 @@ public struct ClassificationValidator: @unchecked Sendable {   // the text pipel
     let text: TextProcessor
     let threads: Int
 
+    /// Scores `sequences` (ids) against the `gold` class ids on `threads` cores.
     public init(sequences: [[Int]], gold: [Int], classes: Int, text: TextProcessor, threads: Int) {
         self.sequences = sequences; self.gold = gold; self.classes = classes; self.text = text; self.threads = threads
     }

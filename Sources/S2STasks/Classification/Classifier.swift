@@ -17,6 +17,7 @@ public struct ClassificationOptions: Sendable, Equatable {
     /// Longer lines are classified on their first `maxTokens` tokens (`ClassificationResult.cropped`).
     public var maxTokens = 1000
 
+    /// The defaults: batches of 256, one core, 1,000 tokens at most.
     public init() {}
 }
 

@@ -5,6 +5,9 @@
 import Foundation
 import S2SText
 
+/// The tutorial's test tweets, decoded back to text.
+///
+///     let examples = try TutorialTestSet.read(directory: "corpora/sentiment/bcs-lstm-tutorial", limit: 1000)
 public enum TutorialTestSet {
     static let dataFile = "testTweets_preprocessed.json"
     static let vocabularyFile = "vocab.txt"

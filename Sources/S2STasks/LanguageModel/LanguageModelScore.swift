@@ -24,6 +24,7 @@ public struct LanguageModelScore: Sendable, Equatable, Codable {
     /// Fraction of tokens the model ranks first.
     public var accuracy: Double
 
+    /// The score of `stats` (summed over a text) for a text with `tokensPerCharacter` tokens per character.
     public init(stats: CrossEntropyStats, tokensPerCharacter: Double) {
         tokens = stats.tokens
         loss = stats.tokens == 0 ? 0 : stats.nllSum / Double(stats.tokens)

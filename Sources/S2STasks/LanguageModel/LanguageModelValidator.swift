@@ -20,6 +20,7 @@ public struct LanguageModelValidator: Sendable {
     /// Cores to share the streams over.
     public var shards: Int
 
+    /// `streams` contiguous streams read in `bptt`-token blocks, shared out over `shards` cores.
     public init(streams: Int = 16, bptt: Int = 128, shards: Int = 1) {
         precondition(streams >= 1 && bptt >= 1 && shards >= 1)
         self.streams = streams; self.bptt = bptt; self.shards = shards

@@ -27,6 +27,7 @@ public struct GenerationOptions: Sendable, Equatable {
     /// Start the text with the prompt itself (as `s2s generate` prints it).
     public var echoPrompt = true
 
+    /// The defaults: 500 tokens at temperature 0.8 from all tokens, seed 1, the prompt echoed.
     public init() {}
 }
 

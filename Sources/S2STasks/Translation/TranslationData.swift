@@ -12,6 +12,7 @@ public struct ParallelLines: Sendable {
     public var target: [String] = []
     public var count: Int { source.count }
 
+    /// Pairs from two aligned arrays.
     public init(source: [String] = [], target: [String] = []) { self.source = source; self.target = target }
 
     /// Reads two line-aligned files; empty and over-long pairs are skipped (and counted in the returned
@@ -40,8 +41,10 @@ public struct EncodedPairs: Sendable {
     public var tooLong = 0
     public var count: Int { source.count }
 
+    /// No pairs.
     public init() {}
 
+    /// The pairs as ids; with `maxLength`, pairs with a longer side are left out and counted in `tooLong`.
     public static func encode(_ lines: ParallelLines, text: TranslationText, maxLength: Int? = nil) throws -> EncodedPairs {
         var out = EncodedPairs()
         for (s, t) in zip(lines.source, lines.target) {
@@ -53,6 +56,7 @@ public struct EncodedPairs: Sendable {
         return out
     }
 
+    /// The pairs at `indices` as one training batch.
     public func batch(_ indices: [Int]) -> TranslationBatch {
         TranslationBatch(source: indices.map { source[$0] }, target: indices.map { target[$0] })
     }

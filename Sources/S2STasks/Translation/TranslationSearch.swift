@@ -10,6 +10,7 @@ import S2SModels
 
 /// One translated sentence as ids: its hypotheses, best first.
 public struct Translation: @unchecked Sendable {   // attention tensors are values, never shared mutably
+    /// One hypothesis: target ids (no eos), its score and, when kept, its attention.
     public struct Candidate {
         public var tokens: [Int]
         public var score: Double
@@ -41,6 +42,8 @@ public struct TranslationJob {
     /// The model's step weights packed as bfloat16 (`PackedStepWeights(model)`), or nil for float32.
     public var packed: PackedStepWeights? = nil
 
+    /// Decodes with `search`, `batchSize` sentences at a time on `threads` cores; outputs are limited
+    /// to `maxLengthRatio` × the source length + 5 tokens.
     public init(model: TranslationModel, search: any TranslationSearch, batchSize: Int = 32, threads: Int = 1,
                 maxLengthRatio: Double = 2.0, packed: PackedStepWeights? = nil) {
         self.model = model; self.search = search; self.batchSize = batchSize; self.threads = threads
@@ -75,12 +78,14 @@ public struct DecodingSearch: TranslationSearch {
     public var blockNgramRepeat = 0
     public var banUnk = false
 
+    /// Beam search with these settings (greedy when `beamSize` is 1).
     public init(beamSize: Int = 5, nBest: Int = 1, lengthPenalty: LengthPenalty = .none, minLength: Int = 0,
                 blockNgramRepeat: Int = 0, banUnk: Bool = false) {
         self.beamSize = beamSize; self.nBest = nBest; self.lengthPenalty = lengthPenalty; self.minLength = minLength
         self.blockNgramRepeat = blockNgramRepeat; self.banUnk = banUnk
     }
 
+    /// The hypotheses of every sentence of `model`, within its output limit.
     public func translate(_ model: TranslatorSearchModel, maxLengths: [Int]) -> [Translation] {
         if beamSize == 1 {
             let search = GreedySearch(lengthPenalty: lengthPenalty, minLength: minLength, blockNgramRepeat: blockNgramRepeat,

@@ -28,6 +28,7 @@ public final class TranslationText {
     public let target: TextProcessor
     public let lowercase: Bool
 
+    /// Wraps the two sides' pipelines; `lowercase` lowercases every line before tokenization.
     public init(source: TextProcessor, target: TextProcessor, lowercase: Bool) {
         self.source = source; self.target = target; self.lowercase = lowercase
     }
@@ -35,17 +36,22 @@ public final class TranslationText {
     /// A line as the model sees it (lowercased when the model is).
     public func prepare(_ line: String) -> String { lowercase ? line.lowercased() : line }
 
+    /// The source token ids of `line` (no bos/eos).
     public func sourceIds(_ line: String) throws -> [Int] { try source.encode(prepare(line)) }
+    /// The target token ids of `line` (no bos/eos), for training pairs and references.
     public func targetIds(_ line: String) throws -> [Int] { try target.encode(prepare(line)) }
+    /// Target ids as detokenized text (`<pad>`, `<s>`, `</s>` dropped).
     public func targetText(_ ids: [Int]) -> String { target.decode(ids) }
     /// The source tokens of a line (for --replace-unk and attention plots).
     public func sourceTokens(_ line: String) throws -> [String] { try source.tokenize(prepare(line)) }
 
+    /// Writes both pipelines into `directory`/source and `directory`/target.
     public func save(bundle directory: String) throws {
         try source.save(directory: directory + "/" + Self.sourceDirectory)
         try target.save(directory: directory + "/" + Self.targetDirectory)
     }
 
+    /// Reads both pipelines from a model directory (see `save(bundle:)`).
     public static func load(bundle directory: String, lowercase: Bool) throws -> TranslationText {
         TranslationText(source: try TextProcessor(directory: directory + "/" + sourceDirectory),
                         target: try TextProcessor(directory: directory + "/" + targetDirectory), lowercase: lowercase)

@@ -20,6 +20,7 @@ public struct TranslationTrainingJob: Sendable {
         public var trainSource, trainTarget, validSource, validTarget: String
         public var testSource: String?, testTarget: String?
 
+        /// A corpus of line-aligned files; the test pair is optional.
         public init(trainSource: String, trainTarget: String, validSource: String, validTarget: String,
                     testSource: String? = nil, testTarget: String? = nil) {
             self.trainSource = trainSource; self.trainTarget = trainTarget
@@ -58,6 +59,7 @@ public struct TranslationTrainingJob: Sendable {
     /// Also write TensorBoard event files here.
     public var tensorBoardDirectory: String? = nil
 
+    /// A new run (see `mode`) on `files` into `modelDirectory`.
     public init(files: Files, modelDirectory: String, options: TranslationTrainingOptions = .corpus) {
         self.files = files; self.modelDirectory = modelDirectory; self.options = options
     }

@@ -39,6 +39,7 @@ public struct TranslationTrainingOptions: TrainingJobOptions, Sendable {
     /// Budget, validation, early stopping, smoothing, seed and shards (one per core).
     public var trainer = TrainerOptions()
 
+    /// The plain defaults (each property says its own); `corpus` and `dates` are the presets to start from.
     public init() {}
 
     /// A user's corpus: word vocabularies (min count 2), the benchmark model, Adam 2e-3, batch 64,

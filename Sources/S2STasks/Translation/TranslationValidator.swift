@@ -19,6 +19,7 @@ public struct TranslationValidator: @unchecked Sendable {   // the text pipeline
     public var batchSize = 64
     public var maxLengthRatio = 2.0
 
+    /// Encodes the held-out `lines` once; scoring runs on `threads` cores.
     public init(lines: ParallelLines, text: TranslationText, threads: Int) throws {
         pairs = try EncodedPairs.encode(lines, text: text)
         references = lines.target.map(text.prepare)
@@ -29,6 +30,7 @@ public struct TranslationValidator: @unchecked Sendable {   // the text pipeline
     /// Output limit of a source of `length` tokens.
     public static func maxLength(sourceLength: Int, ratio: Double) -> Int { Int((ratio * Double(sourceLength)).rounded(.up)) + 5 }
 
+    /// The scores of `model`'s current weights (the trainer's validation metrics).
     public func callAsFunction(_ model: TranslationModel) -> [String: Double] {
         let batches = stride(from: 0, to: pairs.count, by: batchSize).map { Array($0..<min(pairs.count, $0 + batchSize)) }
         let results = ParallelMap.map(count: batches.count, threads: threads) { i -> (CrossEntropyStats, [[Int]]) in

@@ -40,6 +40,7 @@ public struct TranslationOptions: Sendable, Equatable {
     /// float32 (exact) or bfloat16 decoder and generator weights (faster at small batches).
     public var weightPrecision = WeightPrecision.float32
 
+    /// The defaults: beam 5, one hypothesis, no length penalty, float32, one core.
     public init() {}
 }
 
