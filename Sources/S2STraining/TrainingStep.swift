@@ -33,6 +33,7 @@ public struct TrainingStep<Model: TrainableModel> {
     }
 
     /// Runs one step on `batch`; `seed(shard)` seeds that shard's tape (its dropout masks).
+    @discardableResult
     public func run(_ batch: Model.Batch, parameters: [(name: String, variable: Variable)], optimizer: Optimizer,
                     seed: (Int) -> UInt64) -> Outcome {
         let pieces = (0..<shards).compactMap { batch.shard($0, of: shards) }
