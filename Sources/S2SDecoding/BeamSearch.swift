@@ -122,10 +122,3 @@ public struct BeamSearch: Sendable {
         return sentences.map { $0.results(nBest: nBest) }
     }
 }
-
-/// Runs `body` with a pointer to the tensor's scalars, or nil.
-@inline(__always)
-func withOptionalPointer<R>(_ tensor: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
-    guard let tensor else { return body(nil) }
-    return tensor.withUnsafeBufferPointer { body($0.baseAddress) }
-}

@@ -53,15 +53,20 @@ public final class GlobalAttention: Layer {
     /// Returns attn_h [B, H] and the attention weights [B, S] (exactly 0 at masked positions).
     public func callAsFunction(query: Variable, memory: Variable, lengths: [Int],
                                projectedMemory: Variable? = nil, tape: Tape) -> (output: Variable, weights: Variable) {
-        let score: AttentionScore = switch type {
+        let (context, weights) = tape.globalAttention(query: query, memory: memory, lengths: lengths,
+                                                      score: score(projectedMemory: projectedMemory))
+        let output = linearOut(tape.concat([context, query], axis: 1), tape: tape)
+        return (type == .mlp ? output : tape.tanh(output), weights)
+    }
+
+    /// The score function with this layer's parameters, as the fused ops (S2SCore) take it.
+    public func score(projectedMemory: Variable? = nil) -> AttentionScore {
+        switch type {
         case .dot: .dot
         case .general: .general(weight: linearIn!.weight)
         case .mlp: .mlp(queryWeight: linearQuery!.weight, queryBias: linearQuery!.bias!,
                         contextWeight: linearContext!.weight, v: v!.weight, projectedMemory: projectedMemory)
         }
-        let (context, weights) = tape.globalAttention(query: query, memory: memory, lengths: lengths, score: score)
-        let output = linearOut(tape.concat([context, query], axis: 1), tape: tape)
-        return (type == .mlp ? output : tape.tanh(output), weights)
     }
 
     public var namedParameters: [(name: String, variable: Variable)] {
@@ -71,5 +76,14 @@ public final class GlobalAttention: Layer {
         if let linearQuery { parameters += linearQuery.namedParameters(prefix: "linear_query") }
         if let v { parameters += v.namedParameters(prefix: "v") }
         return parameters + linearOut.namedParameters(prefix: "linear_out")
+    }
+}
+
+extension AttentionDecoderParameters {
+    /// The fused decoder's parameters (`Tape.attentionDecoder`, S2SCore) with `attention`'s own
+    /// variables: the decoder trains the very parameters the layer holds.
+    public init(layers: [LSTMWeights], attention: GlobalAttention) {
+        self.init(layers: layers, score: attention.score(), outWeight: attention.linearOut.weight,
+                  outBias: attention.linearOut.bias)
     }
 }

@@ -208,10 +208,7 @@ extension Tape {
                 }
             }
             func withUpstream(_ body: (UnsafePointer<Float>?, UnsafePointer<Float>?) -> Void) {
-                func withOptional(_ t: Tensor?, _ body: (UnsafePointer<Float>?) -> Void) {
-                    if let t { t.withPointer { body($0) } } else { body(nil) }
-                }
-                withOptional(dContext) { dc in withOptional(dWeights) { dw in body(dc, dw) } }
+                withOptionalPointer(dContext) { dc in withOptionalPointer(dWeights) { dw in body(dc, dw) } }
             }
             withUpstream { dc, dw in
                 withGradIfNeeded(memory) { dm in

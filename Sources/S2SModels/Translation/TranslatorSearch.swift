@@ -60,10 +60,10 @@ public struct TranslatorSearchModel {
         let projectedQuery = isMLP ? FloatBuffer(count: N * H) : nil
         let activations = isMLP ? FloatBuffer(count: S * H) : nil
         let embedded = FloatBuffer(count: N * E)
-        model.targetEmbedding.weight.value.withUnsafeBufferPointer { table in
+        model.targetEmbedding.weight.value.withPointer { table in
             for (n, token) in tokens.enumerated() {
                 precondition(token >= 0 && token < V, "translator step: token \(token) outside 0..<\(V)")
-                embedded[n * E].update(from: table.baseAddress! + token * E, count: E)
+                embedded[n * E].update(from: table + token * E, count: E)
             }
         }
         model.decoderParameters.withWeightPointers { weights in
@@ -78,13 +78,13 @@ public struct TranslatorSearchModel {
             withPointers([memory, keys ?? memory]) { p in
                 memoryLengths.withUnsafeBufferPointer { lengths in
                     state.source.withUnsafeBufferPointer { source in
-                        attention.withUnsafeMutableBufferPointer { a in
+                        attention.withMutablePointer { a in
                             let slots = DecoderStepSlots(
                                 gates: gates.map(\.pointer), hPrev: state.h.map { UnsafePointer($0.pointer) },
                                 cPrev: state.c.map { UnsafePointer($0.pointer) }, h: h.map(\.pointer), c: c.map(\.pointer),
                                 tanhC: tanhC.map(\.pointer), layerInput: inputs.map { $0?.pointer },
                                 layerMask: Array(repeating: nil, count: L), feed: state.feed.pointer,
-                                attention: a.baseAddress!, contextQuery: contextQuery.pointer,
+                                attention: a, contextQuery: contextQuery.pointer,
                                 projectedQuery: projectedQuery?.pointer, activations: activations?.pointer, activationStride: 0,
                                 y: feed.pointer, output: feed.pointer, outputMask: nil)
                             DecoderStepKernel.forward(
@@ -96,15 +96,14 @@ public struct TranslatorSearchModel {
                 }
             }
         }
-        model.generatorWeight.value.withUnsafeBufferPointer { weight in
-            model.generatorBias.value.withUnsafeBufferPointer { bias in
-                logProbs.withUnsafeMutableBufferPointer { out in
-                    let y = out.baseAddress!
-                    for n in 0..<N { (y + n * V).update(from: bias.baseAddress!, count: V) }
+        model.generatorWeight.value.withPointer { weight in
+            model.generatorBias.value.withPointer { bias in
+                logProbs.withMutablePointer { y in
+                    for n in 0..<N { (y + n * V).update(from: bias, count: V) }
                     if let packed {
                         DotGEMM.gemm(m: N, feed.pointer, lda: H, packed.generator, beta: 1, y, ldc: V)
                     } else {
-                        DotGEMM.gemm(m: N, n: V, k: H, feed.pointer, lda: H, weight.baseAddress!, ldb: H, beta: 1, y, ldc: V)
+                        DotGEMM.gemm(m: N, n: V, k: H, feed.pointer, lda: H, weight, ldb: H, beta: 1, y, ldc: V)
                     }
                     LogSoftmaxKernel.forward(x: y, y: y, rows: N, columns: V)
                 }
@@ -146,7 +145,7 @@ extension TranslationModel {
             let Bm = padded.count
             return (0..<L).map { l in
                 let out = FloatBuffer(count: B * H)
-                state.withUnsafeBufferPointer { out.pointer.update(from: $0.baseAddress! + l * Bm * H, count: B * H) }
+                state.withPointer { out.pointer.update(from: $0 + l * Bm * H, count: B * H) }
                 return out
             }
         }
@@ -154,6 +153,13 @@ extension TranslationModel {
                                              feed: FloatBuffer(count: B * H, zeroed: true), source: Array(0..<B))
         return TranslatorSearchModel(model: self, sentences: B, sourceLengths: sources.map(\.count), memory: memory.value,
                                      keys: keys, memoryLengths: lengths, packed: packed, initialState: initial)
+    }
+}
+
+extension PackedStepWeights {
+    /// The step weights of `model` as bfloat16 (the packing and the kernel that reads it live in S2SCore).
+    public convenience init(_ model: TranslationModel) {
+        self.init(decoder: model.decoderParameters, generatorWeight: model.generatorWeight, source: ObjectIdentifier(model))
     }
 }
 

@@ -1,7 +1,6 @@
+// The fused generator loss (S2SCore/Ops/GeneratorLoss.swift) against linear + cross-entropy.
 import Testing
 import S2SCore
-import S2SNN
-@testable import S2SModels
 
 @Suite struct GeneratorLossTests {
     @Test(arguments: [Float(0), 0.1])

@@ -4,8 +4,11 @@
 // [N, V] products are the largest in the translator (about half of its FLOPs); the rest of the op is
 // kept to passes over the logits that the products need anyway.
 // Shapes: x [N, H], weight [V, H], bias [V], targets N ids → a scalar loss (the mean over counted rows).
-import Foundation
-import S2SCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 public enum GeneratorLossKernel {
     /// logits[r, v] ← scale·(softmax[r, v] − ε/V) − scale·(1 − ε)·[v = t_r], in place, softmax from the
@@ -48,16 +51,16 @@ extension Tape {
         var logSumExp = [Float](repeating: 0, count: M)
         var stats = CrossEntropyStats()
         if M > 0 {
-            x.value.withUnsafeBufferPointer { px in
+            x.value.withPointer { px in
                 inputs.withUnsafeMutableBufferPointer { pi in
-                    for (r, row) in rows.enumerated() { (pi.baseAddress! + r * H).update(from: px.baseAddress! + row * H, count: H) }
+                    for (r, row) in rows.enumerated() { (pi.baseAddress! + r * H).update(from: px + row * H, count: H) }
                 }
             }
-            weight.value.withUnsafeBufferPointer { pw in
-                bias.value.withUnsafeBufferPointer { pb in
+            weight.value.withPointer { pw in
+                bias.value.withPointer { pb in
                     inputs.withUnsafeBufferPointer { pi in
                         logits.withUnsafeMutableBufferPointer { pl in
-                            LinearKernel.forward(x: pi.baseAddress!, weight: pw.baseAddress!, bias: pb.baseAddress!,
+                            LinearKernel.forward(x: pi.baseAddress!, weight: pw, bias: pb,
                                                  y: pl.baseAddress!, rows: M, inputs: H, outputs: V)
                         }
                     }
@@ -92,26 +95,26 @@ extension Tape {
                     if x.requiresGrad {
                         var dInputs = [Float].uninitialized(M * H)
                         dInputs.withUnsafeMutableBufferPointer { pd in
-                            weight.value.withUnsafeBufferPointer { pw in
-                                BLAS.gemm(m: M, n: H, k: V, dLogits, lda: V, pw.baseAddress!, ldb: H, beta: 0, pd.baseAddress!, ldc: H)
+                            weight.value.withPointer { pw in
+                                BLAS.gemm(m: M, n: H, k: V, dLogits, lda: V, pw, ldb: H, beta: 0, pd.baseAddress!, ldc: H)
                             }
-                            x.withGrad { g in
+                            x.withGradPointer { g in
                                 for (r, row) in rows.enumerated() {
-                                    let source = pd.baseAddress! + r * H, target = g.baseAddress! + row * H
+                                    let source = pd.baseAddress! + r * H, target = g + row * H
                                     for j in 0..<H { target[j] += source[j] }
                                 }
                             }
                         }
                     }
                     if weight.requiresGrad {
-                        weight.withGrad { g in
-                            BLAS.gemm(transposeA: true, m: V, n: H, k: M, dLogits, lda: V, xs, ldb: H, beta: 1, g.baseAddress!, ldc: H)
+                        weight.withGradPointer { g in
+                            BLAS.gemm(transposeA: true, m: V, n: H, k: M, dLogits, lda: V, xs, ldb: H, beta: 1, g, ldc: H)
                         }
                     }
                     if bias.requiresGrad {
                         let ones = [Float](repeating: 1, count: M)
-                        bias.withGrad { g in
-                            BLAS.gemv(transpose: true, rows: M, columns: V, dLogits, lda: V, ones, beta: 1, g.baseAddress!)
+                        bias.withGradPointer { g in
+                            BLAS.gemv(transpose: true, rows: M, columns: V, dLogits, lda: V, ones, beta: 1, g)
                         }
                     }
                 }

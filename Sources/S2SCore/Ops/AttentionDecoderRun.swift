@@ -1,7 +1,6 @@
 // The saved activations and the forward/backward passes of one `attentionDecoder` call (see
-// AttentionDecoderOp.swift for the math and shapes). Forward: T calls of DecoderStepKernel. Backward:
+// AttentionDecoder.swift for the math and shapes). Forward: T calls of DecoderStepKernel. Backward:
 // the steps in reverse for dh, dc and the input feed; weight gradients as one GEMM each at the end.
-import S2SCore
 
 final class AttentionDecoderRun {
     let T: Int, B: Int, S: Int, E: Int, H: Int, L: Int
@@ -98,7 +97,7 @@ final class AttentionDecoderRun {
                 }
             }
         }
-        output.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: feed[BH], count: T * BH) }
+        output.withMutablePointer { $0.update(from: feed[BH], count: T * BH) }
         return output
     }
 
@@ -169,18 +168,18 @@ final class AttentionDecoderRun {
         }
         }
         if embedded.requiresGrad {
-            parameters.layers[0].weightIH.value.withUnsafeBufferPointer { wih in
-                embedded.withGrad { g in
-                    BLAS.gemm(m: TB, n: E, k: G, dGates[0].pointer, lda: G, wih.baseAddress!, ldb: E + H, beta: 1,
-                              g.baseAddress!, ldc: E)
+            parameters.layers[0].weightIH.value.withPointer { wih in
+                embedded.withGradPointer { g in
+                    BLAS.gemm(m: TB, n: E, k: G, dGates[0].pointer, lda: G, wih, ldb: E + H, beta: 1,
+                              g, ldc: E)
                 }
             }
         }
         for (variable, carry) in [(h0, dhCarry), (c0, dcCarry)] where variable.requiresGrad {
-            variable.withGrad { g in for l in 0..<L { for i in 0..<BH { g[l * BH + i] += carry[l].pointer[i] } } }
+            variable.withGradPointer { g in for l in 0..<L { for i in 0..<BH { g[l * BH + i] += carry[l].pointer[i] } } }
         }
         if memory.requiresGrad {
-            memory.withGrad { g in for i in 0..<(S * BH) { g[i] += dMemory.pointer[i] } }
+            memory.withGradPointer { g in for i in 0..<(S * BH) { g[i] += dMemory.pointer[i] } }
         }
     }
 
@@ -235,64 +234,64 @@ final class AttentionDecoderRun {
         let ones = [Float](repeating: 1, count: TB)
         func columnSums(_ x: UnsafePointer<Float>, columns: Int, into variable: Variable) {
             ones.withUnsafeBufferPointer { o in
-                variable.withGrad { g in
-                    BLAS.gemv(transpose: true, rows: TB, columns: columns, x, lda: columns, o.baseAddress!, beta: 1, g.baseAddress!)
+                variable.withGradPointer { g in
+                    BLAS.gemv(transpose: true, rows: TB, columns: columns, x, lda: columns, o.baseAddress!, beta: 1, g)
                 }
             }
         }
         for l in 0..<L {
             let weights = parameters.layers[l], dg = UnsafePointer(dGates[l].pointer)
-            weights.weightIH.withGrad { g in
+            weights.weightIH.withGradPointer { g in
                 if l == 0 {
-                    embedded.value.withUnsafeBufferPointer { emb in
-                        BLAS.gemm(transposeA: true, m: G, n: E, k: TB, dg, lda: G, emb.baseAddress!, ldb: E, beta: 1,
-                                  g.baseAddress!, ldc: E + H)
+                    embedded.value.withPointer { emb in
+                        BLAS.gemm(transposeA: true, m: G, n: E, k: TB, dg, lda: G, emb, ldb: E, beta: 1,
+                                  g, ldc: E + H)
                     }
                     BLAS.gemm(transposeA: true, m: G, n: H, k: TB, dg, lda: G, feed.pointer, ldb: H, beta: 1,
-                              g.baseAddress! + E, ldc: E + H)
+                              g + E, ldc: E + H)
                 } else {
                     BLAS.gemm(transposeA: true, m: G, n: H, k: TB, dg, lda: G, layerInputs[l]!.pointer, ldb: H, beta: 1,
-                              g.baseAddress!, ldc: H)
+                              g, ldc: H)
                 }
             }
-            weights.weightHH.withGrad { g in
+            weights.weightHH.withGradPointer { g in
                 BLAS.gemm(transposeA: true, m: G, n: H, k: TB, dg, lda: G, hStates[l].pointer, ldb: H, beta: 1,
-                          g.baseAddress!, ldc: H)
+                          g, ldc: H)
             }
             for bias in [weights.biasIH, weights.biasHH] { if let bias { columnSums(dg, columns: G, into: bias) } }
         }
-        parameters.outWeight.withGrad { g in
+        parameters.outWeight.withGradPointer { g in
             BLAS.gemm(transposeA: true, m: H, n: 2 * H, k: TB, dPre.pointer, lda: H, contextQuery.pointer, ldb: 2 * H,
-                      beta: 1, g.baseAddress!, ldc: 2 * H)
+                      beta: 1, g, ldc: 2 * H)
         }
         if let bias = parameters.outBias { columnSums(dPre.pointer, columns: H, into: bias) }
         switch parameters.score {
         case .dot: break
         case .general(let weight):
             guard let dKeys, SB > 0 else { break }
-            weight.withGrad { g in
+            weight.withGradPointer { g in
                 BLAS.gemm(transposeA: true, m: H, n: H, k: SB, memory, lda: H, dKeys.pointer, ldb: H, beta: 1,
-                          g.baseAddress!, ldc: H)
+                          g, ldc: H)
             }
-            weight.value.withUnsafeBufferPointer { win in
-                BLAS.gemm(transposeB: true, m: SB, n: H, k: H, dKeys.pointer, lda: H, win.baseAddress!, ldb: H, beta: 1,
+            weight.value.withPointer { win in
+                BLAS.gemm(transposeB: true, m: SB, n: H, k: H, dKeys.pointer, lda: H, win, ldb: H, beta: 1,
                           dMemory.pointer, ldc: H)
             }
         case .mlp(let queryWeight, let queryBias, let contextWeight, let v, _):
             let dpq = dProjectedQuery!
-            queryWeight.withGrad { g in   // q rows are the top layer's states 1...T
+            queryWeight.withGradPointer { g in   // q rows are the top layer's states 1...T
                 BLAS.gemm(transposeA: true, m: H, n: H, k: TB, dpq.pointer, lda: H, hStates[L - 1][BH], ldb: H, beta: 1,
-                          g.baseAddress!, ldc: H)
+                          g, ldc: H)
             }
             columnSums(dpq.pointer, columns: H, into: queryBias)
-            v.withGrad { g in for j in 0..<H { g[j] += dv[j] } }
+            v.withGradPointer { g in for j in 0..<H { g[j] += dv[j] } }
             guard let dKeys, SB > 0 else { break }
-            contextWeight.withGrad { g in
+            contextWeight.withGradPointer { g in
                 BLAS.gemm(transposeA: true, m: H, n: H, k: SB, dKeys.pointer, lda: H, memory, ldb: H, beta: 1,
-                          g.baseAddress!, ldc: H)
+                          g, ldc: H)
             }
-            contextWeight.value.withUnsafeBufferPointer { wc in
-                BLAS.gemm(m: SB, n: H, k: H, dKeys.pointer, lda: H, wc.baseAddress!, ldb: H, beta: 1, dMemory.pointer, ldc: H)
+            contextWeight.value.withPointer { wc in
+                BLAS.gemm(m: SB, n: H, k: H, dKeys.pointer, lda: H, wc, ldb: H, beta: 1, dMemory.pointer, ldc: H)
             }
         }
     }

@@ -1,7 +1,8 @@
+// The fused attention decoder (S2SCore/Ops/AttentionDecoder.swift) against its step-by-step oracle,
+// which is built from S2SNN's GlobalAttention: hence here and not in S2SCoreTests.
 import Testing
-import S2SCore
+@testable import S2SCore
 import S2SNN
-@testable import S2SModels
 
 @Suite struct AttentionDecoderTests {
     static let cases: [(AttentionType, Int)] = [(.general, 1), (.dot, 1), (.mlp, 1), (.general, 2), (.mlp, 2)]

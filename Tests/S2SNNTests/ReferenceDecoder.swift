@@ -1,8 +1,7 @@
 // The oracle for the fused attention decoder: the same decoder written step by step with ordinary
 // tape ops (lstmCell, GlobalAttention, concat, stack) — slow, obvious, and independently tested.
-import S2SCore
+@testable import S2SCore
 import S2SNN
-@testable import S2SModels
 
 enum ReferenceDecoder {
     /// embedded [T, B, E], memory [S, B, H] (time-major), h0/c0 [L, B, H] → attentional vectors [T, B, H].

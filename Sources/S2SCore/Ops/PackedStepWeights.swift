@@ -1,7 +1,8 @@
 // The weights one decoding step multiplies with, packed once as bfloat16 (`WeightPrecision.bfloat16`)
 // so every step reads half the bytes. Biases, embeddings, the encoder and the attention keys stay
 // float32: they are read once per sentence or per token, not once per step for every weight.
-import S2SCore
+// DecoderStepKernel reads these in place of the float32 matrices; a translator packs its own with
+// `PackedStepWeights(translator)` (S2SModels).
 
 /// How the weights of a decoding step are stored at inference.
 public enum WeightPrecision: String, CaseIterable, Sendable {
@@ -18,27 +19,27 @@ public enum WeightPrecision: String, CaseIterable, Sendable {
 ///     let search = translator.searchModel(sources: ids, packed: packed)
 public final class PackedStepWeights: Sendable {
     /// Layer 0's W_ih split at the embedding: [4H, E] (the token) and [4H, H] (the input feed).
-    let embeddingInput: BFloat16Matrix
-    let feedInput: BFloat16Matrix
+    package let embeddingInput: BFloat16Matrix
+    package let feedInput: BFloat16Matrix
     /// Per layer: W_ih (nil for layer 0, which is split above) and W_hh, [4H, H].
-    let input: [BFloat16Matrix?]
-    let hidden: [BFloat16Matrix]
+    package let input: [BFloat16Matrix?]
+    package let hidden: [BFloat16Matrix]
     /// mlp attention's query weight [H, H], else nil.
-    let query: BFloat16Matrix?
+    package let query: BFloat16Matrix?
     /// linear_out [H, 2H] and the generator [V, H].
-    let out: BFloat16Matrix
-    let generator: BFloat16Matrix
+    package let out: BFloat16Matrix
+    package let generator: BFloat16Matrix
     /// The translator these were packed from (another one's would multiply with the wrong weights).
-    let source: ObjectIdentifier
+    package let source: ObjectIdentifier
 
-    public init(_ model: TranslationModel) {
-        source = ObjectIdentifier(model)
-        let decoder = model.decoderParameters
+    /// Packs the decoder's step weights and the generator [V, H]; `source` identifies their model.
+    package init(decoder: AttentionDecoderParameters, generatorWeight: Variable, source: ObjectIdentifier) {
+        self.source = source
         let H = decoder.hidden, E = decoder.embeddingSize
         func pack(_ variable: Variable, columns: Int? = nil, offset: Int = 0) -> BFloat16Matrix {
             let shape = variable.value.shape
-            return variable.value.withUnsafeBufferPointer {
-                BFloat16Matrix(rows: shape[0], columns: columns ?? shape[1], $0.baseAddress!, ldw: shape[1], columnOffset: offset)
+            return variable.value.withPointer {
+                BFloat16Matrix(rows: shape[0], columns: columns ?? shape[1], $0, ldw: shape[1], columnOffset: offset)
             }
         }
         embeddingInput = pack(decoder.layers[0].weightIH, columns: E)
@@ -47,6 +48,6 @@ public final class PackedStepWeights: Sendable {
         hidden = decoder.layers.map { pack($0.weightHH) }
         if case .mlp(let queryWeight, _, _, _, _) = decoder.score { query = pack(queryWeight) } else { query = nil }
         out = pack(decoder.outWeight)
-        generator = pack(model.generatorWeight)
+        generator = pack(generatorWeight)
     }
 }

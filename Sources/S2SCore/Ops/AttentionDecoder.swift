@@ -7,9 +7,9 @@
 // Shapes: embedded [T, B, E] (the target inputs, bos first), memory [S, B, H] (encoder outputs,
 // time-major), h0, c0 [L, B, H] → attentional vectors [T, B, H] (after dropout), which the generator
 // turns into logits in one [T·B, H]·[H, V] product. The first step's input feed is zero (OpenNMT).
-// The tape-op oracle this is tested against is `ReferenceDecoder` in the tests.
-import S2SCore
-import S2SNN
+// The tape-op oracle this is tested against is `ReferenceDecoder` in S2SNNTests (the same decoder
+// step by step with S2SNN's GlobalAttention); `AttentionDecoderParameters(layers:attention:)` reads the
+// parameters out of a GlobalAttention (S2SNN/GlobalAttention.swift).
 
 /// The decoder's parameters, as the fused op reads them.
 public struct AttentionDecoderParameters {
@@ -22,17 +22,6 @@ public struct AttentionDecoderParameters {
 
     public init(layers: [LSTMWeights], score: AttentionScore, outWeight: Variable, outBias: Variable?) {
         self.layers = layers; self.score = score; self.outWeight = outWeight; self.outBias = outBias
-    }
-
-    /// The same parameters as `GlobalAttention` holds them.
-    public init(layers: [LSTMWeights], attention: GlobalAttention) {
-        let score: AttentionScore = switch attention.type {
-        case .dot: .dot
-        case .general: .general(weight: attention.linearIn!.weight)
-        case .mlp: .mlp(queryWeight: attention.linearQuery!.weight, queryBias: attention.linearQuery!.bias!,
-                        contextWeight: attention.linearContext!.weight, v: attention.v!.weight)
-        }
-        self.init(layers: layers, score: score, outWeight: attention.linearOut.weight, outBias: attention.linearOut.bias)
     }
 
     var variables: [Variable] {
@@ -68,7 +57,7 @@ public struct AttentionDecoderParameters {
     }
 
     /// Runs `body` with pointers to the weights one step reads.
-    func withWeightPointers<R>(_ body: (DecoderWeightPointers) throws -> R) rethrows -> R {
+    package func withWeightPointers<R>(_ body: (DecoderWeightPointers) throws -> R) rethrows -> R {
         let L = layers.count
         return try withPointers(stepTensors) { p in
             var next = 3 * L
@@ -90,7 +79,7 @@ public struct AttentionDecoderParameters {
     /// What the scores compare q with, [S, B, H] from memory [S, B, H]: memory itself (dot),
     /// memory·W_in (general: (W_in·q)·m = q·(m·W_in)), or memory·W_cᵀ (mlp). `stable`: each row's
     /// numbers independent of the other rows (DotGEMM), for search.
-    func keys(memory: Tensor, stable: Bool) -> Tensor? {
+    package func keys(memory: Tensor, stable: Bool) -> Tensor? {
         let H = hidden, rows = memory.count / max(H, 1)
         var out = Tensor(zeros: memory.shape)
         func product(transposeB: Bool, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>) {
@@ -111,12 +100,12 @@ public struct AttentionDecoderParameters {
         switch score {
         case .dot: return nil
         case .general(let weight):
-            memory.withUnsafeBufferPointer { m in weight.value.withUnsafeBufferPointer { w in out.withUnsafeMutableBufferPointer { k in
-                product(transposeB: false, m.baseAddress!, w.baseAddress!, k.baseAddress!)
+            memory.withPointer { m in weight.value.withPointer { w in out.withMutablePointer { k in
+                product(transposeB: false, m, w, k)
             } } }
         case .mlp(_, _, let contextWeight, _, _):
-            memory.withUnsafeBufferPointer { m in contextWeight.value.withUnsafeBufferPointer { w in out.withUnsafeMutableBufferPointer { k in
-                product(transposeB: true, m.baseAddress!, w.baseAddress!, k.baseAddress!)
+            memory.withPointer { m in contextWeight.value.withPointer { w in out.withMutablePointer { k in
+                product(transposeB: true, m, w, k)
             } } }
         }
         return out

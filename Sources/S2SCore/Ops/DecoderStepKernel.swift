@@ -11,44 +11,48 @@
 // transpose is needed: the per-row products are BLAS gemv calls with stride Bm·H. `keys` is what the
 // scores compare with: memory for dot, memory·W_in for general (computed once per batch), and
 // memory·W_cᵀ for mlp. Row n of the step attends over source row `source[n]` (beam search keeps
-// several hypotheses per source row).
-import S2SCore
+// several hypotheses per source row). Package-wide: the translator's search (S2SModels) drives the
+// same kernel one step at a time.
 
 /// Pointers to the decoder's parameters, valid while the caller holds the tensors.
-struct DecoderWeightPointers {
-    enum Score {
+package struct DecoderWeightPointers {
+    package enum Score {
         case dot
         case general
         /// query weight [H, H], query bias [H], v [H].
         case mlp(queryWeight: UnsafePointer<Float>, queryBias: UnsafePointer<Float>, v: UnsafePointer<Float>)
     }
-    let embeddingSize: Int, hidden: Int, layers: Int
+    package let embeddingSize: Int, hidden: Int, layers: Int
     /// Per layer: W_ih [4H, E+H] (layer 0) or [4H, H]; W_hh [4H, H]; b_ih + b_hh [4H].
-    let inputWeights: [UnsafePointer<Float>]
-    let hiddenWeights: [UnsafePointer<Float>]
-    let biases: [UnsafePointer<Float>]
-    let score: Score
+    package let inputWeights: [UnsafePointer<Float>]
+    package let hiddenWeights: [UnsafePointer<Float>]
+    package let biases: [UnsafePointer<Float>]
+    package let score: Score
     /// linear_out [H, 2H] and, for mlp, its bias [H].
-    let outWeight: UnsafePointer<Float>
-    let outBias: UnsafePointer<Float>?
+    package let outWeight: UnsafePointer<Float>
+    package let outBias: UnsafePointer<Float>?
     /// The same matrices as bfloat16, when inference runs with them (never in training).
-    var packed: PackedStepWeights? = nil
-    var tanhOutput: Bool { if case .mlp = score { false } else { true } }
+    package var packed: PackedStepWeights? = nil
+    package var tanhOutput: Bool { if case .mlp = score { false } else { true } }
     /// Width of layer l's input.
-    func inputSize(_ layer: Int) -> Int { layer == 0 ? embeddingSize + hidden : hidden }
+    package func inputSize(_ layer: Int) -> Int { layer == 0 ? embeddingSize + hidden : hidden }
 }
 
 /// The encoder side a step attends over.
-struct DecoderMemoryPointers {
-    let memory: UnsafePointer<Float>   // [S, Bm, H]
-    let keys: UnsafePointer<Float>     // [S, Bm, H]
-    let lengths: UnsafePointer<Int>    // [Bm]
-    let steps: Int                     // S
-    let rows: Int                      // Bm
+package struct DecoderMemoryPointers {
+    package let memory: UnsafePointer<Float>   // [S, Bm, H]
+    package let keys: UnsafePointer<Float>     // [S, Bm, H]
+    package let lengths: UnsafePointer<Int>    // [Bm]
+    package let steps: Int                     // S
+    package let rows: Int                      // Bm
+
+    package init(memory: UnsafePointer<Float>, keys: UnsafePointer<Float>, lengths: UnsafePointer<Int>, steps: Int, rows: Int) {
+        self.memory = memory; self.keys = keys; self.lengths = lengths; self.steps = steps; self.rows = rows
+    }
 }
 
 /// Where one step reads and writes; every buffer is [N, …] row-major.
-struct DecoderStepSlots {
+package struct DecoderStepSlots {
     /// Per layer [N, 4H] pre-activations → activations. Layer 0 holds emb·W_ih[:, :E]ᵀ on entry.
     var gates: [UnsafeMutablePointer<Float>]
     var hPrev: [UnsafePointer<Float>], cPrev: [UnsafePointer<Float>]
@@ -72,9 +76,21 @@ struct DecoderStepSlots {
     var y: UnsafeMutablePointer<Float>
     var output: UnsafeMutablePointer<Float>
     var outputMask: UnsafePointer<Float>?
+
+    package init(gates: [UnsafeMutablePointer<Float>], hPrev: [UnsafePointer<Float>], cPrev: [UnsafePointer<Float>],
+                 h: [UnsafeMutablePointer<Float>], c: [UnsafeMutablePointer<Float>], tanhC: [UnsafeMutablePointer<Float>],
+                 layerInput: [UnsafeMutablePointer<Float>?], layerMask: [UnsafePointer<Float>?], feed: UnsafePointer<Float>,
+                 attention: UnsafeMutablePointer<Float>, contextQuery: UnsafeMutablePointer<Float>,
+                 projectedQuery: UnsafeMutablePointer<Float>?, activations: UnsafeMutablePointer<Float>?, activationStride: Int,
+                 y: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>, outputMask: UnsafePointer<Float>?) {
+        self.gates = gates; self.hPrev = hPrev; self.cPrev = cPrev; self.h = h; self.c = c; self.tanhC = tanhC
+        self.layerInput = layerInput; self.layerMask = layerMask; self.feed = feed; self.attention = attention
+        self.contextQuery = contextQuery; self.projectedQuery = projectedQuery; self.activations = activations
+        self.activationStride = activationStride; self.y = y; self.output = output; self.outputMask = outputMask
+    }
 }
 
-enum DecoderStepKernel {
+package enum DecoderStepKernel {
     /// C = A·Bᵀ (+ C when beta 1): at inference (`stable`) the row-stable DotGEMM, which also reads the
     /// weights once for a small beam instead of packing them — from `packed` (B as bfloat16) when
     /// given; in training plain BLAS.
@@ -93,7 +109,7 @@ enum DecoderStepKernel {
     }
 
     /// Runs one step for `rows` rows. `source[n]` is row n's memory row (nil: row n itself).
-    static func forward(weights w: DecoderWeightPointers, memory m: DecoderMemoryPointers, rows N: Int,
+    package static func forward(weights w: DecoderWeightPointers, memory m: DecoderMemoryPointers, rows N: Int,
                         source: UnsafePointer<Int>?, stable: Bool, slots s: DecoderStepSlots) {
         let H = w.hidden, E = w.embeddingSize, G = 4 * H, S = m.steps
         // The LSTM stack.
