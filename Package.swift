@@ -31,7 +31,7 @@ let package = Package(
         // Swift libraries ------------------------------------------------------------------------
         .target(name: "S2SCore", dependencies: ["CBLAS"], swiftSettings: fastMath),
         .target(name: "S2SNN", dependencies: ["S2SCore"], swiftSettings: fastMath),
-        .target(name: "S2SText", dependencies: ["ICUShim"], swiftSettings: fastMath),
+        .target(name: "S2SText", dependencies: ["ICUShim", "S2SCore"], swiftSettings: fastMath),
         .target(name: "S2STraining", dependencies: ["S2SCore", "S2SNN"], swiftSettings: fastMath),
         .target(name: "S2SDecoding", dependencies: ["S2SCore"], swiftSettings: fastMath),
         .target(name: "S2SModels", dependencies: ["S2SCore", "S2SNN", "S2SText", "S2SDecoding"], swiftSettings: fastMath),

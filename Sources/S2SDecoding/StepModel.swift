@@ -1,18 +1,10 @@
 // StepModel: what a model offers to be decoded — one step of next-token log-probabilities for a batch
 // of hypotheses, and a way to keep only some rows of its state. Greedy search, beam search and
 // sampling are written against this protocol only; the translator's decoder and the language model
-// implement it. Also here: the special token ids every s2s vocabulary shares.
+// implement it. The special token ids (bos to start, eos to stop) are S2SCore's `SpecialTokens`.
 // Shapes: N hypotheses (rows), V vocabulary, S source steps.
 
 import S2SCore
-
-/// The ids every s2s vocabulary reserves (the vocabulary files list them first).
-public enum SpecialTokens {
-    public static let pad = 0
-    public static let unk = 1
-    public static let bos = 2
-    public static let eos = 3
-}
 
 /// A model that can be decoded one token at a time.
 ///

@@ -4,6 +4,7 @@
 // bans every token already generated, N = 2 any repeated bigram, …). N-grams are taken over the
 // generated tokens only (bos is not part of them). Eos is handled by the searches themselves
 // (min length), never here.
+import S2SCore
 
 /// The per-row exclusion list shared by beam search and greedy search (internal).
 ///

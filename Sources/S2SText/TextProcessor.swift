@@ -2,6 +2,7 @@
 // and its on-disk form, a directory holding pipeline.json, bpe.codes (when BPE is used) and
 // vocab.txt, as written by `s2s build-vocab`.
 import FoundationEssentials
+import S2SCore
 
 /// Text in, ids out (and back).
 ///
@@ -80,14 +81,14 @@ public final class TextProcessor {
     /// The ids of a line, optionally framed by `<s>` and `</s>`.
     public func encode(_ line: String, addBOS: Bool = false, addEOS: Bool = false) throws(TextError) -> [Int] {
         var ids = vocabulary.encode(try tokenize(line))
-        if addBOS { ids.insert(Vocabulary.bos, at: 0) }
-        if addEOS { ids.append(Vocabulary.eos) }
+        if addBOS { ids.insert(SpecialTokens.bos, at: 0) }
+        if addEOS { ids.append(SpecialTokens.eos) }
         return ids
     }
 
     /// Text for ids: `<pad>`, `<s>` and `</s>` are dropped, unknown ids become `<unk>`, and the tokens
     /// are detokenized.
     public func decode<S: Sequence<Int>>(_ ids: S) -> String {
-        tokenizer.detokenize(vocabulary.decode(ids.filter { $0 != Vocabulary.pad && $0 != Vocabulary.bos && $0 != Vocabulary.eos }))
+        tokenizer.detokenize(vocabulary.decode(ids.filter { $0 != SpecialTokens.pad && $0 != SpecialTokens.bos && $0 != SpecialTokens.eos }))
     }
 }

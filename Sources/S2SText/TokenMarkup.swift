@@ -34,7 +34,7 @@ public enum TokenMarkup {
     /// Placeholder for an @mention in tweet mode.
     public static let user = "<user>"
     /// Tokens that BPE never splits (besides whitespace tokens).
-    public static let reserved: Set<String> = [url, user, "<pad>", "<unk>", "<s>", "</s>"]
+    public static let reserved = Set([url, user] + Vocabulary.specials)
 
     static let joinerScalar: Unicode.Scalar = "\u{FFED}"
     static let spaceScalar: Unicode.Scalar = "\u{FF3F}"

@@ -1,15 +1,18 @@
 // Vocabulary: token <-> id maps with the four specials every model shares, stored as
-// `token<TAB>count` lines where the id is the 0-based line number.
+// `token<TAB>count` lines where the id is the 0-based line number. The specials' ids are S2SCore's
+// `SpecialTokens`; their names are here.
+import S2SCore
 
 /// A vocabulary. Ids 0–3 are always `<pad> <unk> <s> </s>`.
 ///
 ///     let vocab = try Vocabulary.load(path: "vocab.txt")
-///     vocab.encode(["a", "dog", "zyzzyva"])     // [7, 93, 1]  (unknown -> Vocabulary.unk)
+///     vocab.encode(["a", "dog", "zyzzyva"])     // [7, 93, 1]  (unknown -> SpecialTokens.unk)
 ///     vocab.decode([7, 93])                      // ["a", "dog"]
 ///     vocab.id(of: "dog")                        // 93
 public struct Vocabulary: Equatable, Sendable {
-    public static let pad = 0, unk = 1, bos = 2, eos = 3
-    /// The special tokens, in id order.
+    /// The special ids under the vocabulary's name: the same constants as `SpecialTokens`.
+    public static let pad = SpecialTokens.pad, unk = SpecialTokens.unk, bos = SpecialTokens.bos, eos = SpecialTokens.eos
+    /// The special tokens, in id order (`specials[SpecialTokens.bos] == "<s>"`).
     public static let specials = ["<pad>", "<unk>", "<s>", "</s>"]
 
     /// Tokens in id order (specials first).
@@ -57,11 +60,11 @@ public struct Vocabulary: Equatable, Sendable {
     /// The token with id `id`, or nil if out of range.
     public func token(at id: Int) -> String? { tokens.indices.contains(id) ? tokens[id] : nil }
 
-    /// Ids of tokens; unknown tokens map to `Vocabulary.unk`.
-    public func encode<S: Sequence<String>>(_ tokens: S) -> [Int] { tokens.map { ids[$0] ?? Self.unk } }
+    /// Ids of tokens; unknown tokens map to `SpecialTokens.unk`.
+    public func encode<S: Sequence<String>>(_ tokens: S) -> [Int] { tokens.map { ids[$0] ?? SpecialTokens.unk } }
 
     /// Tokens of ids; ids out of range become `<unk>`.
-    public func decode<S: Sequence<Int>>(_ ids: S) -> [String] { ids.map { token(at: $0) ?? Self.specials[Self.unk] } }
+    public func decode<S: Sequence<Int>>(_ ids: S) -> [String] { ids.map { token(at: $0) ?? Self.specials[SpecialTokens.unk] } }
 
     // MARK: files
 

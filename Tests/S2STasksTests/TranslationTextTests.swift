@@ -1,5 +1,6 @@
 import Testing
 import S2SText
+import S2SCore
 @testable import S2STasks
 
 @Suite struct TranslationTextTests {
@@ -22,7 +23,7 @@ import S2SText
         let source = try #require(text.source.codes), target = try #require(text.target.codes)
         #expect(source == target && !source.merges.isEmpty)
         #expect(text.source.vocabulary != text.target.vocabulary)
-        #expect(try text.sourceIds("The streets are long.").allSatisfy { $0 != S2SText.Vocabulary.unk })
+        #expect(try text.sourceIds("The streets are long.").allSatisfy { $0 != SpecialTokens.unk })
     }
 
     @Test func charactersOnOneSide() throws {

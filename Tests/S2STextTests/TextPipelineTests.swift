@@ -1,6 +1,7 @@
 // Tests of fingerprints, the pipeline mismatch check and its explanations, the pipeline directory
 // (pipeline.json + bpe.codes + vocab.txt), and encoding text to ids and back.
 import Testing
+import S2SCore
 import S2SText
 import S2STestSupport
 
@@ -62,8 +63,8 @@ import S2STestSupport
     @Test func encodesAndDecodes() throws {
         let text = try processor()
         let ids = try text.encode("A dog runs.", addBOS: true, addEOS: true)
-        #expect(ids.first == Vocabulary.bos && ids.last == Vocabulary.eos)
-        #expect(!ids.contains(Vocabulary.unk))
+        #expect(ids.first == SpecialTokens.bos && ids.last == SpecialTokens.eos)
+        #expect(!ids.contains(SpecialTokens.unk))
         #expect(text.decode(ids) == "A dog runs.")
         #expect(text.decode(try text.encode("A zebra runs.")).contains("<unk>"))
     }

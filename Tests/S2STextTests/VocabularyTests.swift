@@ -1,6 +1,7 @@
 // Tests of the vocabulary: building (min count, max size, tie order), the token<TAB>count file and
 // its errors, encoding and decoding.
 import Testing
+import S2SCore
 import S2SText
 import S2STestSupport
 
@@ -15,7 +16,11 @@ import S2STestSupport
         let vocab = try sample().build()
         #expect(vocab.tokens == ["<pad>", "<unk>", "<s>", "</s>", "a", "b", "e", "c", "d"])
         #expect(vocab.counts == [0, 0, 0, 0, 2, 2, 2, 1, 1])
-        #expect(Vocabulary.pad == 0 && Vocabulary.unk == 1 && Vocabulary.bos == 2 && Vocabulary.eos == 3)
+        #expect(SpecialTokens.pad == 0 && SpecialTokens.unk == 1 && SpecialTokens.bos == 2 && SpecialTokens.eos == 3)
+        for (id, name) in [(SpecialTokens.pad, "<pad>"), (SpecialTokens.unk, "<unk>"), (SpecialTokens.bos, "<s>"), (SpecialTokens.eos, "</s>")] {
+            #expect(vocab.tokens[id] == name && Vocabulary.specials[id] == name)
+        }
+        #expect([Vocabulary.pad, Vocabulary.unk, Vocabulary.bos, Vocabulary.eos] == [0, 1, 2, 3])   // the aliases
     }
 
     @Test func minCountAndMaxSize() throws {
@@ -26,7 +31,7 @@ import S2STestSupport
 
     @Test func encodesAndDecodes() throws {
         let vocab = try sample().build()
-        #expect(vocab.encode(["a", "zzz", "d"]) == [4, Vocabulary.unk, 8])
+        #expect(vocab.encode(["a", "zzz", "d"]) == [4, SpecialTokens.unk, 8])
         #expect(vocab.decode([4, 8, 99]) == ["a", "d", "<unk>"])
         #expect(vocab.id(of: "c") == 7 && vocab.id(of: "zzz") == nil)
         #expect(vocab.token(at: 5) == "b" && vocab.token(at: -1) == nil)

@@ -182,7 +182,7 @@ extension Tape {
     /// When every row is ignored the loss is 0 with a zero gradient (PyTorch gives NaN).
     ///
     ///     let loss = tape.crossEntropy(logits: logits, targets: [4, 0, 2])   // logits [3, V], row 1 ignored
-    public func crossEntropy(logits: Variable, targets: [Int], ignoreIndex: Int? = 0,
+    public func crossEntropy(logits: Variable, targets: [Int], ignoreIndex: Int? = SpecialTokens.pad,
                              labelSmoothing: Float = 0) -> Variable {
         crossEntropyWithStats(logits: logits, targets: targets, ignoreIndex: ignoreIndex,
                               labelSmoothing: labelSmoothing).loss
@@ -194,7 +194,7 @@ extension Tape {
     ///     let (loss, stats) = tape.crossEntropyWithStats(logits: logits, targets: targets, labelSmoothing: 0.1)
     ///     tape.backward(from: loss)
     ///     print(stats.perplexity, stats.accuracy)
-    public func crossEntropyWithStats(logits: Variable, targets: [Int], ignoreIndex: Int? = 0,
+    public func crossEntropyWithStats(logits: Variable, targets: [Int], ignoreIndex: Int? = SpecialTokens.pad,
                                       labelSmoothing: Float = 0) -> (loss: Variable, stats: CrossEntropyStats) {
         let classes = logits.shape.last ?? 0
         precondition(classes > 0 && logits.value.count == targets.count * classes,

@@ -37,7 +37,7 @@ extension Tape {
     ///     let (loss, stats) = tape.generatorLoss(states, weight: w, bias: b, targets: ids, labelSmoothing: 0.1)
     ///
     /// Cost: 2·M·H·V FLOPs forward and twice that backward for M counted rows.
-    public func generatorLoss(_ x: Variable, weight: Variable, bias: Variable, targets: [Int], ignoreIndex: Int = 0,
+    public func generatorLoss(_ x: Variable, weight: Variable, bias: Variable, targets: [Int], ignoreIndex: Int = SpecialTokens.pad,
                               labelSmoothing: Float) -> (loss: Variable, stats: CrossEntropyStats) {
         let H = weight.shape[1], V = weight.shape[0]
         precondition(x.shape.count == 2 && x.shape[1] == H && x.shape[0] == targets.count,

@@ -14,7 +14,7 @@ import S2SNN
 /// Runs a `LanguageModel` token by token for `rows` independent sequences.
 ///
 ///     let generator = LanguageModelGenerator(model: model)          // 1 row
-///     generator.prime([Vocabulary.eos] + promptIds)                  // state after the prompt
+///     generator.prime([SpecialTokens.eos] + promptIds)                  // state after the prompt
 ///     let logits = generator.step([nextId])                          // [V] scores of the token after nextId
 ///
 /// Not thread-safe; the buffers `step` returns are overwritten by the next step.

@@ -10,11 +10,11 @@ import S2SText
 extension LanguageModelGenerator {
     /// Generates up to `maxTokens` tokens after `prompt` for row 0 (the generator must have 1 row),
     /// calling `emit` with each. The state starts from zeros and `prompt` should begin with
-    /// `Vocabulary.eos` (the "line break before the text" the model saw in training).
+    /// `SpecialTokens.eos` (the "line break before the text" the model saw in training).
     ///
     ///     let generator = LanguageModelGenerator(model: model)
     ///     var rng = Generator(seed: 1)
-    ///     let ids = generator.generate(prompt: [Vocabulary.eos] + promptIds, maxTokens: 300,
+    ///     let ids = generator.generate(prompt: [SpecialTokens.eos] + promptIds, maxTokens: 300,
     ///                                  sampler: Sampler(temperature: 0.8, banUnk: true), rng: &rng) {
     ///         print(text.decode([$0]), terminator: "")
     ///     }
@@ -24,7 +24,7 @@ extension LanguageModelGenerator {
     public func generate(prompt: [Int], maxTokens: Int, sampler: Sampler, rng: inout Generator,
                          emit: (Int) -> Void = { _ in }) -> [Int] {
         precondition(rows == 1, "generate runs one row; make the generator with rows: 1")
-        precondition(!prompt.isEmpty, "generate needs at least one prompt token (start with Vocabulary.eos)")
+        precondition(!prompt.isEmpty, "generate needs at least one prompt token (start with SpecialTokens.eos)")
         reset()
         prime(Array(prompt.dropLast()))
         var output: [Int] = [], token = [prompt.last!]

@@ -45,7 +45,7 @@ public final class Encoder: Layer {
 /// Lays out token sequences as a padded, time-major [T·B] id array with their lengths.
 ///
 ///     let (ids, lengths, T) = timeMajor([[5, 6, 7], [8]])   // ids [5, 8, 6, 0, 7, 0], lengths [3, 1], T 3
-public func timeMajor(_ sequences: [[Int]], padding: Int = 0) -> (ids: [Int], lengths: [Int], steps: Int) {
+public func timeMajor(_ sequences: [[Int]], padding: Int = SpecialTokens.pad) -> (ids: [Int], lengths: [Int], steps: Int) {
     let T = sequences.map(\.count).max() ?? 0, B = sequences.count
     var ids = [Int](repeating: padding, count: T * B)
     for (b, sequence) in sequences.enumerated() {

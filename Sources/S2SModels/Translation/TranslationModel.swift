@@ -64,7 +64,7 @@ public final class TranslationModel: TrainableModel, Layer {
             }
         }
         for table in [encoder.embedding.weight, targetEmbedding.weight] {   // the padding rows stay zero
-            for e in 0..<table.shape[1] { table.value[Vocabulary.pad, e] = 0 }
+            for e in 0..<table.shape[1] { table.value[SpecialTokens.pad, e] = 0 }
         }
     }
 
@@ -113,7 +113,7 @@ public final class TranslationModel: TrainableModel, Layer {
     public func decode(_ batch: TranslationBatch, tape: Tape) -> (outputs: Variable, targets: [Int]) {
         let (sourceIds, sourceLengths, _) = timeMajor(batch.source)
         let (memory, h, c) = encode(ids: sourceIds, lengths: sourceLengths, tape: tape)
-        let (inputs, outputs, T) = batch.decoderSequences(bos: Vocabulary.bos, eos: Vocabulary.eos)
+        let (inputs, outputs, T) = batch.decoderSequences(bos: SpecialTokens.bos, eos: SpecialTokens.eos)
         let embedded = tape.dropout(targetEmbedding(ids: inputs, shape: [T, batch.count], tape: tape),
                                     probability: config.dropout)
         let states = tape.attentionDecoder(embedded: embedded, memory: memory, sourceLengths: sourceLengths,
@@ -131,6 +131,6 @@ public final class TranslationModel: TrainableModel, Layer {
     public func lossWithStats(_ batch: TranslationBatch, tape: Tape, labelSmoothing: Float) -> (loss: Variable, stats: CrossEntropyStats) {
         let (states, targets) = decode(batch, tape: tape)
         return tape.generatorLoss(tape.reshape(states, to: [targets.count, hiddenSize]), weight: generatorWeight,
-                                  bias: generatorBias, targets: targets, ignoreIndex: Vocabulary.pad, labelSmoothing: labelSmoothing)
+                                  bias: generatorBias, targets: targets, ignoreIndex: SpecialTokens.pad, labelSmoothing: labelSmoothing)
     }
 }

@@ -22,7 +22,7 @@ public struct TranslatorDecoderState {
 ///
 ///     let search = model.searchModel(sources: [[5, 6, 7], [8, 9]])
 ///     var state = search.initialState
-///     let (logProbs, attention, next) = search.step(tokens: [Vocabulary.bos, Vocabulary.bos], state: state)
+///     let (logProbs, attention, next) = search.step(tokens: [SpecialTokens.bos, SpecialTokens.bos], state: state)
 ///     // logProbs [2, V] (log-softmaxed), attention [2, 3]
 ///     state = search.select(next, rows: [1, 1, 0])   // keep row 1 twice, then row 0
 public struct TranslatorSearchModel {

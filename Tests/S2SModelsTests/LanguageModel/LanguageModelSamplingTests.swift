@@ -15,7 +15,7 @@ import S2SText
         let generator = LanguageModelGenerator(model: model)
         func text(seed: UInt64, _ sampler: Sampler) -> [Int] {
             var rng = Generator(seed: seed)
-            return generator.generate(prompt: [Vocabulary.eos, 7, 9], maxTokens: 150, sampler: sampler, rng: &rng)
+            return generator.generate(prompt: [SpecialTokens.eos, 7, 9], maxTokens: 150, sampler: sampler, rng: &rng)
         }
         for sampler in [Sampler(temperature: 1), Sampler(temperature: 0.7, topK: 5), Sampler(temperature: 1.2, topP: 0.8)] {
             #expect(text(seed: 4, sampler) == text(seed: 4, sampler))
@@ -23,18 +23,18 @@ import S2SText
         }
         let greedy = text(seed: 1, Sampler(temperature: 0))
         #expect(greedy == text(seed: 2, Sampler(temperature: 0)), "greedy ignores the seed")
-        #expect(!greedy.contains { [Vocabulary.pad, Vocabulary.bos].contains($0) })
+        #expect(!greedy.contains { [SpecialTokens.pad, SpecialTokens.bos].contains($0) })
     }
 
     /// The k most probable ids of a row (ties: smaller id first).
     func topK(_ logits: UnsafeBufferPointer<Float>, _ k: Int) -> Set<Int> {
-        let allowed = logits.indices.filter { $0 != Vocabulary.pad && $0 != Vocabulary.bos }
+        let allowed = logits.indices.filter { $0 != SpecialTokens.pad && $0 != SpecialTokens.bos }
         return Set(allowed.sorted { logits[$0] != logits[$1] ? logits[$0] > logits[$1] : $0 < $1 }.prefix(k))
     }
 
     /// The smallest most-probable-first set whose probability reaches p.
     func nucleus(_ logits: UnsafeBufferPointer<Float>, _ p: Double) -> Set<Int> {
-        let allowed = logits.indices.filter { $0 != Vocabulary.pad && $0 != Vocabulary.bos }
+        let allowed = logits.indices.filter { $0 != SpecialTokens.pad && $0 != SpecialTokens.bos }
         let maximum = allowed.map { Double(logits[$0]) }.max()!
         let weights = Dictionary(uniqueKeysWithValues: allowed.map { ($0, exp(Double(logits[$0]) - maximum)) })
         let total = weights.values.reduce(0, +)
@@ -52,10 +52,10 @@ import S2SText
         let generator = LanguageModelGenerator(model: model)
         let sampler = Sampler(temperature: 1, topK: k, topP: p)
         var rng = Generator(seed: 8)
-        var token = [Vocabulary.eos], cut = 0
+        var token = [SpecialTokens.eos], cut = 0
         for _ in 0..<300 {
             let logits = generator.step(token)
-            var allowed = Set(logits.indices).subtracting([Vocabulary.pad, Vocabulary.bos])
+            var allowed = Set(logits.indices).subtracting([SpecialTokens.pad, SpecialTokens.bos])
             if k > 0 { allowed = topK(logits, k) }
             if p < 1 { allowed = allowed.intersection(nucleus(logits, Double(p))) }
             if allowed.count < 28 { cut += 1 }
@@ -78,9 +78,9 @@ import S2SText
                                                               maxTokens: 40, using: &rng)
         rng = Generator(seed: 3)
         let fast = LanguageModelGenerator(model: model)
-            .generate(prompt: [Vocabulary.bos, 7, 9], maxTokens: 40, sampler: Sampler(temperature: 0.9), rng: &rng)
+            .generate(prompt: [SpecialTokens.bos, 7, 9], maxTokens: 40, sampler: Sampler(temperature: 0.9), rng: &rng)
         // Sampler.generate stops at </s>; the language model writes it as a line break and goes on.
-        #expect(viaDecoding == Array(fast.prefix { $0 != Vocabulary.eos }))
+        #expect(viaDecoding == Array(fast.prefix { $0 != SpecialTokens.eos }))
         #expect(!viaDecoding.isEmpty)
     }
 

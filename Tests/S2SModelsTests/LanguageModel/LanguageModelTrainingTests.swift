@@ -39,12 +39,12 @@ import S2STestSupport
         let trainer = trainer(task, directory: dir, maxSteps: 250, validateEvery: 0)
         try trainer.run(resume: false) { data.batches(epoch: $0) }
 
-        let prompt = [Vocabulary.eos] + (try text.encode("the c"))
+        let prompt = [SpecialTokens.eos] + (try text.encode("the c"))
         var rng = Generator(seed: 1)
         let continuation = LanguageModelGenerator(model: model)
             .generate(prompt: prompt, maxTokens: Self.line.count - 5 + 1, sampler: Sampler(temperature: 0), rng: &rng)
         #expect("the c" + text.decode(continuation) == Self.line)
-        #expect(continuation.last == Vocabulary.eos, "the line should end with a line break")
+        #expect(continuation.last == SpecialTokens.eos, "the line should end with a line break")
     }
 
     /// Training state (weights, Adam, and the LSTM state carried between batches) survives a

@@ -32,7 +32,7 @@ import S2STestSupport
         let processor = try LMTestSupport.processor(["ab", "c"])
         let text = try LanguageModelData(lines: ["ab", "", "cé"], processor: processor)
         let a = processor.vocabulary.id(of: "a")!, b = processor.vocabulary.id(of: "b")!, c = processor.vocabulary.id(of: "c")!
-        #expect(text.tokens == [a, b, Vocabulary.eos, Vocabulary.eos, c, Vocabulary.unk, Vocabulary.eos])
+        #expect(text.tokens == [a, b, SpecialTokens.eos, SpecialTokens.eos, c, SpecialTokens.unk, SpecialTokens.eos])
         #expect(text.characters == 7 && text.lines == 3)
     }
 
@@ -41,7 +41,7 @@ import S2STestSupport
         let processor = try LanguageModelText.buildPipeline(path: path, settings: TokenizerSettings(unit: .characters))
         let text = try LanguageModelData(path: path, processor: processor)
         #expect(text.characters == 111_540 && text.tokens.count == 111_540)   // one token per character, \n included
-        #expect(!text.tokens.contains(Vocabulary.unk))
+        #expect(!text.tokens.contains(SpecialTokens.unk))
         #expect(throws: TextError.self) { try LanguageModelData(path: path + ".missing", processor: processor) }
     }
 }
