@@ -6,8 +6,9 @@
 // output (attn_h) = linear_out([context, query]), then tanh for dot and general (not for mlp).
 import S2SCore
 
-/// The score function of `GlobalAttention` (OpenNMT-py's `attn_type`).
-public enum AttentionType: String, CaseIterable, Sendable {
+/// The score function of `GlobalAttention` (OpenNMT-py's `attn_type`). Its raw value is the name a
+/// translator's config.json stores (`"attention": "general"`) and the CLI's `--attention` takes.
+public enum AttentionType: String, Codable, CaseIterable, Sendable {
     case dot, general, mlp
 }
 

@@ -5,7 +5,7 @@ import S2SNN
 @testable import S2SModels
 
 @Suite struct TranslatorSearchTests {
-    static func model(_ type: AttentionTypeName, layers: Int = 1, seed: UInt64 = 5) throws -> TranslationModel {
+    static func model(_ type: AttentionType, layers: Int = 1, seed: UInt64 = 5) throws -> TranslationModel {
         var config = TranslatorConfig(sourceVocabularySize: 30, targetVocabularySize: 25)
         (config.sourceEmbeddingSize, config.targetEmbeddingSize, config.encoderHiddenSize) = (16, 12, 16)
         config.layers = layers
@@ -19,8 +19,8 @@ import S2SNN
     static let sources = [[5, 6, 7, 8], [9, 10], [11], [12, 13, 14, 15, 16, 17]]
     static let targets = [[20, 21, 22], [23, 4], [5, 6, 7, 8, 9], [10]]
 
-    @Test(arguments: [(AttentionTypeName.general, 1), (.dot, 2), (.mlp, 1)])
-    func stepsReproduceTeacherForcing(type: AttentionTypeName, layers: Int) throws {
+    @Test(arguments: [(AttentionType.general, 1), (.dot, 2), (.mlp, 1)])
+    func stepsReproduceTeacherForcing(type: AttentionType, layers: Int) throws {
         let model = try Self.model(type, layers: layers)
         let batch = TranslationBatch(source: Self.sources, target: Self.targets)
         let (states, _) = model.decode(batch, tape: Tape(recording: false, training: false))
@@ -44,8 +44,8 @@ import S2SNN
         #expect(worst < 1e-4)
     }
 
-    @Test(arguments: [AttentionTypeName.general, .mlp], [false, true])
-    func sentenceAloneOrInABatchIsBitwiseTheSame(type: AttentionTypeName, bfloat16: Bool) throws {
+    @Test(arguments: [AttentionType.general, .mlp], [false, true])
+    func sentenceAloneOrInABatchIsBitwiseTheSame(type: AttentionType, bfloat16: Bool) throws {
         let model = try Self.model(type, layers: 2)
         let packed = bfloat16 ? PackedStepWeights(model) : nil
         let batch = model.searchModel(sources: Self.sources, packed: packed)
@@ -67,8 +67,8 @@ import S2SNN
     /// With every parameter already a bfloat16 value, packing loses nothing and the packed kernel sums
     /// in the float32 kernel's order: the steps must give bitwise the float32 steps' numbers — so each
     /// packed matrix is the right one, split at the right column.
-    @Test(arguments: [(AttentionTypeName.general, 2), (.mlp, 1), (.dot, 1)])
-    func packedStepsMatchFloatStepsOnBFloat16Values(type: AttentionTypeName, layers: Int) throws {
+    @Test(arguments: [(AttentionType.general, 2), (.mlp, 1), (.dot, 1)])
+    func packedStepsMatchFloatStepsOnBFloat16Values(type: AttentionType, layers: Int) throws {
         let model = try Self.model(type, layers: layers)
         for (_, variable) in model.namedParameters {
             variable.value = Tensor(shape: variable.value.shape, scalars: variable.value.scalars.map {

@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 import S2SCore
 import S2SNN
 @testable import S2SModels
@@ -74,5 +75,16 @@ import S2SNN
         small.attention = .dot
         #expect(large.forwardFLOPs(sourceTokens: 10, targetTokens: 10, attentionPairs: 100) - a == 10 * 2 * 8 * (1000 - 18))
         #expect(small.forwardFLOPs(sourceTokens: 10, targetTokens: 10, attentionPairs: 100) < a)
+    }
+
+    /// config.json stores the attention kind by name; bundles written before `AttentionType` became
+    /// Codable itself (it had a mirror, `AttentionTypeName`) must still load.
+    @Test(arguments: AttentionType.allCases)
+    func attentionIsStoredByName(type: AttentionType) throws {
+        var config = Self.config()
+        config.attention = type
+        let json = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        #expect(json.contains("\"attention\":\"\(type.rawValue)\""))
+        #expect(try JSONDecoder().decode(TranslatorConfig.self, from: Data(json.utf8)) == config)
     }
 }

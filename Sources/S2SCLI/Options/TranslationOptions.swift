@@ -3,6 +3,7 @@
 // same flags serve the built-in dates job and a user's corpus.
 import ArgumentParser
 import S2SModels
+import S2SNN
 import S2STasks
 
 struct TranslationDataOptions: ParsableArguments {
@@ -84,7 +85,7 @@ struct TranslatorModelOptions: ParsableArguments {
     @Option(help: "Encoder LSTM units per direction (the decoder has twice as many).")
     var hiddenSize: Int?
     @Option(help: "Attention: general (Luong), dot, or mlp (Bahdanau).")
-    var attention: AttentionTypeName?
+    var attention: AttentionType?
     @Option(help: "Dropout probability.")
     var dropout: Float?
     @Option(help: "Label smoothing of the training loss.")
@@ -107,4 +108,4 @@ struct TranslatorModelOptions: ParsableArguments {
     }
 }
 
-extension AttentionTypeName: ExpressibleByArgument {}
+extension AttentionType: ExpressibleByArgument {}

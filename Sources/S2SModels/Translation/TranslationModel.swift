@@ -55,7 +55,7 @@ public final class TranslationModel: TrainableModel, Layer {
             return LSTMWeights(weightIH: make([4 * H, input]), weightHH: make([4 * H, H]),
                                biasIH: make([4 * H]), biasHH: make([4 * H]))
         }
-        attention = GlobalAttention(dimension: H, type: config.attention.type, rng: &rng)
+        attention = GlobalAttention(dimension: H, type: config.attention, rng: &rng)
         generatorWeight = config.tieTargetEmbedding ? targetEmbedding.weight : make([config.targetVocabularySize, H])
         generatorBias = make([config.targetVocabularySize])
         if initialize && config.paramInit > 0 {   // OpenNMT's param_init: every parameter uniform in ±paramInit

@@ -25,7 +25,7 @@ public struct TranslatorConfig: Codable, Equatable, Sendable {
     /// Bidirectional encoder (its two directions' final states are concatenated for the decoder).
     public var bidirectional: Bool = true
     /// `general` (Luong, default), `dot`, or `mlp` (Bahdanau).
-    public var attention: AttentionTypeName = .general
+    public var attention: AttentionType = .general
     /// Dropout on embeddings, between LSTM layers and on the decoder's attentional output (OpenNMT's 0.3).
     public var dropout: Float = 0.3
     /// Label smoothing ε of the training loss (PyTorch semantics).
@@ -62,19 +62,6 @@ public struct TranslatorConfig: Codable, Equatable, Sendable {
         }
         if paramInit < 0 { out.append("paramInit cannot be negative") }
         return out
-    }
-}
-
-/// The attention score function by name (Codable mirror of `AttentionType`).
-public enum AttentionTypeName: String, Codable, Sendable, CaseIterable {
-    case dot, general, mlp
-
-    public var type: AttentionType {
-        switch self {
-        case .dot: .dot
-        case .general: .general
-        case .mlp: .mlp
-        }
     }
 }
 
