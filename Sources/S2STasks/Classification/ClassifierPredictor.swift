@@ -5,7 +5,6 @@
 // Chunks are whole batches of work (milliseconds), so thread wake-ups cost nothing next to them; BLAS
 // should run one thread per core (`BLAS.setThreads(1)`). A predictor is a snapshot of the model's
 // weights: make a new one after they change.
-import Dispatch
 import S2SCore
 import S2SModels
 import S2SText
@@ -55,7 +54,7 @@ public final class ClassifierPredictor {
     public func classify(lines: [String], firstLineNumber: Int = 1) throws(TextError) -> (probabilities: [[Float]], cropped: [Int]) {
         let parts = Self.partition(lines.count, into: threads)
         let results = parts.map { _ in PartResult() }
-        runConcurrently(parts.count) { part in
+        ParallelMap.forEach(count: parts.count, threads: threads) { part in
             let range = parts[part], text = self.processors[part]
             do throws(TextError) {
                 var sequences: [[Int]] = []
@@ -88,7 +87,7 @@ public final class ClassifierPredictor {
     public func probabilities(sequences: [[Int]]) -> [[Float]] {
         let parts = Self.partition(sequences.count, into: threads)
         let results = parts.map { _ in PartResult() }
-        runConcurrently(parts.count) { part in
+        ParallelMap.forEach(count: parts.count, threads: threads) { part in
             results[part].rows = self.sortedBatches(Array(sequences[parts[part]]))
         }
         return results.flatMap(\.rows)
@@ -107,15 +106,6 @@ public final class ClassifierPredictor {
             }
         }
         return rows
-    }
-
-    private func runConcurrently(_ count: Int, _ body: (Int) -> Void) {
-        if count <= 1 { for i in 0..<count { body(i) }; return }
-        withoutActuallyEscaping(body) { body in
-            // Each part writes only its own result box.
-            nonisolated(unsafe) let work = body
-            DispatchQueue.concurrentPerform(iterations: count) { work($0) }
-        }
     }
 
     /// `count` items cut into at most `parts` contiguous, non-empty ranges.

@@ -1,13 +1,15 @@
-// Runs independent pieces of inference work (validation batches, translation batches) on several
-// cores: each worker takes whole batches, so a thread wakes once per batch (milliseconds of work),
-// never inside a step. The model's parameters are only read while this runs.
+// Runs independent pieces of inference work (validation batches, translation batches, a classifier's
+// parts of the input) on several cores: each worker takes whole pieces, so a thread wakes once per
+// piece (milliseconds of work), never inside a step. The model's parameters are only read while this
+// runs. Training shards a batch with `DataParallel` instead, which also sums the shards' gradients.
 import Dispatch
 
-enum ParallelMap {
+/// An order-keeping parallel map over 0..<count.
+///
+///     let outputs = ParallelMap.map(count: batches.count, threads: 2) { translate(batches[$0]) }
+package enum ParallelMap {
     /// [body(0), …, body(count − 1)], computed by up to `threads` workers; order is kept.
-    ///
-    ///     let outputs = ParallelMap.map(count: batches.count, threads: 2) { translate(batches[$0]) }
-    static func map<T>(count: Int, threads: Int, _ body: (Int) -> T) -> [T] {
+    package static func map<T>(count: Int, threads: Int, _ body: (Int) -> T) -> [T] {
         guard threads > 1, count > 1 else { return (0..<count).map(body) }
         let results = Results<T>(count: count)
         let workers = min(threads, count)
@@ -19,6 +21,11 @@ enum ParallelMap {
             }
         }
         return results.values.map { $0! }
+    }
+
+    /// body(0), …, body(count − 1) for their effects, each index once, on up to `threads` workers.
+    package static func forEach(count: Int, threads: Int, _ body: (Int) -> Void) {
+        _ = map(count: count, threads: threads, body)
     }
 
     private final class Results<T>: @unchecked Sendable {
