@@ -10,8 +10,6 @@ import S2SCore
 ///     vocab.decode([7, 93])                      // ["a", "dog"]
 ///     vocab.id(of: "dog")                        // 93
 public struct Vocabulary: Equatable, Sendable {
-    /// The special ids under the vocabulary's name: the same constants as `SpecialTokens`.
-    public static let pad = SpecialTokens.pad, unk = SpecialTokens.unk, bos = SpecialTokens.bos, eos = SpecialTokens.eos
     /// The special tokens, in id order (`specials[SpecialTokens.bos] == "<s>"`).
     public static let specials = ["<pad>", "<unk>", "<s>", "</s>"]
 

@@ -20,7 +20,7 @@ import S2STestSupport
         for (id, name) in [(SpecialTokens.pad, "<pad>"), (SpecialTokens.unk, "<unk>"), (SpecialTokens.bos, "<s>"), (SpecialTokens.eos, "</s>")] {
             #expect(vocab.tokens[id] == name && Vocabulary.specials[id] == name)
         }
-        #expect([Vocabulary.pad, Vocabulary.unk, Vocabulary.bos, Vocabulary.eos] == [0, 1, 2, 3])   // the aliases
+        #expect([SpecialTokens.pad, SpecialTokens.unk, SpecialTokens.bos, SpecialTokens.eos] == [0, 1, 2, 3])   // the aliases
     }
 
     @Test func minCountAndMaxSize() throws {

@@ -1,6 +1,7 @@
 // A text file as one token sequence for a language model: each line's tokens followed by `</s>`,
 // which stands for the line break (empty lines included, so the model learns paragraph breaks).
 // Also counts the text's characters, for bits per character.
+import S2SCore
 import S2SText
 
 /// A text as language-model tokens.
@@ -9,7 +10,7 @@ import S2SText
 ///     text.tokens        // [t, h, e, ＿, …, </s>, …]
 ///     text.characters    // grapheme clusters + line breaks
 public struct LanguageModelData: Sendable {
-    /// Every line's ids, each line ended by `Vocabulary.eos`.
+    /// Every line's ids, each line ended by `SpecialTokens.eos`.
     public var tokens: [Int]
     /// Grapheme clusters of the text, each line break counted as one.
     public var characters: Int

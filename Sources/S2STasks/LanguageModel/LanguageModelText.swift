@@ -1,6 +1,7 @@
 // The text pipeline of a language model: built from the training text (characters, grapheme clusters,
 // or words, optionally BPE) and stored beside config.json; and how a prompt becomes the tokens that
 // prime generation.
+import S2SCore
 import S2SText
 
 /// Building a language model's text pipeline and encoding prompts with it.
@@ -21,7 +22,7 @@ public enum LanguageModelText {
     /// A line break first (generation starts as after one), then the prompt's lines, each line break
     /// as `</s>`; a prompt ending in a line break ends with `</s>`.
     public static func promptTokens(_ text: String, processor: TextProcessor) throws(TextError) -> [Int] {
-        var tokens = [Vocabulary.eos]
+        var tokens = [SpecialTokens.eos]
         guard !text.isEmpty else { return tokens }
         // Split on the scalar: "\r\n" is one Character, which a Character split would not cut.
         let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)

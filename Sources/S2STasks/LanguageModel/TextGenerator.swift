@@ -64,7 +64,7 @@ public final class TextGenerator: @unchecked Sendable {
             var rng = Generator(seed: options.seed)
             if options.echoPrompt {
                 stream.write(raw: prompt)
-                stream.continueLine(after: Array(promptTokens[((promptTokens.lastIndex(of: Vocabulary.eos) ?? -1) + 1)...]))
+                stream.continueLine(after: Array(promptTokens[((promptTokens.lastIndex(of: SpecialTokens.eos) ?? -1) + 1)...]))
             }
             // Decoding (detokenizing) is pure: only tokenizing needs the lock.
             let generator = LanguageModelGenerator(model: bundle.model)

@@ -2,6 +2,7 @@
 // their neighbours (joiners, spacing), so the current line is decoded again after each token and only
 // its new end is handed on. `TextGenerator` hands the pieces to its caller; what they add up to is the
 // text the whole token sequence detokenizes to.
+import S2SCore
 import S2SText
 
 final class TextStream {
@@ -32,9 +33,9 @@ final class TextStream {
         written = text.decode(line)
     }
 
-    /// Emits one generated token's text; `Vocabulary.eos` is a line break.
+    /// Emits one generated token's text; `SpecialTokens.eos` is a line break.
     func write(token: Int) {
-        if token == Vocabulary.eos {
+        if token == SpecialTokens.eos {
             emit("\n")
             line.removeAll(keepingCapacity: true)
             written = ""

@@ -148,7 +148,7 @@ public final class Translator: @unchecked Sendable {
         if options.replaceUnknown, !source.isEmpty, let attention {
             // Each <unk> becomes the source token with the largest attention weight at that step.
             let columns = attention.shape[1]
-            for (i, id) in candidate.tokens.enumerated() where id == Vocabulary.unk && i < attention.shape[0] {
+            for (i, id) in candidate.tokens.enumerated() where id == SpecialTokens.unk && i < attention.shape[0] {
                 var best = 0
                 for s in 0..<min(columns, source.count) where attention[i, s] > attention[i, best] { best = s }
                 tokens[i] = source[best]
