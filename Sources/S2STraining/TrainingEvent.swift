@@ -4,7 +4,7 @@
 
 /// One piece of news from a training run.
 ///
-///     job.progress = { event in
+///     try job.run { event in
 ///         if case .step(let p) = event, p.step % 100 == 0 { print("step", p.step, "loss", p.loss) }
 ///     }
 public enum TrainingEvent: Sendable, Equatable {
@@ -12,7 +12,8 @@ public enum TrainingEvent: Sendable, Equatable {
     case message(String)
     /// After every optimizer step: loss, learning rate, speed and time so far.
     case step(TrainingProgress)
-    /// The training loop ended (successfully or not); nothing more follows from it.
+    /// The run ended (successfully or not): a task's training job sends it last, after its closing
+    /// log lines; a `Trainer` on its own, when its loop ends.
     case finished
 }
 

@@ -90,6 +90,7 @@ public struct ClassificationTrainingJob: Sendable {
     /// line for bad data, `TrainingError` when training cannot go on.
     @discardableResult
     public func run(progress: @escaping TrainingProgressHandler = ProgressReporter.silent) throws -> Result {
+        defer { progress(.finished) }   // the run's last event, after its closing log lines
         BLAS.setThreads(1)   // one BLAS thread per data-parallel shard
         let directory = try TrainingDirectory.open(modelDirectory, mode: mode)
         defer { directory.close() }
@@ -150,7 +151,7 @@ public struct ClassificationTrainingJob: Sendable {
 
         let trainer = Trainer(model: model, optimizer: Adam(learningRate: config.training.learningRate),
                               schedule: config.training.schedule, options: options.trainer, bundle: bundle)
-        trainer.progress = progress
+        trainer.progress = { event in if event != .finished { progress(event) } }
         if let tensorBoardDirectory { trainer.tensorBoard = try TensorBoardWriter(directory: tensorBoardDirectory) }
         trainer.validate = { try validator.metrics($0) }
         let batcher = Batcher(batchSize: config.training.batchSize, maxTokens: config.training.batchTokens)

@@ -85,6 +85,7 @@ public struct LanguageModelTrainingJob: Sendable {
     /// line for bad data, `TrainingError` when training cannot go on.
     @discardableResult
     public func run(progress: @escaping TrainingProgressHandler = ProgressReporter.silent) throws -> Result {
+        defer { progress(.finished) }   // the run's last event, after its closing log lines
         BLAS.setThreads(1)  // one BLAS thread per data-parallel shard
         let directory = try TrainingDirectory.open(modelDirectory, mode: mode)
         defer { directory.close() }
@@ -116,7 +117,7 @@ public struct LanguageModelTrainingJob: Sendable {
         let data = try BPTTBatches(tokens: trainText.tokens, batchSize: options.batchSize, bptt: options.bptt, seed: options.trainer.seed)
         let trainer = Trainer(model: task, optimizer: Adam(learningRate: options.learningRate), schedule: options.schedule,
                               options: options.trainer, bundle: bundle)
-        trainer.progress = progress
+        trainer.progress = { event in if event != .finished { progress(event) } }
         if let tensorBoardDirectory { trainer.tensorBoard = try TensorBoardWriter(directory: tensorBoardDirectory) }
         let validator = LanguageModelValidator(streams: 16, bptt: options.bptt, shards: options.trainer.shards)
         let validTokens = validText.tokens, ratio = validText.tokensPerCharacter

@@ -36,7 +36,7 @@ public struct GenerationOptions: Sendable, Equatable {
 ///     let generator = try TextGenerator(contentsOf: "Models/shakespeare")
 ///     try generator.generate(prompt: "ROMEO:") { piece in print(piece, terminator: "") }
 ///     for try await piece in generator.pieces(prompt: "JULIET:") { print(piece, terminator: "") }
-///     let score = try generator.score(path: "val.txt")     // score.loss, score.bitsPerCharacter
+///     let (score, _) = try generator.score(path: "val.txt")   // score.loss, score.bitsPerCharacter
 ///
 /// Safe to share between threads: each call builds its own step state; tokenizing (not thread-safe
 /// in ICU) runs under a lock.

@@ -45,7 +45,8 @@ public struct TranslationTrainingJob: Sendable {
         public var stopReason: StopReason
         public var steps: Int
         public var bestStep: Int?
-        /// Greedy BLEU of the kept weights on the validation set.
+        /// Greedy BLEU of the kept weights on the validation set, when BLEU picks them (`options.trainer.metric`
+        /// is "bleu", as in `.corpus` and `.dates`); nil when another metric does.
         public var bestValidationBLEU: Double?
         /// Greedy scores of the kept weights on the test files, when given: "exact", "bleu", "ppl", …
         public var test: [String: Double]?
@@ -64,9 +65,10 @@ public struct TranslationTrainingJob: Sendable {
         self.files = files; self.modelDirectory = modelDirectory; self.options = options
     }
 
-    /// Trains; `progress` receives the log lines and every step's progress.
+    /// Trains; `progress` receives the log lines, every step’s progress and, last, `.finished`.
     @discardableResult
     public func run(progress: @escaping TrainingProgressHandler = ProgressReporter.silent) throws -> Result {
+        defer { progress(.finished) }   // the run's last event, after its closing log lines
         BLAS.setThreads(1)   // parallelism comes from data-parallel shards, one per core
         let directory = try TrainingDirectory.open(modelDirectory, mode: mode)
         defer { directory.close() }
@@ -111,7 +113,7 @@ public struct TranslationTrainingJob: Sendable {
 
         let trainer = Trainer(model: model, optimizer: Adam(learningRate: options.learningRate), schedule: options.schedule,
                               options: options.trainer, bundle: bundle)
-        trainer.progress = progress
+        trainer.progress = { event in if event != .finished { progress(event) } }
         if let tensorBoardDirectory { trainer.tensorBoard = try TensorBoardWriter(directory: tensorBoardDirectory) }
         trainer.validate = { validator($0) }
         let batcher = Batcher(batchSize: options.batchSize, maxTokens: options.batchTokens)
@@ -119,10 +121,11 @@ public struct TranslationTrainingJob: Sendable {
         let stop = try trainer.run(resume: mode == .resume) { epoch in
             batcher.plan(lengths: lengths, seed: seed, epoch: epoch).map(train.batch)
         }
-        let best = trainer.state.bestMetric.map { String(format: "%.2f", $0) } ?? "-"
-        log("stopped (\(stop.rawValue)) at step \(trainer.state.step): best validation BLEU \(best) at step \(trainer.state.bestStep ?? 0); model in \(bundle.directory)")
+        let metric = options.trainer.metric, isBLEU = metric == "bleu"
+        let best = trainer.state.bestMetric.map { isBLEU ? String(format: "%.2f", $0) : ProgressFormat.number($0) } ?? "-"
+        log("stopped (\(stop.rawValue)) at step \(trainer.state.step): best validation \(isBLEU ? "BLEU" : metric) \(best) at step \(trainer.state.bestStep ?? 0); model in \(bundle.directory)")
         var result = Result(stopReason: stop, steps: trainer.state.step, bestStep: trainer.state.bestStep,
-                            bestValidationBLEU: trainer.state.bestMetric)
+                            bestValidationBLEU: isBLEU ? trainer.state.bestMetric : nil)
 
         if let testSource = files.testSource, let testTarget = files.testTarget {
             try bundle.readWeights(into: model.namedParameters)
