@@ -61,6 +61,8 @@ let package = Package(
                     exclude: ["Fixtures"], swiftSettings: fastMath),
         .testTarget(name: "S2STasksTests", dependencies: ["S2STasks", "S2SModels", "S2STraining", "S2STestSupport"], swiftSettings: fastMath),
         .testTarget(name: "S2SCLITests", dependencies: ["S2SCLI", "S2STasks", "S2STestSupport"], swiftSettings: fastMath),
+        // The library as a program using the S2S product sees it: plain `import`, never `@testable`.
+        .testTarget(name: "S2SPublicAPITests", dependencies: ["S2STasks", "S2STraining", "S2STestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
