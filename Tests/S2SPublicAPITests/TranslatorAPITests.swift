@@ -24,6 +24,15 @@ import S2STasks
         #expect(empty.count == 1 && empty[0].tokens.isEmpty && empty[0].score == 0)
     }
 
+    @Test func optionsOutOfRangeThrowInsteadOfStopping() throws {
+        var options = TranslationOptions()
+        options.nBest = 6   // more than the beam of 5
+        #expect(throws: OptionsError.self) { try translator.translate(["three"], options: options) }
+        options = TranslationOptions()
+        options.threads = 0
+        #expect(throws: OptionsError.self) { try translator.translate(["three"], options: options) }
+    }
+
     @Test func nBestListsAreDistinctAndBestFirst() throws {
         var options = TranslationOptions()
         options.beamSize = 4

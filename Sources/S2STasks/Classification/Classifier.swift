@@ -56,6 +56,8 @@ public final class Classifier: @unchecked Sendable {
 
     /// Loads the model directory `train-classify` wrote; throws `BundleError` naming what is wrong.
     public init(contentsOf directory: String, options: ClassificationOptions = ClassificationOptions()) throws {
+        try OptionsError.require(options.batchSize >= 1 && options.threads >= 1 && options.maxTokens >= 1,
+                                 "ClassificationOptions: batchSize, threads and maxTokens must be at least 1")
         bundle = try ClassificationBundle.load(directory: directory)
         BLAS.setThreads(1)   // cores go to whole batches (or streams), one BLAS thread each
         self.options = options
@@ -93,9 +95,14 @@ public final class Classifier: @unchecked Sendable {
         return results
     }
 
-    /// Accuracy, macro-F1 and the confusion matrix on labelled examples whose labels the model has.
+    /// Accuracy, macro-F1 and the confusion matrix on labelled examples; an example whose label the
+    /// model does not have is a `TextError` naming its line.
     public func evaluate(_ examples: [LabelledExample]) throws -> ClassificationReport {
         let ids = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        if let unknown = examples.first(where: { ids[$0.label] == nil }) {
+            throw TextError(.malformed, line: unknown.line,
+                            "label \"\(unknown.label)\" is not one of the model's labels (\(labels.joined(separator: ", ")))")
+        }
         let rows = try lock.withLock {
             do throws(TextError) { return try predictor.probabilities(lines: examples.map(\.text)) } catch {
                 var located = error
@@ -103,7 +110,7 @@ public final class Classifier: @unchecked Sendable {
                 throw located
             }
         }
-        return ClassificationReport(gold: examples.map { ids[$0.label] ?? -1 }, predicted: rows.map { $0.argmax! }, classes: labels.count)
+        return ClassificationReport(gold: examples.map { ids[$0.label]! }, predicted: rows.map { $0.argmax! }, classes: labels.count)
     }
 
     /// Empty or only whitespace: nothing to classify.

@@ -55,7 +55,12 @@ public final class TextGenerator: @unchecked Sendable {
 
     /// Writes text after `prompt`, handing each new piece to `onText` as soon as it is made: the
     /// prompt first (with `echoPrompt`), then the generated text, ending with a line break.
+    /// Options out of range throw `OptionsError`.
     public func generate(prompt: String, options: GenerationOptions = GenerationOptions(), onText: (String) -> Void) throws {
+        try OptionsError.require(options.temperature >= 0 && options.temperature.isFinite, "GenerationOptions: temperature must be 0 (greedy) or positive")
+        try OptionsError.require(options.topK >= 0, "GenerationOptions: topK must be 0 (all tokens) or positive")
+        try OptionsError.require(options.topP > 0 && options.topP <= 1, "GenerationOptions: topP must lie in (0, 1]")
+        try OptionsError.require(options.maxTokens >= 0, "GenerationOptions: maxTokens cannot be negative")
         let promptTokens = try lock.withLock { try LanguageModelText.promptTokens(prompt, processor: bundle.text) }
         withoutActuallyEscaping(onText) { onText in
             let stream = TextStream(text: bundle.text, emit: onText)
@@ -103,6 +108,7 @@ public final class TextGenerator: @unchecked Sendable {
     /// Loss, perplexity and bits per character of the text file at `path`, read as training reads it;
     /// `streams` contiguous streams scored in `bptt` blocks on `threads` cores.
     public func score(path: String, streams: Int = 16, bptt: Int = 128, threads: Int = 1) throws -> (score: LanguageModelScore, characters: Int) {
+        try OptionsError.require(streams >= 1 && bptt >= 1 && threads >= 1, "score: streams, bptt and threads must be at least 1")
         let data = try lock.withLock { try LanguageModelData(path: path, processor: bundle.text) }
         let validator = LanguageModelValidator(streams: streams, bptt: bptt, shards: threads)
         return (LanguageModelScore(stats: try validator.evaluate(bundle.model, tokens: data.tokens),

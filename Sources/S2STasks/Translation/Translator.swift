@@ -96,9 +96,14 @@ public final class Translator: @unchecked Sendable {
     }
 
     /// Translations of `lines`, in order, one result each. A tokenizer error is a `TextError` whose
-    /// `line` is the 1-based index into `lines`.
+    /// `line` is the 1-based index into `lines`; options out of range throw `OptionsError`.
     public func translate(_ lines: [String], options: TranslationOptions = TranslationOptions()) throws -> [TranslationResult] {
-        precondition(options.beamSize >= 1 && (1...options.beamSize).contains(options.nBest), "TranslationOptions: need 1 ≤ nBest ≤ beamSize")
+        try OptionsError.require(options.beamSize >= 1 && (1...options.beamSize).contains(options.nBest),
+                                 "TranslationOptions: need 1 ≤ nBest ≤ beamSize (got nBest \(options.nBest), beamSize \(options.beamSize))")
+        try OptionsError.require(options.batchSize >= 1 && options.threads >= 1 && options.maxSourceTokens >= 1,
+                                 "TranslationOptions: batchSize, threads and maxSourceTokens must be at least 1")
+        try OptionsError.require(options.maxLengthRatio > 0 && options.minLength >= 0 && options.blockNgramRepeat >= 0,
+                                 "TranslationOptions: maxLengthRatio must be positive, minLength and blockNgramRepeat not negative")
         let keepTokens = options.replaceUnknown || options.attention
         var sources: [[Int]] = [], sourceTokens: [[String]] = [], cropped: [Bool] = []
         try lock.withLock {
