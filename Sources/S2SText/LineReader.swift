@@ -79,10 +79,33 @@ public final class LineReader {
         return nil
     }
 
+    /// Hands the kept lines to `body` in blocks of up to `size` lines, so memory is bounded by a block,
+    /// not by the input. A `TextError` that `body` throws with `line` = a 1-based index into its block
+    /// (as the task layer's inference types report them) is renamed to this file and that line's number.
+    ///
+    ///     try reader.forEachBlock(of: 10_000) { block in try translate(block.map(\.text)) }
+    public func forEachBlock(of size: Int, _ body: ([Line]) throws -> Void) throws {
+        var block: [Line] = []
+        block.reserveCapacity(size)
+        func flush() throws {
+            guard !block.isEmpty else { return }
+            do { try body(block) } catch var error as TextError {
+                error.file = path
+                if let index = error.line.map({ $0 - 1 }), block.indices.contains(index) { error.line = block[index].number }
+                throw error
+            }
+            block.removeAll(keepingCapacity: true)
+        }
+        while let line = try next() {
+            block.append(line)
+            if block.count == size { try flush() }
+        }
+        try flush()
+    }
+
     /// The next line of the input, whatever it holds, for callers that keep one output line per input
     /// line (`s2s tokenize`) or skip lines in pairs (`ParallelReader`). Counts only `lines` and
-    /// `invalidReplaced`; `currentLineNumber` is its line number, `lastRecordWasCropped` says whether
-    /// a `.text` holds only the first bytes of its line.
+    /// `invalidReplaced`; `currentLineNumber` is its line number.
     public func nextRecord() throws(TextError) -> Record? {
         lastCropped = false
         guard let (lineStart, lineEnd, fate) = try nextLineBounds() else { return nil }
@@ -128,9 +151,6 @@ public final class LineReader {
 
     /// The buffer's size: bounded by the longest kept (or cropped) line, whatever the input holds.
     var bufferCapacity: Int { buffer.count }
-
-    /// Whether the last `.text` record holds only the first `maxLineBytes` bytes of its line.
-    public var lastRecordWasCropped: Bool { lastCropped }
 
     /// How much of a line `nextLineBounds` kept.
     private enum LineFate { case whole, cropped, overlong }

@@ -31,6 +31,14 @@ public struct ReadOptions: Sendable, Equatable {
     /// line of many megabytes (a file without line breaks) must not be held or tokenized whole.
     public static let trainingData = ReadOptions(maxLineBytes: 1 << 16)
 
+    /// Input to translate or classify: one output line per input line (empty ones kept, bad UTF-8
+    /// replaced), and a line cropped to 64 bytes per allowed token — real text has under 10 bytes a token,
+    /// so the token limit decides for any real line, while a line of megabytes is never held or
+    /// tokenized whole.
+    public static func inference(maxTokens: Int) -> ReadOptions {
+        ReadOptions(invalidUTF8: .replace, maxLineBytes: maxTokens * 64, overlongLines: .crop, skipEmpty: false)
+    }
+
     public var invalidUTF8: InvalidUTF8 = .error
     /// Lines longer than this many bytes (after removing the line break) are skipped or cropped, and
     /// counted; 0 means no limit. An over-long line is never held in memory whole.

@@ -71,7 +71,7 @@ public final class TrainingDirectory: @unchecked Sendable {
     }
 
     /// What the directory holds that a new run would replace, for the refusal message.
-    public static func trainedContents(of bundle: ModelBundle) -> [String] {
+    private static func trainedContents(of bundle: ModelBundle) -> [String] {
         var found: [String] = []
         if FileManager.default.fileExists(atPath: bundle.weightsPath) { found.append("a trained model (model.safetensors)") }
         if !CheckpointStore(modelDirectory: bundle.directory).checkpointNames().isEmpty { found.append("checkpoints") }

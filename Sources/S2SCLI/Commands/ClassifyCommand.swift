@@ -39,9 +39,6 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Longest input in tokens: a longer line is classified on its first N tokens, with a warning.")
     var maxTokens = 1000
 
-    /// Bytes of a line kept per allowed token (see `TranslateCommand.bytesPerSourceToken`).
-    static let bytesPerToken = 64
-
     @OptionGroup var options: RunOptions
 
     func validate() throws {
@@ -56,8 +53,7 @@ struct ClassifyCommand: ParsableCommand {
         classifierOptions.batchSize = batchSize
         classifierOptions.maxTokens = maxTokens
         let classifier = try Classifier(contentsOf: model, options: classifierOptions)
-        let reader = try LineReader(path: input, options: ReadOptions(
-            invalidUTF8: .replace, maxLineBytes: maxTokens * Self.bytesPerToken, overlongLines: .crop, skipEmpty: false))
+        let reader = try LineReader(path: input, options: .inference(maxTokens: maxTokens))
         try Self.classify(reader, with: classifier, k: k, probabilities: prob, blockSize: 4096 * options.threads) {
             FileHandle.standardOutput.write(Data($0.utf8))
         }
@@ -69,15 +65,8 @@ struct ClassifyCommand: ParsableCommand {
     static func classify(_ reader: LineReader, with classifier: Classifier, k: Int, probabilities: Bool, blockSize: Int,
                          write: (String) -> Void) throws {
         let file = reader.path == "-" ? "<stdin>" : reader.path
-        var block: [Line] = []
-        func flush() throws {
-            guard let first = block.first else { return }
-            let results: [ClassificationResult]
-            do { results = try classifier.classify(block.map(\.text)) } catch var error as TextError {
-                error.file = reader.path
-                error.line = error.line.map { $0 + first.number - 1 }
-                throw error
-            }
+        try reader.forEachBlock(of: blockSize) { block in
+            let results = try classifier.classify(block.map(\.text))
             var out = ""
             for (line, result) in zip(block, results) {
                 if line.cropped || result.cropped {
@@ -87,13 +76,7 @@ struct ClassifyCommand: ParsableCommand {
                 out += "\n"
             }
             write(out)
-            block.removeAll(keepingCapacity: true)
         }
-        while let line = try reader.next() {
-            block.append(line)
-            if block.count == blockSize { try flush() }
-        }
-        try flush()
     }
 
     /// One output line: the top-k labels (TAB-separated), each followed by its probability when asked.

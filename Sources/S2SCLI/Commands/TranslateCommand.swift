@@ -74,9 +74,6 @@ struct TranslateCommand: ParsableCommand {
 
     /// Lines read, translated and written at a time: memory stays bounded on any input size.
     static let blockSize = 10_000
-    /// Bytes of a line kept per allowed source token. Real text has under 10 bytes a token, so the token
-    /// cap decides for any real line, while a line of many megabytes is never held (or tokenized) whole.
-    static let bytesPerSourceToken = 64
 
     func validate() throws {
         guard beamSize >= 1 else { throw ValidationError("--beam-size must be at least 1") }
@@ -117,30 +114,16 @@ struct TranslateCommand: ParsableCommand {
     /// Reads `input` in blocks, translates them and hands each block's output text to `write`; returns
     /// the number of lines read.
     func translateInput(with translator: Translator, write: (String) -> Void) throws -> Int {
-        let reader = try LineReader(path: input, options: ReadOptions(
-            invalidUTF8: .replace, maxLineBytes: maxSourceTokens * Self.bytesPerSourceToken, overlongLines: .crop, skipEmpty: false))
+        let reader = try LineReader(path: input, options: .inference(maxTokens: maxSourceTokens))
         let options = self.options
-        var block: [Line] = []
-        func flush() throws {
-            guard let first = block.first else { return }
-            let results: [TranslationResult]
-            do { results = try translator.translate(block.map(\.text), options: options) } catch var error as TextError {
-                error.file = reader.path
-                error.line = error.line.map { $0 + first.number - 1 }
-                throw error
-            }
+        try reader.forEachBlock(of: Self.blockSize) { block in
+            let results = try translator.translate(block.map(\.text), options: options)
             for (line, result) in zip(block, results) where line.cropped || result.cropped {
                 log("\(file):\(line.number): longer than --max-source-tokens \(maxSourceTokens); translated its first tokens")
             }
-            if let attentionSvg { try writeAttention(results, firstLineNumber: first.number, to: attentionSvg) }
-            write(format(results, firstLineNumber: first.number).map { $0 + "\n" }.joined())
-            block.removeAll(keepingCapacity: true)
+            if let attentionSvg { try writeAttention(results, firstLineNumber: block[0].number, to: attentionSvg) }
+            write(format(results, firstLineNumber: block[0].number).map { $0 + "\n" }.joined())
         }
-        while let line = try reader.next() {
-            block.append(line)
-            if block.count == Self.blockSize { try flush() }
-        }
-        try flush()
         if reader.statistics.invalidReplaced > 0 {
             log("\(reader.statistics.invalidReplaced) input line(s) had invalid UTF-8, replaced by U+FFFD")
         }
