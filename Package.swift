@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 // s2s — an LSTM sequence-learning toolkit (tokenizer, translator, language model, classifier).
 import PackageDescription
 
@@ -18,6 +18,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // `s2s serve` only (the S2SServe target); no traits: swift-configuration is not needed.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     ],
     targets: [
         // C dependencies ------------------------------------------------------------------------
@@ -40,8 +42,13 @@ let package = Package(
         .target(name: "S2STasks",
                 dependencies: ["S2SCore", "S2SNN", "S2SText", "S2SModels", "S2STraining", "S2SDecoding"],
                 swiftSettings: fastMath),
+        // `s2s serve`: the task layer over HTTP (JSON endpoints, batching across requests, a web page).
+        .target(name: "S2SServe",
+                dependencies: ["S2STasks", "S2SText", "S2STraining",
+                               .product(name: "Hummingbird", package: "hummingbird")],
+                resources: [.embedInCode("Web/index.html"), .embedInCode("Web/app.js"), .embedInCode("Web/style.css")]),
         .target(name: "S2SCLI",
-                dependencies: ["S2STasks", "S2SCore", "S2SNN", "S2SText", "S2SModels", "S2STraining", "S2SDecoding",
+                dependencies: ["S2STasks", "S2SServe", "S2SCore", "S2SNN", "S2SText", "S2SModels", "S2STraining", "S2SDecoding",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: fastMath),
         .executableTarget(name: "s2s", dependencies: ["S2SCLI", "S2SCore"], swiftSettings: fastMath),
@@ -60,6 +67,7 @@ let package = Package(
         .testTarget(name: "S2SDecodingTests", dependencies: ["S2SDecoding", "S2STestSupport"],
                     exclude: ["Fixtures"], swiftSettings: fastMath),
         .testTarget(name: "S2STasksTests", dependencies: ["S2STasks", "S2SModels", "S2STraining", "S2STestSupport"], swiftSettings: fastMath),
+        .testTarget(name: "S2SServeTests", dependencies: ["S2SServe", "S2STasks", "S2STraining", "S2STestSupport"]),
         .testTarget(name: "S2SCLITests", dependencies: ["S2SCLI", "S2STasks", "S2STestSupport"], swiftSettings: fastMath),
         // The library as a program using the S2S product sees it: plain `import`, never `@testable`.
         .testTarget(name: "S2SPublicAPITests", dependencies: ["S2STasks", "S2STraining", "S2STestSupport"]),

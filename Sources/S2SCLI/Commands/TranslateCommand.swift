@@ -36,53 +36,19 @@ struct TranslateCommand: ParsableCommand {
     @Argument(help: "Input file, or - for standard input.")
     var input = "-"
 
-    @Option(help: "Beam size (1 = greedy).")
-    var beamSize = 5
-
-    @Option(help: "Hypotheses per sentence, written as `i ||| hypothesis ||| score` lines (i from 0).")
-    var nBest = 1
+    @OptionGroup var search: SearchOptions
 
     @Option(help: "Sentences decoded together (results do not depend on it).")
     var batchSize = 32
 
-    @Option(help: "Length normalisation of finished hypotheses: none, avg or wu (GNMT, with --alpha).")
-    var lengthPenalty: LengthPenaltyName = .none
-
-    @Option(help: "α of --length-penalty wu.")
-    var alpha = 0.6
-
-    @Option(help: "Output length limit: this × the source length + 5 tokens.")
-    var maxLengthRatio = 2.0
-
-    @Option(help: "No end of sentence before this many tokens.")
-    var minLength = 0
-
-    @Option(help: "Ban any token that would repeat an n-gram of this size (0 = off).")
-    var blockNgramRepeat = 0
-
-    @Flag(help: "Replace each <unk> in the output by the source token it attended to most.")
-    var replaceUnk = false
-
     @Option(help: "Write one SVG heatmap of the attention weights per sentence into this directory.")
     var attentionSvg: String?
-
-    @Option(help: "Decoder and generator weights as float32 (exact) or bfloat16 (faster at small batch sizes; may change a few words).")
-    var weightPrecision: WeightPrecision = .float32
-
-    @Option(help: "Longest source in tokens: a longer line is cropped to its first N tokens, with a warning (Marian's --max-length-crop).")
-    var maxSourceTokens = 1000
 
     /// Lines read, translated and written at a time: memory stays bounded on any input size.
     static let blockSize = 10_000
 
     func validate() throws {
-        guard beamSize >= 1 else { throw ValidationError("--beam-size must be at least 1") }
-        guard nBest >= 1, nBest <= beamSize else { throw ValidationError("--n-best must lie in 1...--beam-size (\(beamSize))") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
-        guard maxLengthRatio > 0 else { throw ValidationError("--max-length-ratio must be positive") }
-        guard minLength >= 0, blockNgramRepeat >= 0 else { throw ValidationError("--min-length and --block-ngram-repeat cannot be negative") }
-        guard alpha >= 0 else { throw ValidationError("--alpha cannot be negative") }
-        guard maxSourceTokens >= 1 else { throw ValidationError("--max-source-tokens must be at least 1") }
     }
 
     func run() throws {
@@ -95,31 +61,22 @@ struct TranslateCommand: ParsableCommand {
 
     /// The library options these flags give.
     var options: TranslationOptions {
-        var options = TranslationOptions()
-        options.beamSize = beamSize
-        options.nBest = nBest
-        options.lengthPenalty = switch lengthPenalty { case .none: .none; case .avg: .average; case .wu: .wu(alpha: alpha) }
-        options.maxLengthRatio = maxLengthRatio
-        options.minLength = minLength
-        options.blockNgramRepeat = blockNgramRepeat
-        options.replaceUnknown = replaceUnk
+        var options = search.options
         options.attention = attentionSvg != nil
-        options.maxSourceTokens = maxSourceTokens
         options.batchSize = batchSize
         options.threads = runOptions.threads
-        options.weightPrecision = weightPrecision
         return options
     }
 
     /// Reads `input` in blocks, translates them and hands each block's output text to `write`; returns
     /// the number of lines read.
     func translateInput(with translator: Translator, write: (String) -> Void) throws -> Int {
-        let reader = try LineReader(path: input, options: .inference(maxTokens: maxSourceTokens))
+        let reader = try LineReader(path: input, options: .inference(maxTokens: search.maxSourceTokens))
         let options = self.options
         try reader.forEachBlock(of: Self.blockSize) { block in
             let results = try translator.translate(block.map(\.text), options: options)
             for (line, result) in zip(block, results) where line.cropped || result.cropped {
-                log("\(file):\(line.number): longer than --max-source-tokens \(maxSourceTokens); translated its first tokens")
+                log("\(file):\(line.number): longer than --max-source-tokens \(search.maxSourceTokens); translated its first tokens")
             }
             if let attentionSvg { try writeAttention(results, firstLineNumber: block[0].number, to: attentionSvg) }
             write(format(results, firstLineNumber: block[0].number).map { $0 + "\n" }.joined())
@@ -132,7 +89,7 @@ struct TranslateCommand: ParsableCommand {
 
     /// The output lines of `results`: the best text each, or with --n-best, `i ||| text ||| score` lines.
     func format(_ results: [TranslationResult], firstLineNumber: Int = 1) -> [String] {
-        guard nBest > 1 else { return results.map(\.text) }
+        guard search.nBest > 1 else { return results.map(\.text) }
         return results.enumerated().flatMap { index, result in
             result.hypotheses.map { "\(firstLineNumber - 1 + index) ||| \($0.text) ||| \(String(format: "%.6f", $0.score))" }
         }
@@ -151,11 +108,4 @@ struct TranslateCommand: ParsableCommand {
     }
 
     private func log(_ message: String) { ProgressReporter.writeToStandardError(message + "\n") }
-}
-
-extension WeightPrecision: ExpressibleByArgument {}
-
-/// `--length-penalty` values (OpenNMT's names).
-enum LengthPenaltyName: String, ExpressibleByArgument, CaseIterable {
-    case none, avg, wu
 }
