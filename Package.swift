@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // `s2s serve` only (the S2SServe target); no traits: swift-configuration is not needed.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C dependencies ------------------------------------------------------------------------
@@ -45,7 +46,8 @@ let package = Package(
         // `s2s serve`: the task layer over HTTP (JSON endpoints, batching across requests, a web page).
         .target(name: "S2SServe",
                 dependencies: ["S2STasks", "S2SText", "S2STraining",
-                               .product(name: "Hummingbird", package: "hummingbird")],
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                 resources: [.embedInCode("Web/index.html"), .embedInCode("Web/app.js"), .embedInCode("Web/style.css")]),
         .target(name: "S2SCLI",
                 dependencies: ["S2STasks", "S2SServe", "S2SCore", "S2SNN", "S2SText", "S2SModels", "S2STraining", "S2SDecoding",
@@ -54,9 +56,10 @@ let package = Package(
         .executableTarget(name: "s2s", dependencies: ["S2SCLI", "S2SCore"], swiftSettings: fastMath),
 
         // Tests --------------------------------------------------------------------------------------
-        // What every test target shares (paths to the corpora and fixtures, temporary directories):
+        // What every test target shares (paths to the corpora and fixtures, temporary directories, the tiny
+        // trained models of the public-API and server tests):
         // test targets cannot import each other, so it is a plain target that only they depend on.
-        .target(name: "S2STestSupport", path: "Tests/S2STestSupport"),
+        .target(name: "S2STestSupport", dependencies: ["S2STasks", "S2STraining"], path: "Tests/S2STestSupport"),
         .testTarget(name: "S2SCoreTests", dependencies: ["S2SCore", "S2STestSupport"], swiftSettings: fastMath),
         .testTarget(name: "S2SNNTests", dependencies: ["S2SNN", "S2STestSupport"],
                     exclude: ["Fixtures"], swiftSettings: fastMath),

@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import Logging
 import S2STasks
+import ServiceLifecycle
 
 /// A server of the models in `configuration`.
 ///
@@ -16,13 +17,22 @@ public struct ModelServer: Sendable {
     let metrics = ServeMetrics()
     private let translation: [String: TranslationService]
     private let classification: [String: ClassificationService]
+    private let running = RunningGroup()
 
-    /// Loads every model; throws `BundleError` naming a directory that cannot be served.
+    /// Loads every model directory of `configuration`; throws `BundleError` naming one that cannot be
+    /// served.
     public init(configuration: ServeConfiguration) throws {
+        try self.init(configuration: configuration,
+                      models: configuration.models.map { try ServedModel(directory: $0, threads: configuration.threads) })
+    }
+
+    /// Serves `models` (already loaded; `configuration.models` is not read). Two models of the same
+    /// name are refused.
+    public init(configuration: ServeConfiguration, models: [ServedModel]) throws {
         self.configuration = configuration
-        models = try ServedModels(directories: configuration.models, classifierThreads: configuration.threads)
+        self.models = try ServedModels(models)
         var translation: [String: TranslationService] = [:], classification: [String: ClassificationService] = [:]
-        for model in models.all {
+        for model in self.models.all {
             switch model.task {
             case .translator(let translator):
                 translation[model.name] = TranslationService(model: model, translator: translator, configuration: configuration, metrics: metrics)
@@ -36,10 +46,16 @@ public struct ModelServer: Sendable {
         self.classification = classification
     }
 
+    /// Stops a running server as SIGTERM does (and one that has not started yet from starting).
+    public func shutdown() async {
+        if let group = running.stop() { await group.triggerGracefulShutdown() }
+    }
+
     /// The names and kinds of the served models, in order.
     public var modelNames: [(name: String, kind: String)] { models.all.map { ($0.name, $0.kind) } }
 
-    /// Serves until SIGTERM or SIGINT; `onStarted` gets the port listened on (useful with port 0).
+    /// Serves until SIGTERM, SIGINT or `shutdown()`: each stops accepting connections and lets the
+    /// requests in flight finish. `onStarted` gets the port listened on (useful with port 0).
     public func run(onStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(MetricsMiddleware(metrics: metrics))
@@ -59,6 +75,35 @@ public struct ModelServer: Sendable {
             for service in translation.values { service.batcher.stop() }
             for service in classification.values { service.batcher.stop() }
         }
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        let group = ServiceGroup(configuration: .init(services: [.init(service: app)],
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        guard running.start(group) else { return }   // shut down before it started
+        defer { running.finish() }
+        try await group.run()
+    }
+}
+
+/// The service group of a running server, for `shutdown()` from another task.
+private final class RunningGroup: @unchecked Sendable {   // every field is guarded by `lock`
+    private let lock = NSLock()
+    private var group: ServiceGroup?
+    private var stopped = false
+
+    /// Records `group`; false if the server was shut down before it started.
+    func start(_ group: ServiceGroup) -> Bool {
+        lock.withLock {
+            self.group = group
+            return !stopped
+        }
+    }
+
+    func finish() { lock.withLock { group = nil } }
+
+    /// The running group to stop, if any; later starts are refused.
+    func stop() -> ServiceGroup? {
+        lock.withLock {
+            stopped = true
+            return group
+        }
     }
 }

@@ -5,21 +5,24 @@ import Foundation
 import S2STasks
 import S2STraining
 
-/// One loaded model.
-struct ServedModel {
+/// One model a server serves, under a name.
+///
+///     let model = try ServedModel(directory: "Models/en-de")               // served as "en-de"
+///     let other = ServedModel(name: "digits", translator: translator)      // one already loaded
+public struct ServedModel {
     enum Task: Sendable {
         case translator(Translator)
         case classifier(Classifier)
         case generator(TextGenerator)
     }
 
-    let name: String
-    let directory: String
+    public let name: String
     let task: Task
     /// config.json's "model" object: sizes, attention, vocabulary sizes (shown by GET /models).
     let settings: [String: Any]
 
-    var kind: String {
+    /// "translator", "classifier" or "language-model", as config.json names it.
+    public var kind: String {
         switch task {
         case .translator: TranslationBundleConfig.kind
         case .classifier: ClassificationBundle.kind
@@ -27,11 +30,30 @@ struct ServedModel {
         }
     }
 
-    /// Loads `directory` as the kind its config.json says; throws `BundleError` naming what is wrong.
-    init(directory: String, classifierThreads: Int) throws {
-        let trimmed = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
-        name = URL(fileURLWithPath: trimmed).lastPathComponent
-        self.directory = directory
+    public init(name: String, translator: Translator) {
+        self.init(name: name, task: .translator(translator), settings: translator.bundle.config.model)
+    }
+
+    public init(name: String, classifier: Classifier) {
+        self.init(name: name, task: .classifier(classifier), settings: classifier.bundle.config.model)
+    }
+
+    public init(name: String, generator: TextGenerator) {
+        self.init(name: name, task: .generator(generator), settings: generator.bundle.config.model)
+    }
+
+    private init(name: String, task: Task, settings: some Encodable) {
+        self.name = name
+        self.task = task
+        let data = (try? JSONEncoder().encode(settings)) ?? Data()
+        self.settings = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    }
+
+    /// Loads `directory` as the kind its config.json says, named after the directory's last path
+    /// component; throws `BundleError` naming what is wrong. A classifier uses `threads` cores a batch.
+    public init(directory: String, threads: Int = 1) throws {
+        let trimmed = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        let name = URL(fileURLWithPath: trimmed).lastPathComponent
         let bundle = ModelBundle(directory: directory)
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: bundle.configPath)) } catch {
@@ -43,18 +65,16 @@ struct ServedModel {
         }
         switch header.kind {
         case TranslationBundleConfig.kind:
-            task = .translator(try Translator(contentsOf: directory))
+            self.init(name: name, translator: try Translator(contentsOf: directory))
         case ClassificationBundle.kind:
             var options = ClassificationOptions()
-            options.threads = classifierThreads
-            task = .classifier(try Classifier(contentsOf: directory, options: options))
+            options.threads = threads
+            self.init(name: name, classifier: try Classifier(contentsOf: directory, options: options))
         case LanguageModelBundleConfig.kind:
-            task = .generator(try TextGenerator(contentsOf: directory))
+            self.init(name: name, generator: try TextGenerator(contentsOf: directory))
         default:
             throw BundleError(path: bundle.configPath, problem: "a \(header.kind) model cannot be served")
         }
-        let config = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-        settings = config?["model"] as? [String: Any] ?? [:]
     }
 }
 
@@ -64,16 +84,11 @@ extension ServedModel: @unchecked Sendable {}   // `settings` is read-only JSON 
 struct ServedModels: Sendable {
     let all: [ServedModel]
 
-    /// Loads every directory; two directories with the same last component are refused.
-    init(directories: [String], classifierThreads: Int) throws {
-        var models: [ServedModel] = []
-        for directory in directories {
-            let model = try ServedModel(directory: directory, classifierThreads: classifierThreads)
-            if let other = models.first(where: { $0.name == model.name }) {
-                throw BundleError(path: directory, problem: "served as \"\(model.name)\", a name \(other.directory) already has",
-                                  hint: "serve models from directories with different names")
-            }
-            models.append(model)
+    /// Refuses two models of the same name.
+    init(_ models: [ServedModel]) throws {
+        var seen = Set<String>()
+        for model in models where !seen.insert(model.name).inserted {
+            throw ServeError.badRequest("two models are called \"\(model.name)\": serve models from directories with different names")
         }
         all = models
     }

@@ -2,6 +2,7 @@
 // an empty one), and accuracy, macro-F1 and the confusion matrix for labelled lines.
 import Testing
 import S2STasks
+import S2STestSupport
 
 @Suite struct ClassifierAPITests {
     let classifier: Classifier

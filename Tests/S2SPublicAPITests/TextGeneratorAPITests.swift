@@ -2,6 +2,7 @@
 // as an AsyncSequence of pieces — the same text all three ways, and the same text for the same seed.
 import Testing
 import S2STasks
+import S2STestSupport
 
 @Suite struct TextGeneratorAPITests {
     let generator: TextGenerator

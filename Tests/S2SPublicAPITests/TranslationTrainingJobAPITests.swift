@@ -2,6 +2,7 @@
 // receives — log lines, one `.step` per optimizer step, and `.finished` last.
 import Testing
 import S2STasks
+import S2STestSupport
 import S2STraining
 
 @Suite struct TranslationTrainingJobAPITests {

@@ -2,6 +2,7 @@
 // options — n-best lists with scores, attention matrices, and an empty line staying empty.
 import Testing
 import S2STasks
+import S2STestSupport
 
 @Suite struct TranslatorAPITests {
     let translator: Translator

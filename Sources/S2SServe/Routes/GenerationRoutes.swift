@@ -1,4 +1,4 @@
-// POST /generate: `{"model", "prompt", "max_tokens", "temperature", "top_k", "top_p", "seed", "stream",
+// POST /generate: `{"model", "prompt", "max_tokens" (default 200), "temperature", "top_k", "top_p", "seed", "stream",
 // "echo"}` → `{"model", "text"}` — the text after the prompt (with `"echo": true`, the prompt first, as
 // `s2s generate` prints it). With `"stream": true` the pieces arrive as Server-Sent Events, each
 // `data: {"text": "…"}`, ending with `data: [DONE]`, the way OpenAI-style clients read streams; joined,
@@ -54,7 +54,7 @@ struct GenerationRoutes: Sendable {
         let model = try models.model(named: body.model, kind: LanguageModelBundleConfig.kind)
         guard case .generator(let generator) = model.task else { throw ServeError.notFound("no generator") }
         var options = GenerationOptions()
-        options.maxTokens = body.max_tokens ?? 200
+        options.maxTokens = body.max_tokens ?? min(200, configuration.maxGenerationTokens)
         guard (0...configuration.maxGenerationTokens).contains(options.maxTokens) else {
             throw ServeError.badRequest("max_tokens: must lie in 0...\(configuration.maxGenerationTokens)")
         }

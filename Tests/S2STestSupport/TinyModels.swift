@@ -1,30 +1,29 @@
-// The tiny models the public-API tests share: each trained once per test process through its training
+// The tiny models the public-API and server tests share: each trained once per test process through its training
 // job (a few seconds in a debug build), loaded through its inference type, and its directory removed
 // again — the loaded object holds everything it needs. A failed training becomes a thrown error in the
 // tests that use it, not a crash.
-import Foundation
+internal import Foundation
 import S2STasks
 import S2STraining
-import S2STestSupport
 
 /// Spelled-out digits → digits ("three one four" → "3 1 4"), with the events its training run sent.
-struct TinyTranslator: Sendable {
-    static let steps = 200
-    static let shared = Result { try TinyTranslator() }
+public struct TinyTranslator: Sendable {
+    public static let steps = 200
+    public static let shared = Result { try TinyTranslator() }
 
-    let translator: Translator
-    let result: TranslationTrainingJob.Result
-    let events: [TrainingEvent]
+    public let translator: Translator
+    public let result: TranslationTrainingJob.Result
+    public let events: [TrainingEvent]
 
-    static let words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    public static let words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 
     /// A digit string spelled out and spaced: "42" → ("four two", "4 2").
-    static func pair(_ digits: String) -> (source: String, target: String) {
+    public static func pair(_ digits: String) -> (source: String, target: String) {
         (digits.map { words[Int(String($0))!] }.joined(separator: " "), digits.map(String.init).joined(separator: " "))
     }
 
     /// The `i`th of a scrambled list of 1- to 4-digit strings, each length as frequent as the others.
-    static func digits(_ i: Int) -> String {
+    public static func digits(_ i: Int) -> String {
         let length = 1 + i % 4
         let value = i &* 7_919 % Int(pow(10, Double(length)))
         return String(String(repeating: "0", count: length) + String(value)).suffix(length).description
@@ -33,6 +32,16 @@ struct TinyTranslator: Sendable {
     private init() throws {
         let directory = TemporaryDirectory("api-translator")
         defer { directory.remove() }
+        let events = Locked<[TrainingEvent]>([])
+        result = try Self.train(into: directory, steps: Self.steps) { event in events.update { $0.append(event) } }
+        self.events = events.value
+        translator = try Translator(contentsOf: directory.file("model"))
+    }
+
+    /// Trains the model into `directory`/model for `steps` steps, with its data files beside it.
+    @discardableResult
+    public static func train(into directory: TemporaryDirectory, steps: Int,
+                             progress: @escaping TrainingProgressHandler = { _ in }) throws -> TranslationTrainingJob.Result {
         // More pairs than the run's steps × batch, so no epoch ends early (and validates) before the end.
         let train = (0..<10_000).map { Self.pair(Self.digits($0)) }
         let valid = (10_000..<10_020).map { Self.pair(Self.digits($0)) }
@@ -50,19 +59,16 @@ struct TinyTranslator: Sendable {
         options.batchSize = 32
         options.learningRate = 1e-2
         options.trainer.epochs = nil
-        options.trainer.maxSteps = Self.steps
+        options.trainer.maxSteps = steps
         let job = TranslationTrainingJob(files: files, modelDirectory: directory.file("model"), options: options)
-        let events = Locked<[TrainingEvent]>([])
-        result = try job.run { event in events.update { $0.append(event) } }
-        self.events = events.value
-        translator = try Translator(contentsOf: directory.file("model"))
+        return try job.run(progress: progress)
     }
 }
 
 /// A character language model of a nursery rhyme, repeated.
-enum TinyLanguageModel {
-    static let rhyme = "twinkle twinkle little star\nhow i wonder what you are\nup above the world so high\nlike a diamond in the sky\n"
-    static let shared = Result { try train() }
+public enum TinyLanguageModel {
+    public static let rhyme = "twinkle twinkle little star\nhow i wonder what you are\nup above the world so high\nlike a diamond in the sky\n"
+    public static let shared = Result { try train() }
 
     private static func train() throws -> TextGenerator {
         let directory = TemporaryDirectory("api-lm")
@@ -81,8 +87,8 @@ enum TinyLanguageModel {
 }
 
 /// A positive/negative sentence classifier of eight short lines.
-enum TinyClassifier {
-    static let examples = [
+public enum TinyClassifier {
+    public static let examples = [
         LabelledExample(label: "positive", text: "great flight , friendly crew", line: 1),
         LabelledExample(label: "positive", text: "thanks for the quick help", line: 2),
         LabelledExample(label: "positive", text: "love the new seats", line: 3),
@@ -92,16 +98,16 @@ enum TinyClassifier {
         LabelledExample(label: "negative", text: "cancelled flight and rude staff", line: 7),
         LabelledExample(label: "negative", text: "terrible delay , never again", line: 8),
     ]
-    static let shared = Result { try train() }
+    public static let shared = Result { try train() }
 
     /// Writes the examples (four times over) as `label<TAB>text` lines into `directory`.
-    static func writeExamples(into directory: TemporaryDirectory) -> String {
+    public static func writeExamples(into directory: TemporaryDirectory) -> String {
         let lines = examples.map { $0.label + "\t" + $0.text }.joined(separator: "\n") + "\n"
         return directory.write("labelled.tsv", String(repeating: lines, count: 4))
     }
 
     /// Small sizes, a constant rate, the lowest validation loss kept; `steps` optimizer steps.
-    static func options(steps: Int) -> ClassificationTrainingOptions {
+    public static func options(steps: Int) -> ClassificationTrainingOptions {
         var options = ClassificationTrainingOptions()
         options.minCount = 1
         options.model = .init(vocabularySize: 0, classes: 0, embeddingSize: 16, hiddenSize: 16, dropout: 0)
@@ -126,10 +132,10 @@ enum TinyClassifier {
 }
 
 /// A value that `@Sendable` closures (progress handlers) may change.
-final class Locked<Value>: @unchecked Sendable {
+public final class Locked<Value>: @unchecked Sendable {
     private var stored: Value
     private let lock = NSLock()
-    init(_ value: Value) { stored = value }
-    var value: Value { lock.withLock { stored } }
-    func update(_ change: (inout Value) -> Void) { lock.withLock { change(&stored) } }
+    public init(_ value: Value) { stored = value }
+    public var value: Value { lock.withLock { stored } }
+    public func update(_ change: (inout Value) -> Void) { lock.withLock { change(&stored) } }
 }
