@@ -103,7 +103,7 @@ struct ServedModels: Sendable {
                                       ?? "no model \"\(name)\"; \(kind) models served: \(Self.list(ofKind))")
         }
         guard ofKind.count == 1 else {
-            throw ofKind.isEmpty ? ServeError.notFound("this server has no \(kind) model")
+            throw ofKind.isEmpty ? ServeError.notFound("this server serves no \(kind) model")
                                  : ServeError.badRequest("name the model: \(kind) models served: \(Self.list(ofKind))")
         }
         return ofKind[0]

@@ -43,7 +43,7 @@ import S2STestSupport
     @Test func serverWithoutAModelOfTheKind() async throws {
         try await TestServer.serving(models: [TestServer.tinyModels()[0]]) { port in
             let reply = try await HTTPClient.post(port: port, "/classify", json: ["text": "x"])
-            #expect(reply.status == 404 && reply.error == "this server has no classifier model")
+            #expect(reply.status == 404 && reply.error == "this server serves no classifier model")
         }
     }
 }

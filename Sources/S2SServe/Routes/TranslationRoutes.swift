@@ -104,7 +104,7 @@ struct TranslationRoutes: Sendable {
                 out.append(OpenNMTTranslation(src: item.src, tgt: hypothesis.text, n_best: options.nBest, pred_score: hypothesis.score,
                                               src_tokens: attention ? result.sourceTokens : nil,
                                               tgt_tokens: attention ? hypothesis.tokens : nil,
-                                              attention: attention ? hypothesis.attention : nil))
+                                              attention: attention ? hypothesis.attention ?? [] : nil))
             }
         }
         return JSONResponse.make([out])
