@@ -42,8 +42,12 @@ final class RequestBatcher<Key: Equatable & Sendable, Input: Sendable, Output: S
     private let onBatch: @Sendable (Int) -> Void
     private let condition = NSCondition()
     private var pending: [Pending] = []
+    /// The batch being run (for the timeout sweep).
+    private var running: [Pending] = []
     private var waitingInputs = 0
     private var stopped = false
+    /// Answers requests past their timeout, a few times a second (one timer, not one per request).
+    private let sweeper: any DispatchSourceTimer
 
     /// Starts the worker thread. `onBatch` is told each batch's size (for /metrics).
     init(name: String, limits: Limits, onBatch: @escaping @Sendable (Int) -> Void = { _ in }, run: @escaping Run) {
@@ -51,6 +55,11 @@ final class RequestBatcher<Key: Equatable & Sendable, Input: Sendable, Output: S
         self.limits = limits
         self.run = run
         self.onBatch = onBatch
+        sweeper = DispatchSource.makeTimerSource(queue: .global())
+        let interval = min(0.1, limits.timeout / 4)
+        sweeper.schedule(deadline: .now() + interval, repeating: interval)
+        sweeper.setEventHandler { [weak self] in self?.expireOverdue() }
+        sweeper.resume()
         let thread = Thread { [self] in work() }
         thread.name = "s2s-serve-\(name)"
         thread.start()
@@ -77,7 +86,6 @@ final class RequestBatcher<Key: Equatable & Sendable, Input: Sendable, Output: S
             pending.append(request)
             waitingInputs += inputs.count
             condition.signal()
-            DispatchQueue.global().asyncAfter(deadline: .now() + limits.timeout) { [self] in expire(request) }
         }
     }
 
@@ -87,6 +95,7 @@ final class RequestBatcher<Key: Equatable & Sendable, Input: Sendable, Output: S
             stopped = true
             for request in pending { finish(request, .failure(ServeError(.serviceUnavailable, "the server is shutting down"))) }
             pending.removeAll()
+            sweeper.cancel()
             condition.broadcast()
         }
     }
@@ -95,27 +104,24 @@ final class RequestBatcher<Key: Equatable & Sendable, Input: Sendable, Output: S
 
     private func work() {
         while let (key, batch) = nextBatch() {
-            onBatch(batch.reduce(0) { $0 + $1.inputs.count })
-            let outputs = Result { try run(key, batch.flatMap(\.inputs)) }
-            condition.withLock {
-                switch outputs {
-                case .success(let outputs) where outputs.count == batch.reduce(0, { $0 + $1.inputs.count }):
+            let inputs = batch.flatMap(\.inputs)
+            onBatch(inputs.count)
+            if let outputs = try? run(key, inputs), outputs.count == inputs.count {
+                condition.withLock {
                     var start = 0
                     for request in batch {
                         finish(request, .success(Array(outputs[start..<(start + request.inputs.count)])))
                         start += request.inputs.count
                     }
-                case .success, .failure:
-                    break
                 }
-            }
-            // A failed batch: each request alone, so an error reaches only the request that caused it.
-            if case .failure = outputs {
+            } else {
+                // A failed batch: each request alone, so an error reaches only the request that caused it.
                 for request in batch {
                     let alone = Result { try run(key, request.inputs) }
                     condition.withLock { finish(request, alone) }
                 }
             }
+            condition.withLock { running = [] }
         }
     }
 
@@ -140,6 +146,7 @@ final class RequestBatcher<Key: Equatable & Sendable, Input: Sendable, Output: S
                 return true
             }
             waitingInputs -= size
+            running = batch
             return (key, batch)
         }
     }
@@ -148,15 +155,18 @@ final class RequestBatcher<Key: Equatable & Sendable, Input: Sendable, Output: S
         pending.reduce(0) { $0 + ($1.key == key ? $1.inputs.count : 0) }
     }
 
-    /// Answers `request` 504 if it is still unanswered.
-    private func expire(_ request: Pending) {
+    /// Answers 504 to every request waiting or running past its timeout.
+    private func expireOverdue() {
         condition.withLock {
-            guard request.continuation != nil else { return }
-            if let index = pending.firstIndex(where: { $0 === request }) {
-                pending.remove(at: index)
+            let now = Date()
+            func overdue(_ request: Pending) -> Bool { now.timeIntervalSince(request.arrival) >= limits.timeout }
+            for request in running where overdue(request) { finish(request, .failure(ServeError.timeout(limits.timeout))) }
+            pending.removeAll { request in
+                guard overdue(request) else { return false }
                 waitingInputs -= request.inputs.count
+                finish(request, .failure(ServeError.timeout(limits.timeout)))
+                return true
             }
-            finish(request, .failure(ServeError.timeout(limits.timeout)))
         }
     }
 

@@ -55,8 +55,13 @@ awk -v a="$rps32" -v b="$rps1" 'BEGIN { printf "throughput at 32 connections / o
 
 if [ "$SOAK" -gt 0 ]; then
     start_rss=$(rss)
+    # RSS every tenth of the soak: growth that goes on (a leak) against a plateau (allocator warm-up).
+    ( for _ in $(seq 10); do sleep "$((SOAK / 10))"; printf '%s ' "$(rss)"; done ) > /tmp/s2s-serve-rss.txt &
+    SAMPLER=$!
     read -r rpss p50s p99s bads errs < <(run 32 "$SOAK")
+    wait $SAMPLER || true
     echo "soak ${SOAK}s at 32 connections: $rpss req/s, p50 $p50s, p99 $p99s, non-2xx $bads, errors $errs"
     echo "server RSS: ${start_rss} kB at the start, $(rss) kB at the end (peak $(hwm) kB)"
+    echo "RSS every $((SOAK / 10)) s (kB): $(cat /tmp/s2s-serve-rss.txt)"
 fi
 curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^s2s_batch_sentences_(sum|count)' || true
