@@ -49,12 +49,14 @@ final class RequestBatcher<Key: Equatable & Sendable, Input: Sendable, Output: S
     /// Answers requests past their timeout, a few times a second (one timer, not one per request).
     private let sweeper: any DispatchSourceTimer
 
-    /// Starts the worker thread. `onBatch` is told each batch's size (for /metrics).
-    init(name: String, limits: Limits, onBatch: @escaping @Sendable (Int) -> Void = { _ in }, run: @escaping Run) {
+    /// Starts the worker thread of the model called `name`, with `configuration`'s limits; each batch's
+    /// size and the queue's length go to `metrics`.
+    init(name: String, configuration: ServeConfiguration, metrics: ServeMetrics, run: @escaping Run) {
         self.name = name
-        self.limits = limits
+        limits = Limits(maxBatch: configuration.maxBatchSentences, capacity: configuration.queueSentences,
+                        wait: configuration.batchWait, timeout: configuration.requestTimeout)
         self.run = run
-        self.onBatch = onBatch
+        onBatch = { metrics.batch(model: name, size: $0) }
         sweeper = DispatchSource.makeTimerSource(queue: .global())
         let interval = min(0.1, limits.timeout / 4)
         sweeper.schedule(deadline: .now() + interval, repeating: interval)
@@ -63,6 +65,7 @@ final class RequestBatcher<Key: Equatable & Sendable, Input: Sendable, Output: S
         let thread = Thread { [self] in work() }
         thread.name = "s2s-serve-\(name)"
         thread.start()
+        metrics.queue(model: name) { [weak self] in self?.queued ?? 0 }
     }
 
     /// Inputs waiting now (for /metrics).

@@ -14,17 +14,11 @@ struct ClassificationService: Sendable {
         self.model = model
         self.classifier = classifier
         let name = model.name
-        batcher = RequestBatcher(
-            name: name,
-            limits: .init(maxBatch: configuration.maxBatchSentences, capacity: configuration.queueSentences,
-                          wait: configuration.batchWait, timeout: configuration.requestTimeout),
-            onBatch: { metrics.batch(model: name, size: $0) }
-        ) { _, lines in
+        batcher = RequestBatcher(name: name, configuration: configuration, metrics: metrics) { _, lines in
             let results = try classifier.classify(lines)
             metrics.answered(model: name, sentences: lines.count, tokens: 0)
             return results
         }
-        metrics.queue(model: name) { [batcher] in batcher.queued }
     }
 }
 

@@ -18,12 +18,7 @@ struct TranslationService: Sendable {
         self.model = model
         let threads = configuration.threads
         let name = model.name
-        batcher = RequestBatcher(
-            name: name,
-            limits: .init(maxBatch: configuration.maxBatchSentences, capacity: configuration.queueSentences,
-                          wait: configuration.batchWait, timeout: configuration.requestTimeout),
-            onBatch: { metrics.batch(model: name, size: $0) }
-        ) { options, lines in
+        batcher = RequestBatcher(name: name, configuration: configuration, metrics: metrics) { options, lines in
             var options = options
             options.threads = threads
             options.batchSize = max(1, (lines.count + threads - 1) / threads)   // one batch a core
@@ -31,7 +26,6 @@ struct TranslationService: Sendable {
             metrics.answered(model: name, sentences: lines.count, tokens: results.reduce(0) { $0 + $1.hypotheses[0].tokens.count })
             return results
         }
-        metrics.queue(model: name) { [batcher] in batcher.queued }
     }
 }
 
@@ -99,7 +93,10 @@ struct TranslationRoutes: Sendable {
         let results = try await service.batcher.submit(items.map(\.src), key: options)
         var out: [OpenNMTTranslation] = []
         for (item, result) in zip(items, results) {
-            for hypothesis in result.hypotheses {
+            // Exactly n_best entries a sentence, as OpenNMT-py's clients count on (an empty line has one
+            // hypothesis: it is repeated).
+            let padding = Array(repeating: result.hypotheses[result.hypotheses.count - 1], count: max(0, options.nBest - result.hypotheses.count))
+            for hypothesis in result.hypotheses + padding {
                 let attention = item.attention == true
                 out.append(OpenNMTTranslation(src: item.src, tgt: hypothesis.text, n_best: options.nBest, pred_score: hypothesis.score,
                                               src_tokens: attention ? result.sourceTokens : nil,
