@@ -87,6 +87,31 @@ def lstm_fixture(name, layers, bidirectional, lengths, T=5, B=3, I=4, H=6, seed=
          seq_len=T, batch=B, lengths=",".join(map(str, lengths)), seed=seed)
 
 
+def recurrent_fixture(name, cell, layers, bidirectional, lengths, T=5, B=3, I=4, H=6, seed=0):
+    """nn.GRU or nn.RNN (tanh, relu) over a packed batch: outputs, final state, every gradient."""
+    torch.manual_seed(seed)
+    if cell == "gru":
+        net = torch.nn.GRU(I, H, num_layers=layers, bidirectional=bidirectional)
+    else:
+        net = torch.nn.RNN(I, H, num_layers=layers, bidirectional=bidirectional,
+                           nonlinearity="relu" if cell == "rnn-relu" else "tanh")
+    net = net.double()
+    D = 2 if bidirectional else 1
+    x = leaf(randn(T, B, I))  # padded positions keep their random values on purpose
+    h0 = leaf(randn(layers * D, B, H))
+    lens = torch.tensor(lengths)
+    packed = pack_padded_sequence(x, lens, enforce_sorted=False)
+    out, h_n = net(packed, h0)
+    output, _ = pad_packed_sequence(out, total_length=T)
+    params = dict(net.named_parameters())
+    leaves = {"input": x, "h0": h0, **params}
+    outputs = {"output": output, "h_n": h_n}
+    grads = backprop(outputs, leaves)
+    save(name, {**leaves, "lengths": lens, **outputs, **grads},
+         cell=cell, layers=layers, bidirectional=str(bidirectional).lower(), hidden_size=H, input_size=I,
+         seq_len=T, batch=B, lengths=",".join(map(str, lengths)), seed=seed)
+
+
 def lstm_cell_fixture(B=3, I=4, H=6, seed=10):
     torch.manual_seed(seed)
     cell = torch.nn.LSTMCell(I, H).double()
@@ -193,6 +218,12 @@ def main():
             lstm_fixture(name, layers, bi, [5, 3, 2], seed=layers * 2 + bi)
     lstm_fixture("lstm_l1_bi_unsorted", 1, True, [2, 5, 3], seed=6)
     lstm_cell_fixture()
+    for cell in ("gru", "rnn", "rnn-relu"):
+        for layers in (1, 2):
+            for bi in (False, True):
+                recurrent_fixture(f"{cell}_l{layers}_{'bi' if bi else 'uni'}", cell, layers, bi, [5, 3, 2],
+                                  seed=100 + layers * 2 + bi)
+        recurrent_fixture(f"{cell}_l1_bi_unsorted", cell, 1, True, [2, 5, 3], seed=106)
     for attn_type in ("dot", "general", "mlp"):
         attention_fixture(attn_type)
     for eps in (0.0, 0.1):

@@ -1,0 +1,259 @@
+// One GRU or plain-RNN layer over a padded, masked, time-major batch, in one or two directions: the
+// LSTM layer's machinery (LSTMLayer.swift) for the cells the lecture compares it with. The same packed-
+// sequence semantics (at t ≥ lengths[b] the state passes through and the output is zero) and the same
+// speed plan: the input projection of all steps in one GEMM, one recurrent GEMM per step, fused
+// pointwise math (RecurrentPointwise.swift), weight gradients as one GEMM over all steps at the end.
+//
+// Shapes: x [T, B, I], lengths [B]; per direction weight_ih [G·H, I], weight_hh [G·H, H], bias_ih and
+// bias_hh [G·H] with G = 3 (GRU: r, z, n) or 1 (RNN); h0 [D, B, H]; output [T, B, D·H]; h_n [D, B, H].
+
+/// The recurrent cells beside the LSTM, as PyTorch's nn.GRU and nn.RNN (nonlinearity tanh or relu).
+public enum RecurrentCell: String, Codable, Sendable, CaseIterable {
+    case gru
+    case rnnTanh = "rnn"
+    case rnnReLU = "rnn-relu"
+
+    /// Gate blocks in weight_ih / weight_hh: 3 for the GRU, 1 for the RNN.
+    public var gates: Int { self == .gru ? 3 : 1 }
+}
+
+/// The four parameters of one direction of a GRU or RNN layer, named as PyTorch names them.
+public struct RecurrentWeights {
+    public let cell: RecurrentCell
+    public let weightIH: Variable   // [G·H, I]
+    public let weightHH: Variable   // [G·H, H]
+    public let biasIH: Variable?    // [G·H]
+    public let biasHH: Variable?    // [G·H]
+
+    public init(cell: RecurrentCell, weightIH: Variable, weightHH: Variable, biasIH: Variable?, biasHH: Variable?) {
+        precondition(weightHH.shape.count == 2 && weightHH.shape[0] == cell.gates * weightHH.shape[1],
+                     "weight_hh must be [\(cell.gates)H, H], got \(weightHH.shape)")
+        precondition(weightIH.shape.count == 2 && weightIH.shape[0] == weightHH.shape[0],
+                     "weight_ih must be [\(cell.gates)H, I], got \(weightIH.shape)")
+        self.cell = cell; self.weightIH = weightIH; self.weightHH = weightHH; self.biasIH = biasIH; self.biasHH = biasHH
+    }
+
+    public var hidden: Int { weightHH.shape[1] }
+    public var inputSize: Int { weightIH.shape[1] }
+    var variables: [Variable?] { [weightIH, weightHH, biasIH, biasHH] }
+}
+
+extension Tape {
+    /// Runs a GRU or RNN layer in `directions.count` directions (1: forward; 2: forward then reverse).
+    ///
+    ///     let (y, h) = tape.recurrentLayer(x, lengths: [5, 3], directions: [forward, backward])
+    ///     // y [T, B, 2H]; h [2, B, H]
+    ///
+    /// Cost: 2·T·B·G·H·(I + H) FLOPs per direction forward, twice that backward.
+    public func recurrentLayer(_ x: Variable, lengths: [Int], directions: [RecurrentWeights],
+                               h0: Variable? = nil) -> (output: Variable, h: Variable) {
+        precondition(x.shape.count == 3, "recurrentLayer: x must be [T, B, I], got \(x.shape)")
+        precondition(directions.count == 1 || directions.count == 2, "recurrentLayer: 1 or 2 directions")
+        let T = x.shape[0], B = x.shape[1], I = x.shape[2], D = directions.count, H = directions[0].hidden
+        precondition(lengths.count == B && lengths.allSatisfy { $0 >= 0 && $0 <= T }, "recurrentLayer: lengths \(lengths) for [T=\(T), B=\(B)]")
+        for w in directions {
+            precondition(w.inputSize == I && w.hidden == H && w.cell == directions[0].cell,
+                         "recurrentLayer: weights do not fit input \(I), hidden \(H), cell \(directions[0].cell)")
+        }
+        precondition(h0 == nil || h0!.shape == [D, B, H], "recurrentLayer: h0 must be [\(D), \(B), \(H)]")
+
+        var output = Tensor(zeros: [T, B, D * H])
+        var hN = Tensor(zeros: [D, B, H])
+        let runs = (0..<D).map { d in
+            RecurrentDirectionRun(cell: directions[0].cell, T: T, B: B, I: I, H: H, D: D, direction: d, lengths: lengths,
+                                  rowStable: isRowStable)
+        }
+        for (d, run) in runs.enumerated() {
+            run.forward(x: x.value, weights: directions[d], h0: h0?.value, output: &output, hN: &hN)
+        }
+        let needs = needsGrad(x, h0) || needsGrad(directions.flatMap(\.variables))
+        let outputVar = Variable(output, requiresGrad: needs), hVar = Variable(hN, requiresGrad: needs)
+        guard needs else { return (outputVar, hVar) }
+        record("recurrentLayer") {
+            guard outputVar.grad != nil || hVar.grad != nil else { return }
+            for (d, run) in runs.enumerated() {
+                run.backward(x: x, weights: directions[d], h0: h0, dOutput: outputVar.grad, dhN: hVar.grad)
+            }
+        }
+        return (outputVar, hVar)
+    }
+}
+
+/// The saved activations and the kernels of one direction of one layer call.
+final class RecurrentDirectionRun {
+    let cell: RecurrentCell
+    let T: Int, B: Int, I: Int, H: Int, D: Int, direction: Int
+    let lengths: [Int]
+    let rowStable: Bool
+    // Saved for backward, indexed by time t (not by processing order):
+    var gates: [Float]     // [T, B, G·H]: GRU r, z, n; RNN the new state h'
+    var hiddenN: [Float]   // [T, B, H]: GRU u_n + b_hn (empty for the RNN)
+    var hPrev: [Float]     // [T, B, H]: the state before step t
+
+    init(cell: RecurrentCell, T: Int, B: Int, I: Int, H: Int, D: Int, direction: Int, lengths: [Int], rowStable: Bool) {
+        self.cell = cell
+        self.T = T; self.B = B; self.I = I; self.H = H; self.D = D; self.direction = direction; self.lengths = lengths
+        self.rowStable = rowStable
+        gates = .uninitialized(T * B * cell.gates * H)
+        hiddenN = cell == .gru ? .uninitialized(T * B * H) : []
+        hPrev = .uninitialized(T * B * H)
+    }
+
+    var order: [Int] { direction == 1 ? Array((0..<T).reversed()) : Array(0..<T) }
+    var G: Int { cell.gates * H }
+
+    /// C = A·Wᵀ (+ C): BLAS, or the row-stable DotGEMM.
+    @inline(__always)
+    private func product(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ w: UnsafePointer<Float>, ldb: Int,
+                         beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if rowStable { DotGEMM.gemm(m: m, n: n, k: k, a, lda: lda, w, ldb: ldb, beta: beta, c, ldc: ldc) }
+        else { BLAS.gemm(transposeB: true, m: m, n: n, k: k, a, lda: lda, w, ldb: ldb, beta: beta, c, ldc: ldc) }
+    }
+
+    func forward(x: Tensor, weights: RecurrentWeights, h0: Tensor?, output: inout Tensor, hN: inout Tensor) {
+        let G = self.G, BH = B * H, stateOffset = direction * BH
+        let zeros = [Float](repeating: 0, count: G)
+        let biasIH = weights.biasIH?.value.scalars ?? zeros, biasHH = weights.biasHH?.value.scalars ?? zeros
+        var recurrent = [Float].uninitialized(B * G)
+        gates.withUnsafeMutableBufferPointer { gatesBuf in
+        hiddenN.withUnsafeMutableBufferPointer { hiddenNBuf in
+        hPrev.withUnsafeMutableBufferPointer { hPrevBuf in
+        recurrent.withUnsafeMutableBufferPointer { recurrentBuf in
+        output.withUnsafeMutableBufferPointer { outBuf in
+        hN.withUnsafeMutableBufferPointer { hNBuf in
+        weights.weightHH.value.withUnsafeBufferPointer { whhBuf in
+            let gates = gatesBuf.baseAddress!, hPrev = hPrevBuf.baseAddress!, recurrent = recurrentBuf.baseAddress!
+            let out = outBuf.baseAddress!, whh = whhBuf.baseAddress!, hFinal = hNBuf.baseAddress! + stateOffset
+            // All steps' input projections in one GEMM (the biases are added by the pointwise kernels).
+            x.withUnsafeBufferPointer { px in
+                weights.weightIH.value.withUnsafeBufferPointer { pw in
+                    if T * B > 0 { product(m: T * B, n: G, k: I, px.baseAddress!, lda: I, pw.baseAddress!, ldb: I, beta: 0, gates, ldc: G) }
+                }
+            }
+            let order = self.order
+            guard let first = order.first else {
+                if let h0 { h0.withUnsafeBufferPointer { hFinal.update(from: $0.baseAddress! + stateOffset, count: BH) } }
+                return
+            }
+            // The initial state goes into the slot of the first processed step.
+            if let h0 { h0.withUnsafeBufferPointer { (hPrev + first * BH).update(from: $0.baseAddress! + stateOffset, count: BH) } }
+            else { (hPrev + first * BH).update(repeating: 0, count: BH) }
+            for (position, t) in order.enumerated() {
+                let hp = hPrev + t * BH, g = gates + t * B * G
+                let hNext = position == T - 1 ? hFinal : hPrev + order[position + 1] * BH
+                switch cell {
+                case .gru:
+                    product(m: B, n: G, k: H, hp, lda: H, whh, ldb: H, beta: 0, recurrent, ldc: G)
+                case .rnnTanh, .rnnReLU:
+                    product(m: B, n: G, k: H, hp, lda: H, whh, ldb: H, beta: 1, g, ldc: G)
+                }
+                for b in 0..<B {
+                    guard t < lengths[b] else {  // padding: the state passes through
+                        (hNext + b * H).update(from: hp + b * H, count: H)
+                        continue
+                    }
+                    let h = hNext + b * H
+                    switch cell {
+                    case .gru:
+                        GRUPointwise.forward(hidden: H, gates: g + b * G, recurrent: recurrent + b * G,
+                                             hiddenN: hiddenNBuf.baseAddress! + t * BH + b * H, biasIH: biasIH, biasHH: biasHH,
+                                             hPrev: hp + b * H, h: h)
+                    case .rnnTanh, .rnnReLU:
+                        RNNPointwise.forward(hidden: H, relu: cell == .rnnReLU, pre: g + b * G, biasIH: biasIH, biasHH: biasHH, h: h)
+                        (g + b * G).update(from: h, count: H)   // backward differentiates through h'
+                    }
+                    (out + (t * B + b) * D * H + direction * H).update(from: h, count: H)
+                }
+            }
+        }}}}}}}
+    }
+
+    func backward(x: Variable, weights: RecurrentWeights, h0: Variable?, dOutput: Tensor?, dhN: Tensor?) {
+        let G = self.G, BH = B * H, stateOffset = direction * BH
+        // The RNN's input- and recurrent-side gradients are the same dPre: one buffer serves both.
+        var dInput = [Float].uninitialized(T * B * G)
+        var dHidden = cell == .gru ? [Float].uninitialized(T * B * G) : []
+        var dh = [Float](repeating: 0, count: BH), dhPrev = [Float].uninitialized(BH)
+        if let dhN { for k in 0..<BH { dh[k] = dhN.scalars[stateOffset + k] } }
+        let dOutputCopy = dOutput ?? Tensor(zeros: [0])
+
+        dInput.withUnsafeMutableBufferPointer { dInputBuf in
+        dHidden.withUnsafeMutableBufferPointer { dHiddenBuf in
+        dh.withUnsafeMutableBufferPointer { dhBuf in
+        dhPrev.withUnsafeMutableBufferPointer { dhPrevBuf in
+        dOutputCopy.withUnsafeBufferPointer { dOutBuf in
+        gates.withUnsafeBufferPointer { gatesBuf in
+        hiddenN.withUnsafeBufferPointer { hiddenNBuf in
+        hPrev.withUnsafeBufferPointer { hPrevBuf in
+        weights.weightHH.value.withUnsafeBufferPointer { whhBuf in
+            let dh = dhBuf.baseAddress!, dhPrev = dhPrevBuf.baseAddress!, whh = whhBuf.baseAddress!
+            let dOut = dOutput == nil ? nil : dOutBuf.baseAddress!
+            let gates = gatesBuf.baseAddress!, hPrev = hPrevBuf.baseAddress!
+            let dRecurrentAll = cell == .gru ? dHiddenBuf.baseAddress! : dInputBuf.baseAddress!
+            for t in order.reversed() {
+                let di = dInputBuf.baseAddress! + t * B * G, dr = dRecurrentAll + t * B * G
+                var anyActive = false
+                dhPrev.update(repeating: 0, count: BH)
+                for b in 0..<B {
+                    guard t < lengths[b] else {  // padding: no gate gradient; dh passes through
+                        (di + b * G).update(repeating: 0, count: G)
+                        if cell == .gru { (dr + b * G).update(repeating: 0, count: G) }
+                        continue
+                    }
+                    anyActive = true
+                    let dOutRow = dOut.map { $0 + (t * B + b) * D * H + direction * H }
+                    switch cell {
+                    case .gru:
+                        GRUPointwise.backward(hidden: H, gates: gates + (t * B + b) * G, hiddenN: hiddenNBuf.baseAddress! + t * BH + b * H,
+                                              hPrev: hPrev + t * BH + b * H, dh: dh + b * H, dOutput: dOutRow,
+                                              dInput: di + b * G, dHidden: dr + b * G, dhDirect: dhPrev + b * H)
+                    case .rnnTanh, .rnnReLU:
+                        RNNPointwise.backward(hidden: H, relu: cell == .rnnReLU, h: gates + (t * B + b) * G, dh: dh + b * H,
+                                              dOutput: dOutRow, dPre: di + b * G)
+                    }
+                }
+                guard anyActive else { continue }
+                // dh_{t-1} = (direct part) + dRecurrent_t · W_hh for active rows; padded rows pass dh through.
+                BLAS.gemm(m: B, n: H, k: G, dr, lda: G, whh, ldb: H, beta: 1, dhPrev, ldc: H)
+                for b in 0..<B where t < lengths[b] { (dh + b * H).update(from: dhPrev + b * H, count: H) }
+            }
+        }}}}}}}}}
+
+        accumulateWeightGradients(x: x, weights: weights, dInput: dInput, dRecurrent: cell == .gru ? dHidden : dInput)
+        if let h0, h0.requiresGrad { h0.withGrad { g in for k in 0..<BH { g[stateOffset + k] += dh[k] } } }
+    }
+
+    /// dW_ih += dInputᵀ·x, dW_hh += dRecurrentᵀ·h_prev, db_ih += Σ dInput, db_hh += Σ dRecurrent,
+    /// dx += dInput·W_ih — one GEMM each over all T·B rows.
+    private func accumulateWeightGradients(x: Variable, weights: RecurrentWeights, dInput: [Float], dRecurrent: [Float]) {
+        let G = self.G, rows = T * B
+        guard rows > 0 else { return }
+        if weights.weightIH.requiresGrad {
+            x.value.withUnsafeBufferPointer { px in
+                weights.weightIH.withGrad { g in
+                    BLAS.gemm(transposeA: true, m: G, n: I, k: rows, dInput, lda: G, px.baseAddress!, ldb: I, beta: 1, g.baseAddress!, ldc: I)
+                }
+            }
+        }
+        if weights.weightHH.requiresGrad {
+            weights.weightHH.withGrad { g in
+                BLAS.gemm(transposeA: true, m: G, n: H, k: rows, dRecurrent, lda: G, hPrev, ldb: H, beta: 1, g.baseAddress!, ldc: H)
+            }
+        }
+        // Σ over rows as a [1, rows]·[rows, G] product.
+        let ones = [Float](repeating: 1, count: rows)
+        for (bias, gradient) in [(weights.biasIH, dInput), (weights.biasHH, dRecurrent)] {
+            guard let bias, bias.requiresGrad else { continue }
+            var sum = [Float](repeating: 0, count: G)
+            BLAS.gemm(m: 1, n: G, k: rows, ones, lda: rows, gradient, ldb: G, &sum, ldc: G)
+            bias.withGrad { g in for k in 0..<G { g[k] += sum[k] } }
+        }
+        if x.requiresGrad {
+            weights.weightIH.value.withUnsafeBufferPointer { pw in
+                x.withGrad { g in
+                    BLAS.gemm(m: rows, n: I, k: G, dInput, lda: G, pw.baseAddress!, ldb: I, beta: 1, g.baseAddress!, ldc: I)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+// The elementwise math of the GRU and the plain (Elman) RNN for one time step, fused and vectorised,
+// with the scalar versions beside them as the oracles the tests compare against. PyTorch's gate order
+// and equations (nn.GRU: r, z, n, with b_hn inside the reset product; nn.RNN: tanh or relu):
+//
+//   GRU   r = σ(a_r + b_r)   z = σ(a_z + b_z)   n = tanh(a_n + b_in + r·(u_n + b_hn))   h' = (1 − z)·n + z·h
+//         where a = x·W_ihᵀ + h·W_hhᵀ for r and z, a_n = (x·W_ihᵀ)_n, u_n = (h·W_hhᵀ)_n, b = b_ih + b_hh
+//   RNN   h' = act(x·W_ihᵀ + h·W_hhᵀ + b_ih + b_hh)
+//
+// Shapes per row: GRU `gates` [3H] (the input part in, r, z, n out), `recurrent` [3H], `hiddenN` [H]
+// (u_n + b_hn out: backward needs it); RNN `pre` [H].
+
+public enum GRUPointwise {
+    /// Forward for one row of H units. `gates` holds the input part x·W_ihᵀ [3H] (no bias) on entry and
+    /// r, z, n on exit; `recurrent` the recurrent part h·W_hhᵀ [3H] (no bias); `hiddenN` receives
+    /// u_n + b_hn [H] (backward needs it).
+    @inline(__always)
+    public static func forward(hidden H: Int, gates: UnsafeMutablePointer<Float>, recurrent: UnsafePointer<Float>,
+                               hiddenN: UnsafeMutablePointer<Float>, biasIH: UnsafePointer<Float>, biasHH: UnsafePointer<Float>,
+                               hPrev: UnsafePointer<Float>, h: UnsafeMutablePointer<Float>) {
+        typealias P = LSTMPointwise
+        var j = 0
+        while j < H {
+            let n = min(16, H - j)
+            let r = VectorMath.sigmoid(P.load(gates, j, n) + P.load(recurrent, j, n) + P.load(biasIH, j, n) + P.load(biasHH, j, n))
+            let z = VectorMath.sigmoid(P.load(gates, H + j, n) + P.load(recurrent, H + j, n)
+                                       + P.load(biasIH, H + j, n) + P.load(biasHH, H + j, n))
+            let un = P.load(recurrent, 2 * H + j, n) + P.load(biasHH, 2 * H + j, n)
+            let candidate = VectorMath.tanh((P.load(gates, 2 * H + j, n) + P.load(biasIH, 2 * H + j, n)).addingProduct(r, un))
+            let hp = P.load(hPrev, j, n)
+            P.store(r, gates, j, n); P.store(z, gates, H + j, n); P.store(candidate, gates, 2 * H + j, n)
+            P.store(un, hiddenN, j, n)
+            P.store(candidate + z * (hp - candidate), h, j, n)
+            j += 16
+        }
+    }
+
+    /// Backward for one row. Given dh (into h' from later steps) and dOutput (into h' from this step's
+    /// output, if any), writes the gradients of the input-side pre-activations into `dInput` [3H] and
+    /// of the recurrent-side ones (r, z, u_n) into `dHidden` [3H], and the direct part of the gradient
+    /// into h (through z) into `dhDirect` [H].
+    @inline(__always)
+    public static func backward(hidden H: Int, gates: UnsafePointer<Float>, hiddenN: UnsafePointer<Float>,
+                                hPrev: UnsafePointer<Float>, dh: UnsafePointer<Float>, dOutput: UnsafePointer<Float>?,
+                                dInput: UnsafeMutablePointer<Float>, dHidden: UnsafeMutablePointer<Float>,
+                                dhDirect: UnsafeMutablePointer<Float>) {
+        var j = 0
+        while j < H {
+            let n = min(16, H - j)
+            let r = LSTMPointwise.load(gates, j, n), z = LSTMPointwise.load(gates, H + j, n)
+            let candidate = LSTMPointwise.load(gates, 2 * H + j, n), un = LSTMPointwise.load(hiddenN, j, n)
+            var dhv = LSTMPointwise.load(dh, j, n)
+            if let dOutput { dhv += LSTMPointwise.load(dOutput, j, n) }
+            let dnPre = dhv * (1 - z) * (1 - candidate * candidate)
+            let dzPre = dhv * (LSTMPointwise.load(hPrev, j, n) - candidate) * z * (1 - z)
+            let drPre = dnPre * un * r * (1 - r)
+            LSTMPointwise.store(drPre, dInput, j, n); LSTMPointwise.store(dzPre, dInput, H + j, n)
+            LSTMPointwise.store(dnPre, dInput, 2 * H + j, n)
+            LSTMPointwise.store(drPre, dHidden, j, n); LSTMPointwise.store(dzPre, dHidden, H + j, n)
+            LSTMPointwise.store(dnPre * r, dHidden, 2 * H + j, n)
+            LSTMPointwise.store(dhv * z, dhDirect, j, n)
+            j += 16
+        }
+    }
+}
+
+public enum RNNPointwise {
+    /// h' = act(pre + b_ih + b_hh), written into `h`; `pre` is x·W_ihᵀ + h·W_hhᵀ.
+    @inline(__always)
+    public static func forward(hidden H: Int, relu: Bool, pre: UnsafePointer<Float>, biasIH: UnsafePointer<Float>,
+                               biasHH: UnsafePointer<Float>, h: UnsafeMutablePointer<Float>) {
+        var j = 0
+        while j < H {
+            let n = min(16, H - j)
+            let a = LSTMPointwise.load(pre, j, n) + LSTMPointwise.load(biasIH, j, n) + LSTMPointwise.load(biasHH, j, n)
+            LSTMPointwise.store(relu ? a.replacing(with: 0, where: a .< 0) : VectorMath.tanh(a), h, j, n)
+            j += 16
+        }
+    }
+
+    /// dPre = (dh + dOutput)·act'(h'), from the activation h' itself.
+    @inline(__always)
+    public static func backward(hidden H: Int, relu: Bool, h: UnsafePointer<Float>, dh: UnsafePointer<Float>,
+                                dOutput: UnsafePointer<Float>?, dPre: UnsafeMutablePointer<Float>) {
+        var j = 0
+        while j < H {
+            let n = min(16, H - j)
+            var dhv = LSTMPointwise.load(dh, j, n)
+            if let dOutput { dhv += LSTMPointwise.load(dOutput, j, n) }
+            let hv = LSTMPointwise.load(h, j, n)
+            LSTMPointwise.store(relu ? dhv.replacing(with: 0, where: hv .<= 0) : dhv * (1 - hv * hv), dPre, j, n)
+            j += 16
+        }
+    }
+}
+
+/// The scalar oracles for `GRUPointwise` and `RNNPointwise` (forward), written the obvious way.
+public enum RecurrentPointwiseReference {
+    static func sigmoid(_ x: Float) -> Float { 1 / (1 + Float(exp(Double(-x)))) }
+    static func tanh(_ x: Float) -> Float { x > 20 ? 1 : x < -20 ? -1 : Float((exp(2 * Double(x)) - 1) / (exp(2 * Double(x)) + 1)) }
+
+    public static func gru(hidden H: Int, gates: UnsafeMutablePointer<Float>, recurrent: UnsafePointer<Float>,
+                           hiddenN: UnsafeMutablePointer<Float>, biasIH: UnsafePointer<Float>, biasHH: UnsafePointer<Float>,
+                           hPrev: UnsafePointer<Float>, h: UnsafeMutablePointer<Float>) {
+        for j in 0..<H {
+            let r = sigmoid(gates[j] + recurrent[j] + biasIH[j] + biasHH[j])
+            let z = sigmoid(gates[H + j] + recurrent[H + j] + biasIH[H + j] + biasHH[H + j])
+            let un = recurrent[2 * H + j] + biasHH[2 * H + j]
+            let candidate = tanh(gates[2 * H + j] + biasIH[2 * H + j] + r * un)
+            gates[j] = r; gates[H + j] = z; gates[2 * H + j] = candidate; hiddenN[j] = un
+            h[j] = (1 - z) * candidate + z * hPrev[j]
+        }
+    }
+
+    public static func rnn(hidden H: Int, relu: Bool, pre: UnsafePointer<Float>, biasIH: UnsafePointer<Float>,
+                           biasHH: UnsafePointer<Float>, h: UnsafeMutablePointer<Float>) {
+        for j in 0..<H {
+            let a = pre[j] + biasIH[j] + biasHH[j]
+            h[j] = relu ? max(a, 0) : tanh(a)
+        }
+    }
+
+    /// exp by range reduction and a Taylor series: independent of libm.
+    private static func exp(_ x: Double) -> Double {
+        var reduced = x, squarings = 0
+        while abs(reduced) > 0.5 { reduced /= 2; squarings += 1 }
+        var term = 1.0, sum = 1.0
+        for k in 1...20 { term *= reduced / Double(k); sum += term }
+        for _ in 0..<squarings { sum *= sum }
+        return sum
+    }
+}
