@@ -6,13 +6,15 @@ Usage: bench_lstm.py [--threads N] [--repeats R] [--json]
 Times forward + backward (median of R runs after 2 warm-ups, gradients zeroed in each run) of:
   lstm_uni        nn.LSTM(256, 512), 1 layer, T=30, B=64; loss = sum(output * g), g fixed random
   lstm_bi         the same with bidirectional=True
+  gru_uni, gru_bi nn.GRU with the same shapes and loss
+  rnn_uni, rnn_bi nn.RNN (tanh) with the same shapes and loss
   attention_step  one decoder step at B=64: LSTMCell(256+512 -> 512) on cat(embedding, prev attn_h),
                   then OpenNMT "general" global attention over memory [64, 30, 512] (all lengths 30)
                   giving attn_h [64, 512]; loss = sum(attn_h * g). All inputs require grad.
 and, for context, a 1024^3 float32 matmul (sgemm).
 
 FLOPs (forward + backward = 3x forward):
-  LSTM, per direction:  3 * 2*T*B*4H*(I+H)
+  LSTM, per direction:  3 * 2*T*B*4H*(I+H)   (GRU: 3H, RNN: H in place of 4H)
   attention step:       3 * (2*B*4H*(Ein+H) + 2*B*H*H + 2*2*B*S*H + 2*B*H*2H)
 Prints name, median seconds, tokens/s (T*B per LSTM pass, B per decoder step) and GFLOP/s;
 with --json one JSON object per line instead.
@@ -53,6 +55,23 @@ def lstm_case(bidirectional):
     directions = 2 if bidirectional else 1
     flops = directions * 3 * 2 * T * B * 4 * H * (I + H)
     return run, flops, T * B
+
+
+def recurrent_case(kind, bidirectional):
+    """nn.GRU or nn.RNN, the LSTM case's shapes and loss."""
+    net = (torch.nn.GRU if kind == "gru" else torch.nn.RNN)(I, H, num_layers=1, bidirectional=bidirectional)
+    x = torch.randn(T, B, I, requires_grad=True)
+    g = torch.randn(T, B, H * (2 if bidirectional else 1))
+
+    def run():
+        net.zero_grad(set_to_none=True)
+        x.grad = None
+        out, _ = net(x)
+        (out * g).sum().backward()
+
+    directions = 2 if bidirectional else 1
+    gates = 3 if kind == "gru" else 1
+    return run, directions * 3 * 2 * T * B * gates * H * (I + H), T * B
 
 
 def attention_case():
@@ -103,6 +122,10 @@ def main():
     cases = {
         "lstm_uni": lambda: lstm_case(False),
         "lstm_bi": lambda: lstm_case(True),
+        "gru_uni": lambda: recurrent_case("gru", False),
+        "gru_bi": lambda: recurrent_case("gru", True),
+        "rnn_uni": lambda: recurrent_case("rnn", False),
+        "rnn_bi": lambda: recurrent_case("rnn", True),
         "attention_step": attention_case,
         "sgemm": sgemm_case,
     }

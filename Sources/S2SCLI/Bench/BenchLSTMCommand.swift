@@ -2,12 +2,12 @@ import ArgumentParser
 import Foundation
 import S2SCore
 
-/// `s2s bench lstm`: LSTM layer forward + backward (batch 64, 30 steps, input 256, hidden 512, uni and
-/// bi) and one attention decoder step, against the machine's sgemm and the PyTorch reference.
+/// `s2s bench lstm`: LSTM, GRU and RNN layer forward + backward (batch 64, 30 steps, input 256, hidden
+/// 512, uni and bi) and one attention decoder step, against the machine's sgemm and the PyTorch reference.
 struct BenchLSTMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lstm",
-        abstract: "Time LSTM layer forward+backward and an attention decoder step; compare with sgemm and PyTorch.")
+        abstract: "Time LSTM, GRU and RNN layers forward+backward and an attention decoder step; compare with sgemm and PyTorch.")
 
     @OptionGroup var options: RunOptions
 
