@@ -19,6 +19,7 @@ public struct RootCommand: ParsableCommand {
         TrainTranslateCommand.self, TranslateCommand.self,
         TrainLMCommand.self, GenerateCommand.self, EvaluateLMCommand.self,
         TrainClassifyCommand.self, ClassifyCommand.self, TestClassifyCommand.self,
+        LessonCommand.self,
         ServeCommand.self,
         BleuCommand.self,
         InspectCommand.self,
