@@ -14,54 +14,26 @@ struct LSTMBenchCase {
     static let (T, B, I, H) = (30, 64, 256, 512)
 
     static var standard: [LSTMBenchCase] {
-        [layer(directions: 1), layer(directions: 2)]
-            + [RecurrentCell.gru, .rnnTanh].flatMap { cell in [layer(cell, directions: 1), layer(cell, directions: 2)] }
+        [nil, RecurrentCell.gru, .rnnTanh].flatMap { cell in [layer(cell, directions: 1), layer(cell, directions: 2)] }
             + [attentionStep()]
     }
 
-    /// An LSTM layer forward + backward, loss = Σ output·g.
-    static func layer(directions D: Int) -> LSTMBenchCase {
-        let flops = Double(D) * 3 * 2 * Double(T * B * 4 * H * (I + H))
-        return LSTMBenchCase(name: D == 1 ? "lstm_uni" : "lstm_bi", tokens: Double(T * B), flops: flops) { repeats, shards, rng in
-            let bound = 1 / Float(H).squareRoot()
-            func param(_ shape: [Int]) -> Variable {
-                Variable(.uniform(shape, low: -bound, high: bound, using: &rng), requiresGrad: true)
-            }
-            let weights = (0..<D).map { _ in
-                LSTMWeights(weightIH: param([4 * H, I]), weightHH: param([4 * H, H]), biasIH: param([4 * H]), biasHH: param([4 * H]))
-            }
-            let parameters = weights.flatMap { [$0.weightIH, $0.weightHH, $0.biasIH!, $0.biasHH!] }
-            let shardBatch = B / shards
-            let xs = (0..<shards).map { _ in
-                Variable(.uniform([T, shardBatch, I], low: -1, high: 1, using: &rng), requiresGrad: true)
-            }
-            let seed = Tensor.uniform([T, shardBatch, D * H], low: -1, high: 1, using: &rng)
-            let lengths = [Int](repeating: T, count: shardBatch)
-            return Stopwatch.median(repeats: repeats) {
-                DataParallel.run(shards: shards, parameters: parameters) { shard in
-                    let tape = Tape()
-                    let (y, _, _) = tape.lstmLayer(xs[shard], lengths: lengths, directions: weights)
-                    tape.backward(from: y, seed: seed)
-                    xs[shard].zeroGrad()
-                }
-                for p in parameters { p.zeroGrad() }
-            }
-        }
-    }
-
-    /// A GRU or RNN layer forward + backward, the same shapes and loss as the LSTM's.
-    static func layer(_ cell: RecurrentCell, directions D: Int) -> LSTMBenchCase {
-        let G = cell.gates * H
+    /// A recurrent layer forward + backward, loss = Σ output·g: an LSTM (`cell` nil), a GRU or an RNN.
+    static func layer(_ cell: RecurrentCell?, directions D: Int) -> LSTMBenchCase {
+        let G = (cell?.gates ?? 4) * H
         let flops = Double(D) * 3 * 2 * Double(T * B * G * (I + H))
-        return LSTMBenchCase(name: cell.rawValue + (D == 1 ? "_uni" : "_bi"), tokens: Double(T * B), flops: flops) { repeats, shards, rng in
+        let name = (cell?.rawValue ?? "lstm") + (D == 1 ? "_uni" : "_bi")
+        return LSTMBenchCase(name: name, tokens: Double(T * B), flops: flops) { repeats, shards, rng in
             let bound = 1 / Float(H).squareRoot()
             func param(_ shape: [Int]) -> Variable {
                 Variable(.uniform(shape, low: -bound, high: bound, using: &rng), requiresGrad: true)
             }
-            let weights = (0..<D).map { _ in
-                RecurrentWeights(cell: cell, weightIH: param([G, I]), weightHH: param([G, H]), biasIH: param([G]), biasHH: param([G]))
+            let parameters = (0..<D).flatMap { _ in [param([G, I]), param([G, H]), param([G]), param([G])] }
+            let directions = (0..<D).map { Array(parameters[(4 * $0)..<(4 * $0 + 4)]) }
+            let lstm = cell != nil ? [] : directions.map { LSTMWeights(weightIH: $0[0], weightHH: $0[1], biasIH: $0[2], biasHH: $0[3]) }
+            let other = cell.map { cell in
+                directions.map { RecurrentWeights(cell: cell, weightIH: $0[0], weightHH: $0[1], biasIH: $0[2], biasHH: $0[3]) }
             }
-            let parameters = weights.flatMap { [$0.weightIH, $0.weightHH, $0.biasIH!, $0.biasHH!] }
             let shardBatch = B / shards
             let xs = (0..<shards).map { _ in
                 Variable(.uniform([T, shardBatch, I], low: -1, high: 1, using: &rng), requiresGrad: true)
@@ -71,7 +43,8 @@ struct LSTMBenchCase {
             return Stopwatch.median(repeats: repeats) {
                 DataParallel.run(shards: shards, parameters: parameters) { shard in
                     let tape = Tape()
-                    let (y, _) = tape.recurrentLayer(xs[shard], lengths: lengths, directions: weights)
+                    let y = other.map { tape.recurrentLayer(xs[shard], lengths: lengths, directions: $0).output }
+                        ?? tape.lstmLayer(xs[shard], lengths: lengths, directions: lstm).output
                     tape.backward(from: y, seed: seed)
                     xs[shard].zeroGrad()
                 }

@@ -11,8 +11,8 @@ struct LessonCommand: ParsableCommand {
         abstract: "Run the lecture's lesson: RNN vs GRU vs LSTM on gradient flow, the adding problem and the copy task.",
         discussion: """
             Trains one small network per cell and task with the same seed, optimizer and budget, and writes \
-            report.md, results.json and three SVG pictures into --out. The full lesson takes about 10 minutes \
-            on 2 cores; --quick runs a short and a long adding problem and a short copy in seconds. \
+            report.md, results.json and three SVG pictures into --out. The full lesson takes about 7 minutes \
+            on 2 cores (release build); --quick runs a short and a long adding problem and a short copy in seconds. \
             Example:
               s2s lesson --out Lesson
             """)
