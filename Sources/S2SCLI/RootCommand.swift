@@ -21,6 +21,7 @@ public struct RootCommand: ParsableCommand {
         TrainClassifyCommand.self, ClassifyCommand.self, TestClassifyCommand.self,
         LessonCommand.self,
         ServeCommand.self,
+        AverageCommand.self,
         BleuCommand.self,
         InspectCommand.self,
         BenchCommand.self,
