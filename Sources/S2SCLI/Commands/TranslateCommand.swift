@@ -26,12 +26,14 @@ struct TranslateCommand: ParsableCommand {
               s2s translate -m Models/en-de test.en --n-best 3            # lines "i ||| hypothesis ||| score"
               s2s translate -m Models/en-de test.en --attention-svg attention/   # attention/000001.svg, …
               s2s translate -m Models/en-de test.en --batch-size 1 --weight-precision bfloat16
+              s2s translate -m Models/en-de-1 -m Models/en-de-2 test.en      # an ensemble of two models
             """)
 
     @OptionGroup var runOptions: RunOptions
 
-    @Option(name: [.customShort("m"), .long], help: "The model directory written by train-translate.")
-    var model: String
+    @Option(name: [.customShort("m"), .customLong("model")],
+            help: "The model directory written by train-translate; repeat for an ensemble (the mean of the models' log-probabilities at every step).")
+    var models: [String] = []
 
     @Argument(help: "Input file, or - for standard input.")
     var input = "-"
@@ -48,12 +50,16 @@ struct TranslateCommand: ParsableCommand {
     static let blockSize = 10_000
 
     func validate() throws {
+        guard !models.isEmpty else { throw ValidationError("give the model directory with -m (several for an ensemble)") }
+        guard models.count == 1 || search.weightPrecision == .float32 else {
+            throw ValidationError("--weight-precision bfloat16 is for a single model, not an ensemble")
+        }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
     }
 
     func run() throws {
         let started = Stopwatch.now()
-        let translator = try Translator(contentsOf: model)
+        let translator = try Translator(contentsOf: models)
         let lines = try translateInput(with: translator) { FileHandle.standardOutput.write(Data($0.utf8)) }
         let seconds = Stopwatch.now() - started
         log(String(format: "translated %d lines in %.1f s (%.1f lines/s)", lines, seconds, Double(lines) / seconds))

@@ -27,6 +27,9 @@ public struct Translation: @unchecked Sendable {   // attention tensors are valu
 public protocol TranslationSearch: Sendable {
     /// Decodes the sentences of `model` (all rows of its initial state) with per-sentence output limits.
     func translate(_ model: TranslatorSearchModel, maxLengths: [Int]) -> [Translation]
+    /// The same for an ensemble of translators over the same sentences (`initialState`: one per member).
+    func translate(_ ensemble: EnsembleStepModel<TranslatorSearchModel>, initialState: [TranslatorDecoderState],
+                   sourceLengths: [Int], maxLengths: [Int]) -> [Translation]
 }
 
 /// Translates token ids in batches on several cores.
@@ -35,6 +38,9 @@ public protocol TranslationSearch: Sendable {
 ///     let best = job.run([[45, 12, 9]])[0].candidates[0].tokens
 public struct TranslationJob {
     public let model: TranslationModel
+    /// More models decoded with `model` as an ensemble (the mean of their log-probabilities at every
+    /// step); they read the same source ids and share the target vocabulary.
+    public var ensemble: [TranslationModel] = []
     public let search: any TranslationSearch
     public var batchSize = 32
     public var threads = 1
@@ -58,7 +64,11 @@ public struct TranslationJob {
         let results = ParallelMap.map(count: batches.count, threads: threads) { i -> [Translation] in
             let batch = batches[i].map { sources[$0] }
             let limits = batch.map { TranslationValidator.maxLength(sourceLength: $0.count, ratio: maxLengthRatio) }
-            return search.translate(model.searchModel(sources: batch, packed: packed), maxLengths: limits)
+            let first = model.searchModel(sources: batch, packed: packed)
+            guard !ensemble.isEmpty else { return search.translate(first, maxLengths: limits) }
+            let members = [first] + ensemble.map { $0.searchModel(sources: batch, packed: packed) }
+            return search.translate(EnsembleStepModel(members: members), initialState: members.map(\.initialState),
+                                    sourceLengths: first.sourceLengths, maxLengths: limits)
         }
         var out = [Translation](repeating: .empty, count: sources.count)
         for (batch, translations) in zip(batches, results) {
@@ -87,15 +97,26 @@ public struct DecodingSearch: TranslationSearch {
 
     /// The hypotheses of every sentence of `model`, within its output limit.
     public func translate(_ model: TranslatorSearchModel, maxLengths: [Int]) -> [Translation] {
+        decode(model, initialState: model.initialState, sourceLengths: model.sourceLengths, maxLengths: maxLengths)
+    }
+
+    /// The hypotheses of every sentence of an ensemble, within its output limit.
+    public func translate(_ ensemble: EnsembleStepModel<TranslatorSearchModel>, initialState: [TranslatorDecoderState],
+                          sourceLengths: [Int], maxLengths: [Int]) -> [Translation] {
+        decode(ensemble, initialState: initialState, sourceLengths: sourceLengths, maxLengths: maxLengths)
+    }
+
+    private func decode<Model: StepModel>(_ model: Model, initialState: Model.State, sourceLengths: [Int],
+                                          maxLengths: [Int]) -> [Translation] {
         if beamSize == 1 {
             let search = GreedySearch(lengthPenalty: lengthPenalty, minLength: minLength, blockNgramRepeat: blockNgramRepeat,
                                       banUnk: banUnk)
-            return search.decode(model, initialState: model.initialState, maxLengths: maxLengths,
-                                 sourceLengths: model.sourceLengths).map { Translation(candidates: [Self.candidate($0)]) }
+            return search.decode(model, initialState: initialState, maxLengths: maxLengths,
+                                 sourceLengths: sourceLengths).map { Translation(candidates: [Self.candidate($0)]) }
         }
         let search = BeamSearch(beamSize: beamSize, nBest: nBest, lengthPenalty: lengthPenalty, minLength: minLength,
                                 blockNgramRepeat: blockNgramRepeat, banUnk: banUnk)
-        return search.decode(model, initialState: model.initialState, maxLengths: maxLengths, sourceLengths: model.sourceLengths)
+        return search.decode(model, initialState: initialState, maxLengths: maxLengths, sourceLengths: sourceLengths)
             .map { Translation(candidates: $0.map(Self.candidate)) }
     }
 

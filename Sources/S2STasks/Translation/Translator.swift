@@ -7,6 +7,7 @@ import S2SCore
 import S2SDecoding
 import S2SModels
 import S2SText
+import S2STraining
 
 /// How `Translator.translate` searches and what it returns.
 ///
@@ -77,13 +78,38 @@ public struct TranslationResult: Sendable, Equatable {
 ///
 /// Safe to share between threads: the text pipelines are used under a lock, the model only read.
 public final class Translator: @unchecked Sendable {
+    /// The model (the first member of an ensemble): its text pipelines tokenize and detokenize.
     public let bundle: TranslationBundle
+    /// Every model decoded together, `bundle` first; one model unless loaded as an ensemble.
+    public let members: [TranslationBundle]
     private let lock = NSLock()
     private var packed: PackedStepWeights?
 
     /// Loads the model directory `train-translate` wrote; throws `BundleError` naming what is wrong.
-    public init(contentsOf directory: String) throws {
-        bundle = try TranslationBundle.load(directory)
+    public convenience init(contentsOf directory: String) throws { try self.init(contentsOf: [directory]) }
+
+    /// Loads an ensemble: the models of `directories` decoded together, ranking hypotheses by the mean of
+    /// their log-probabilities at every step (OpenNMT-py's `-model a b`, Marian's `--models`). They must
+    /// read and write the same text: the same source and target pipelines (fingerprints) and lowercasing.
+    ///
+    ///     let ensemble = try Translator(contentsOf: ["Models/en-de-1", "Models/en-de-2"])
+    public init(contentsOf directories: [String]) throws {
+        try OptionsError.require(!directories.isEmpty, "Translator: give at least one model directory")
+        let bundles = try directories.map { try TranslationBundle.load($0) }
+        let first = bundles[0].config
+        for (directory, member) in zip(directories, bundles).dropFirst() {
+            for (side, ours, theirs) in [("source", member.config.sourcePipeline.fingerprint, first.sourcePipeline.fingerprint),
+                                         ("target", member.config.targetPipeline.fingerprint, first.targetPipeline.fingerprint)]
+            where ours != theirs {
+                throw BundleError(path: directory, problem: "its \(side) text pipeline (fingerprint \(ours)) differs from \(directories[0])'s (\(theirs))",
+                                  hint: "ensemble members must share their vocabularies and text settings: train them with the same --bpe-merges, vocabulary and text flags on the same data")
+            }
+            if member.config.lowercase != first.lowercase {
+                throw BundleError(path: directory, problem: "lowercases its text and \(directories[0]) does not, or the other way round")
+            }
+        }
+        bundle = bundles[0]
+        members = bundles
         BLAS.setThreads(1)   // cores go to whole batches (or streams), one BLAS thread each
     }
 
@@ -124,8 +150,11 @@ public final class Translator: @unchecked Sendable {
         }
         let search = DecodingSearch(beamSize: options.beamSize, nBest: options.nBest, lengthPenalty: options.lengthPenalty,
                                     minLength: options.minLength, blockNgramRepeat: options.blockNgramRepeat)
-        let job = TranslationJob(model: bundle.model, search: search, batchSize: options.batchSize, threads: options.threads,
+        try OptionsError.require(members.count == 1 || options.weightPrecision == .float32,
+                                 "TranslationOptions: bfloat16 step weights are for a single model, not an ensemble")
+        var job = TranslationJob(model: bundle.model, search: search, batchSize: options.batchSize, threads: options.threads,
                                  maxLengthRatio: options.maxLengthRatio, packed: packedWeights(options.weightPrecision))
+        job.ensemble = members.dropFirst().map(\.model)
         let translations = job.run(sources)
         return lock.withLock {
             translations.indices.map { index in
