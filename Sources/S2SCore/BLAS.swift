@@ -33,6 +33,15 @@ public enum BLAS {
                     a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// The sums of the columns of a row-major [rows, columns] matrix — a bias's gradient over all its
+    /// rows — as one [1, rows]·[rows, columns] product.
+    public static func columnSums(rows: Int, columns: Int, _ matrix: UnsafePointer<Float>) -> [Float] {
+        let ones = [Float](repeating: 1, count: rows)
+        var sum = [Float](repeating: 0, count: columns)
+        gemm(m: 1, n: columns, k: rows, ones, lda: rows, matrix, ldb: columns, &sum, ldc: columns)
+        return sum
+    }
+
     /// y = alpha · op(A) · x + beta · y, with A row-major [rows × columns] as stored (row stride `lda`);
     /// op(A) = Aᵀ when `transpose`, so y has `columns` entries then, else `rows`.
     @inline(__always)

@@ -269,10 +269,8 @@ final class LSTMDirectionRun {
                 }
             }
             let biases = [weights.biasIH, weights.biasHH].compactMap { $0 }.filter(\.requiresGrad)
-            if !biases.isEmpty {  // Σ over rows as a [1, rows]·[rows, 4H] product
-                let ones = [Float](repeating: 1, count: rows)
-                var sum = [Float](repeating: 0, count: G)
-                BLAS.gemm(m: 1, n: G, k: rows, ones, lda: rows, dg, ldb: G, &sum, ldc: G)
+            if !biases.isEmpty {
+                let sum = BLAS.columnSums(rows: rows, columns: G, dg)
                 for bias in biases { bias.withGrad { g in for k in 0..<G { g[k] += sum[k] } } }
             }
             if x.requiresGrad && projectedInput {

@@ -94,7 +94,7 @@ public enum LSTMPointwiseReference {
         }
     }
 
-    private static func exp(_ x: Double) -> Double {
+    static func exp(_ x: Double) -> Double {
         // Σ x^k/k! after range reduction by halving: slow, exact enough, independent of libm.
         var reduced = x, squarings = 0
         while abs(reduced) > 0.5 { reduced /= 2; squarings += 1 }

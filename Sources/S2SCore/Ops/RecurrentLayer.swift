@@ -240,12 +240,9 @@ final class RecurrentDirectionRun {
                 BLAS.gemm(transposeA: true, m: G, n: H, k: rows, dRecurrent, lda: G, hPrev, ldb: H, beta: 1, g.baseAddress!, ldc: H)
             }
         }
-        // Σ over rows as a [1, rows]·[rows, G] product.
-        let ones = [Float](repeating: 1, count: rows)
         for (bias, gradient) in [(weights.biasIH, dInput), (weights.biasHH, dRecurrent)] {
             guard let bias, bias.requiresGrad else { continue }
-            var sum = [Float](repeating: 0, count: G)
-            BLAS.gemm(m: 1, n: G, k: rows, ones, lda: rows, gradient, ldb: G, &sum, ldc: G)
+            let sum = BLAS.columnSums(rows: rows, columns: G, gradient)
             bias.withGrad { g in for k in 0..<G { g[k] += sum[k] } }
         }
         if x.requiresGrad {

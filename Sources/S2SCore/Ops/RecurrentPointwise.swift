@@ -95,8 +95,13 @@ public enum RNNPointwise {
 
 /// The scalar oracles for `GRUPointwise` and `RNNPointwise` (forward), written the obvious way.
 public enum RecurrentPointwiseReference {
-    static func sigmoid(_ x: Float) -> Float { 1 / (1 + Float(exp(Double(-x)))) }
-    static func tanh(_ x: Float) -> Float { x > 20 ? 1 : x < -20 ? -1 : Float((exp(2 * Double(x)) - 1) / (exp(2 * Double(x)) + 1)) }
+    static func sigmoid(_ x: Float) -> Float { 1 / (1 + Float(LSTMPointwiseReference.exp(Double(-x)))) }
+    static func tanh(_ x: Float) -> Float {
+        if x > 20 { return 1 }
+        if x < -20 { return -1 }
+        let e = LSTMPointwiseReference.exp(2 * Double(x))
+        return Float((e - 1) / (e + 1))
+    }
 
     public static func gru(hidden H: Int, gates: UnsafeMutablePointer<Float>, recurrent: UnsafePointer<Float>,
                            hiddenN: UnsafeMutablePointer<Float>, biasIH: UnsafePointer<Float>, biasHH: UnsafePointer<Float>,
@@ -117,15 +122,5 @@ public enum RecurrentPointwiseReference {
             let a = pre[j] + biasIH[j] + biasHH[j]
             h[j] = relu ? max(a, 0) : tanh(a)
         }
-    }
-
-    /// exp by range reduction and a Taylor series: independent of libm.
-    private static func exp(_ x: Double) -> Double {
-        var reduced = x, squarings = 0
-        while abs(reduced) > 0.5 { reduced /= 2; squarings += 1 }
-        var term = 1.0, sum = 1.0
-        for k in 1...20 { term *= reduced / Double(k); sum += term }
-        for _ in 0..<squarings { sum *= sum }
-        return sum
     }
 }

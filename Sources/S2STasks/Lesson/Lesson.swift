@@ -155,15 +155,11 @@ public enum Lesson {
             let (x, targets) = AddingProblem.batch(length: T, size: options.batchSize, rng: &rng)
             return meanSquaredError(model, x: x, targets: targets, tape: tape)
         }
-        var test = Generator(seed: options.seed &+ 7 &+ UInt64(T))
-        var total = 0.0, count = 0
-        while count < options.testSequences {
-            let size = min(100, options.testSequences - count)
-            let (x, targets) = AddingProblem.batch(length: T, size: size, rng: &test)
-            total += Double(meanSquaredError(model, x: x, targets: targets, tape: Tape(recording: false)).value.scalars[0]) * Double(size)
-            count += size
+        let testLoss = test(options.testSequences, seed: options.seed &+ 7 &+ UInt64(T)) { size, rng in
+            let (x, targets) = AddingProblem.batch(length: T, size: size, rng: &rng)
+            return meanSquaredError(model, x: x, targets: targets, tape: Tape(recording: false))
         }
-        let run = LessonResults.Run(cell: cell, length: T, steps: options.addingSteps, testLoss: total / Double(count),
+        let run = LessonResults.Run(cell: cell, length: T, steps: options.addingSteps, testLoss: testLoss,
                                     baseline: AddingProblem.baseline, curve: curve, seconds: Date().timeIntervalSince(started))
         let flow = untrained.map { LessonResults.GradientFlow(cell: cell, length: T, untrained: $0, trained: gradientFlow(model, flowData)) }
         return (run, flow)
@@ -210,15 +206,11 @@ public enum Lesson {
             let (x, targets) = CopyTask.batch(delay: T, size: options.batchSize, rng: &rng)
             return crossEntropy(model, x: x, targets: targets, tape: tape)
         }
-        var test = Generator(seed: options.seed &+ 11 &+ UInt64(T))
-        var total = 0.0, count = 0
-        while count < options.testSequences {
-            let size = min(100, options.testSequences - count)
-            let (x, targets) = CopyTask.batch(delay: T, size: size, rng: &test)
-            total += Double(crossEntropy(model, x: x, targets: targets, tape: Tape(recording: false)).value.scalars[0]) * Double(size)
-            count += size
+        let testLoss = test(options.testSequences, seed: options.seed &+ 11 &+ UInt64(T)) { size, rng in
+            let (x, targets) = CopyTask.batch(delay: T, size: size, rng: &rng)
+            return crossEntropy(model, x: x, targets: targets, tape: Tape(recording: false))
         }
-        return LessonResults.Run(cell: cell, length: T, steps: options.copySteps, testLoss: total / Double(count),
+        return LessonResults.Run(cell: cell, length: T, steps: options.copySteps, testLoss: testLoss,
                                  baseline: CopyTask.baseline(delay: T), curve: curve, seconds: Date().timeIntervalSince(started))
     }
 
@@ -227,6 +219,19 @@ public enum Lesson {
         let rows = x.shape[0] * x.shape[1]
         let states = tape.reshape(model.states(Variable(x), tape: tape), to: [rows, model.hidden])
         return tape.crossEntropy(logits: model.readOut(states, tape: tape), targets: targets, ignoreIndex: nil)
+    }
+
+    /// The mean of `loss` over `count` fresh test sequences drawn from `seed`, in batches of up to 100
+    /// (`loss` gets a batch size and the generator, and returns the batch's mean loss).
+    static func test(_ count: Int, seed: UInt64, loss: (Int, inout Generator) -> Variable) -> Double {
+        var rng = Generator(seed: seed)
+        var total = 0.0, done = 0
+        while done < count {
+            let size = min(100, count - done)
+            total += Double(loss(size, &rng).value.scalars[0]) * Double(size)
+            done += size
+        }
+        return total / Double(done)
     }
 
     // MARK: - Training
