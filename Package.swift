@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "S2SServeTests", dependencies: ["S2SServe", "S2STasks", "S2STraining", "S2STestSupport"]),
         .testTarget(name: "S2SCLITests", dependencies: ["S2SCLI", "S2STasks", "S2STestSupport"], swiftSettings: fastMath),
         // The library as a program using the S2S product sees it: plain `import`, never `@testable`.
-        .testTarget(name: "S2SPublicAPITests", dependencies: ["S2STasks", "S2STraining", "S2STestSupport"]),
+        .testTarget(name: "S2SPublicAPITests", dependencies: ["S2SCore", "S2STasks", "S2STraining", "S2STestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

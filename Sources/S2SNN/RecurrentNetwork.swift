@@ -1,13 +1,15 @@
 import S2SCore
 
-/// A stacked, optionally bidirectional GRU or plain RNN over padded, time-major batches — `torch.nn.GRU`
-/// and `torch.nn.RNN` (nonlinearity tanh or relu) with the same parameter names (`weight_ih_l0`,
-/// `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, `_reverse` for the backward direction), gate order (GRU:
-/// r, z, n), initialisation (U(−1/√H, 1/√H)) and packed-sequence semantics. The LSTM is `LSTM`: it also
-/// carries a cell state.
+/// A stacked, optionally bidirectional LSTM, GRU or plain RNN over padded, time-major batches —
+/// `torch.nn.LSTM`, `torch.nn.GRU` and `torch.nn.RNN` (nonlinearity tanh or relu) with the same parameter
+/// names (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, `_reverse` for the backward
+/// direction), gate order (LSTM: i, f, g, o; GRU: r, z, n), initialisation (U(−1/√H, 1/√H)) and
+/// packed-sequence semantics, so a state dict moves between the two with no renaming.
 ///
+///     let lstm = RecurrentNetwork(cell: .lstm, inputSize: 256, hiddenSize: 512, layers: 2, bidirectional: true, rng: &rng)
+///     let (y, h, c) = lstm(x, lengths: lengths, tape: tape)   // y [T, B, 1024]; h, c [4, B, 512]
 ///     let gru = RecurrentNetwork(cell: .gru, inputSize: 64, hiddenSize: 128, layers: 2, rng: &rng)
-///     let (y, h) = gru(x, lengths: lengths, tape: tape)   // y [T, B, 128]; h [2, B, 128]
+///     let (z, hg, _) = gru(x, lengths: lengths, tape: tape)   // z [T, B, 128]; hg [2, B, 128]; no cell state
 public final class RecurrentNetwork: Layer {
     public let cell: RecurrentCell
     public let inputSize: Int
@@ -39,20 +41,46 @@ public final class RecurrentNetwork: Layer {
     /// Size of the last axis of the output: directions × hidden.
     public var outputSize: Int { directions * hiddenSize }
 
-    /// Runs every layer. `initialState` is [L·D, B, H] (zeros when nil); returns the last layer's output
-    /// [T, B, D·H] (zero at padded steps) and the final states [L·D, B, H].
-    public func callAsFunction(_ x: Variable, lengths: [Int], initialState: Variable? = nil,
-                               tape: Tape) -> (output: Variable, h: Variable) {
-        let D = directions
+    /// Runs every layer. `initialState` h (and, for the LSTM, c) is [L·D, B, H] (zeros when nil); returns
+    /// the last layer's output [T, B, D·H] (zero at padded steps) and the final states [L·D, B, H] (c nil
+    /// unless the cell has one).
+    public func callAsFunction(_ x: Variable, lengths: [Int], initialState: (h: Variable, c: Variable?)? = nil,
+                               tape: Tape) -> (output: Variable, h: Variable, c: Variable?) {
         var input = x
-        var final: [Variable] = []
+        var finalH: [Variable] = [], finalC: [Variable] = []
         for layer in 0..<layers {
-            let state = initialState.map { tape.slice($0, range: layer * D..<(layer + 1) * D, axis: 0) }
-            let (y, h) = tape.recurrentLayer(input, lengths: lengths, directions: weights[layer], h0: state)
-            final.append(h)
+            let (y, h, c) = self.layer(layer, input: input, lengths: lengths, initialState: initialState, tape: tape)
+            finalH.append(h)
+            if let c { finalC.append(c) }
             input = layer < layers - 1 ? tape.dropout(y, probability: dropout) : y
         }
-        return (input, layers == 1 ? final[0] : tape.concat(final, axis: 0))
+        return (input, Self.joined(finalH, tape: tape), finalC.isEmpty ? nil : Self.joined(finalC, tape: tape))
+    }
+
+    /// Runs layer `layer` alone on `input` [T, B, I], from that layer's slice of `initialState` (all
+    /// layers' states, [L·D, B, H]). For models that treat one layer differently.
+    public func layer(_ layer: Int, input: Variable, lengths: [Int], initialState: (h: Variable, c: Variable?)?,
+                      tape: Tape) -> (output: Variable, h: Variable, c: Variable?) {
+        let (h0, c0) = states(of: layer, initialState, tape: tape)
+        return tape.recurrentLayer(input, lengths: lengths, directions: weights[layer], h0: h0, c0: c0)
+    }
+
+    /// The same with the layer's input projection per direction [T, B, G·H] computed by the caller (see
+    /// `Tape.recurrentLayer(projections:)`).
+    public func layer(_ layer: Int, projections: [Variable], lengths: [Int], initialState: (h: Variable, c: Variable?)?,
+                      tape: Tape) -> (output: Variable, h: Variable, c: Variable?) {
+        let (h0, c0) = states(of: layer, initialState, tape: tape)
+        return tape.recurrentLayer(projections: projections, lengths: lengths, directions: weights[layer], h0: h0, c0: c0)
+    }
+
+    private func states(of layer: Int, _ state: (h: Variable, c: Variable?)?, tape: Tape) -> (h: Variable?, c: Variable?) {
+        let range = layer * directions..<(layer + 1) * directions
+        return (state.map { tape.slice($0.h, range: range, axis: 0) }, state?.c.map { tape.slice($0, range: range, axis: 0) })
+    }
+
+    /// Per-layer states [D, B, H] stacked into [L·D, B, H].
+    public static func joined(_ states: [Variable], tape: Tape) -> Variable {
+        states.count == 1 ? states[0] : tape.concat(states, axis: 0)
     }
 
     public var namedParameters: [(name: String, variable: Variable)] {

@@ -57,6 +57,29 @@ import S2STestSupport
         }
     }
 
+    /// `--cell gru|rnn` trains, is recorded in config.json, generates, and cannot be changed on resume.
+    @Test(arguments: ["gru", "rnn"])
+    func otherCellsTrainGenerateAndRefuseAnotherCellOnResume(cell: String) throws {
+        let root = TemporaryDirectory("lm-cell")
+        defer { root.remove() }
+        let text = root.write("text.txt", Array(repeating: Self.lines, count: 4).flatMap { $0 }.joined(separator: "\n") + "\n")
+        let dir = root.file("model")
+        func train(_ cell: String, steps: Int, resume: Bool) throws {
+            try TrainLMCommand.parse(["--train", text, "--valid", text, "--model-dir", dir, "--max-steps", "\(steps)", "--cell", cell,
+                                      "--hidden-size", "8", "--embedding-size", "4", "--layers", "2", "--batch-size", "2",
+                                      "--bptt", "8", "--threads", "1", "--validate-every", "3"] + (resume ? ["--resume"] : [])).run()
+        }
+        try train(cell, steps: 3, resume: false)
+        let config = try String(contentsOfFile: dir + "/config.json", encoding: .utf8)
+        #expect(config.contains("\"cell\" : \"\(cell)\""))
+        let sample = try generate(["-m", dir, "--prompt", "to be", "--max-tokens", "20", "--seed", "3"])
+        let again = try generate(["-m", dir, "--prompt", "to be", "--max-tokens", "20", "--seed", "3"])
+        #expect(sample.hasPrefix("to be") && sample == again)
+        try train(cell, steps: 6, resume: true)
+        #expect(throws: (any Error).self) { try train(cell == "gru" ? "lstm" : "gru", steps: 9, resume: true) }
+        #expect(throws: (any Error).self) { try TrainLMCommand.parse(["--train", text, "--valid", text, "--model-dir", dir, "--cell", "tanh"]) }
+    }
+
     @Test func argumentAndInputErrors() throws {
         #expect(throws: (any Error).self) { try TrainLMCommand.parse(["--train", "a", "--valid", "b", "--model-dir", "m", "--batch-tokens", "100"]) }
         #expect(throws: (any Error).self) { try TrainLMCommand.parse(["--train", "a", "--valid", "b", "--model-dir", "m", "--bpe-merges", "100"]) }

@@ -1,5 +1,5 @@
-// The classifier model: parameter names per pooling, shapes, `last` pooling = the LSTM's final states,
-// probabilities, batch sharding, and overfitting a small slice of the airline corpus.
+// The classifier model: parameter names per pooling, shapes, `last` pooling = the encoder's final states,
+// probabilities, every cell, batch sharding, and overfitting a small slice of the airline corpus.
 import Testing
 import Foundation
 import S2SCore
@@ -9,9 +9,10 @@ import S2SText
 import S2STestSupport
 
 @Suite struct ClassifierTests {
-    func makeModel(_ pooling: Pooling, bidirectional: Bool = true, layers: Int = 1, seed: UInt64 = 1) -> ClassificationModel {
+    func makeModel(_ pooling: Pooling, cell: RecurrentCell = .lstm, bidirectional: Bool = true, layers: Int = 1,
+                   seed: UInt64 = 1) -> ClassificationModel {
         var rng = Generator(seed: seed)
-        let config = ClassifierConfig(vocabularySize: 30, classes: 3, embeddingSize: 6, hiddenSize: 5, layers: layers,
+        let config = ClassifierConfig(vocabularySize: 30, classes: 3, cell: cell, embeddingSize: 6, hiddenSize: 5, layers: layers,
                                       bidirectional: bidirectional, dropout: 0.2, pooling: pooling, attentionSize: 4)
         return ClassificationModel(config: config, rng: &rng)
     }
@@ -24,9 +25,9 @@ import S2STestSupport
         #expect(!makeModel(.max).parameters.map(\.name).contains { $0.hasPrefix("pool.") })
     }
 
-    @Test(arguments: Pooling.allCases)
-    func probabilitiesAreDistributionsAndPaddingFree(pooling: Pooling) {
-        let model = makeModel(pooling, layers: 2)
+    @Test(arguments: Pooling.allCases, RecurrentCell.allCases)
+    func probabilitiesAreDistributionsAndPaddingFree(pooling: Pooling, cell: RecurrentCell) {
+        let model = makeModel(pooling, cell: cell, layers: 2)
         let sequences = [[5, 6, 7, 8], [9], [], [10, 11]]
         let p = model.probabilities(sequences)
         #expect(p.shape == [4, 3])
@@ -34,24 +35,24 @@ import S2STestSupport
         // Each sentence alone gets the same probabilities as inside the padded batch.
         for (b, sequence) in sequences.enumerated() {
             let alone = model.probabilities([sequence])
-            for c in 0..<3 { #expect(abs(alone[0, c] - p[b, c]) < 1e-5, "\(pooling) row \(b)") }
+            for c in 0..<3 { #expect(abs(alone[0, c] - p[b, c]) < 1e-5, "\(pooling), \(cell) row \(b)") }
         }
     }
 
-    @Test(arguments: Pooling.allCases)
-    func embeddingProjectionsGiveTheSameProbabilities(pooling: Pooling) {
-        let model = makeModel(pooling, layers: 2)
+    @Test(arguments: Pooling.allCases, RecurrentCell.allCases)
+    func embeddingProjectionsGiveTheSameProbabilities(pooling: Pooling, cell: RecurrentCell) {
+        let model = makeModel(pooling, cell: cell, layers: 2)
         let sequences = [[5, 6, 7, 8], [9], [], [10, 11, 29]]
         let direct = model.probabilities(sequences)
         let projections = EmbeddingProjections(model)
-        #expect(projections.tables.map(\.shape) == [[30, 20], [30, 20]])
+        #expect(projections.tables.map(\.shape) == [[30, cell.gates * 5], [30, cell.gates * 5]])
         let lookedUp = model.probabilities(sequences, projections: projections)
         #expect(direct.maxAbsDifference(lookedUp) < 1e-5)
     }
 
-    @Test(arguments: [false, true])
-    func lastPoolingIsTheFinalState(bidirectional: Bool) {
-        let model = makeModel(.last, bidirectional: bidirectional, layers: 2)
+    @Test(arguments: [false, true], [RecurrentCell.lstm, .gru])
+    func lastPoolingIsTheFinalState(bidirectional: Bool, cell: RecurrentCell) {
+        let model = makeModel(.last, cell: cell, bidirectional: bidirectional, layers: 2)
         let (ids, lengths, _) = timeMajor([[3, 4, 5], [6, 7]])
         let tape = Tape(recording: false)
         let (outputs, h, _) = model.encoder(ids: ids, lengths: lengths, tape: tape)
@@ -67,17 +68,35 @@ import S2STestSupport
         }
     }
 
-    @Test func lossGradientMatchesFiniteDifferences() {
-        let model = makeModel(.attention)
+    @Test(arguments: [RecurrentCell.lstm, .gru, .rnnTanh])
+    func lossGradientMatchesFiniteDifferences(cell: RecurrentCell) {
+        let model = makeModel(.attention, cell: cell)
         model.classWeights = [0.5, 1, 2]
         let batch = ClassifierBatch(sequences: [[5, 6, 7], [8, 9], [4]], labels: [0, 2, 1])
         let inputs = model.parameters.map(\.variable).filter { $0.value.count < 400 }
         // Dropout masks repeat exactly: GradientCheck reseeds the tape's generator for every evaluation.
         let result = GradientCheck.run(inputs: inputs, maxElementsPerInput: 20) { tape in model.loss(for: batch, tape: tape).loss }
-        print("gradient check classifier loss:", result)
+        print("gradient check classifier loss (\(cell)):", result)
         // 1e-2 like every other check (was 2e-2): with the scale-aware metric the worst error here is ~0.003,
         // on parameters whose gradients are near the float32 noise floor, and 2e-2 would pass a 2% error.
         #expect(result.maxError < 1e-2, "\(result)")
+    }
+
+    /// config.json records the cell; one written before cells existed (no "cell" key) reads as an LSTM.
+    @Test func configRecordsTheCellAndOldConfigsReadAsLSTM() throws {
+        let gru = ClassifierConfig(vocabularySize: 30, classes: 3, cell: .gru)
+        let json = try JSONEncoder().encode(gru)
+        #expect(String(decoding: json, as: UTF8.self).contains("\"cell\":\"gru\""))
+        #expect(try JSONDecoder().decode(ClassifierConfig.self, from: json) == gru)
+        var old = try JSONSerialization.jsonObject(with: json) as! [String: Any]
+        old["cell"] = nil
+        let decoded = try JSONDecoder().decode(ClassifierConfig.self, from: JSONSerialization.data(withJSONObject: old))
+        #expect(decoded.cell == .lstm && decoded.hiddenSize == gru.hiddenSize)
+        let lm = LanguageModelConfig(vocabularySize: 40, cell: .rnnReLU)
+        var oldLM = try JSONSerialization.jsonObject(with: JSONEncoder().encode(lm)) as! [String: Any]
+        #expect(oldLM["cell"] as? String == "rnn-relu")
+        oldLM["cell"] = nil
+        #expect(try JSONDecoder().decode(LanguageModelConfig.self, from: JSONSerialization.data(withJSONObject: oldLM)).cell == .lstm)
     }
 
     @Test func shardsCoverTheBatch() {

@@ -11,13 +11,13 @@ import S2SNN
 @Suite struct LSTMExportTests {
     @Test func writesTorchStateDictNames() throws {
         var rng = Generator(seed: 4)
-        let lstm = LSTM(inputSize: 4, hiddenSize: 6, layers: 2, bidirectional: true, rng: &rng)
+        let lstm = RecurrentNetwork(cell: .lstm, inputSize: 4, hiddenSize: 6, layers: 2, bidirectional: true, rng: &rng)
         let x = Tensor.normal([5, 3, 4], using: &rng)
         let lengths = [5, 2, 4]
         let (y, h, c) = lstm(Variable(x), lengths: lengths, tape: Tape(recording: false))
         let data: [(name: String, tensor: Tensor)] = [
             ("input", x), ("lengths", Tensor(shape: [3], scalars: lengths.map(Float.init))),
-            ("output", y.value), ("h_n", h.value), ("c_n", c.value),
+            ("output", y.value), ("h_n", h.value), ("c_n", c!.value),
         ]
         let tensors = lstm.namedParameters.map { (name: $0.name, tensor: $0.variable.value) } + data
 

@@ -21,7 +21,7 @@ import S2SCore
         let x = f.variable("input"), h0 = f.variable("h0")
 
         let tape = Tape()
-        let (y, h) = network(x, lengths: f.ints("lengths"), initialState: h0, tape: tape)
+        let (y, h, _) = network(x, lengths: f.ints("lengths"), initialState: (h0, nil), tape: tape)
         var maxDiff = [f.expectClose(y.value, "output"), f.expectClose(h.value, "h_n")]
         y.accumulateGrad(f["grad_output"])
         tape.backward(from: h, seed: f["grad_h_n"])

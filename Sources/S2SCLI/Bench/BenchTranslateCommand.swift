@@ -14,6 +14,7 @@ import S2STraining
 ///
 ///     s2s bench translate -m Models/en-de --threads 2 --python /work/venv/bin/python
 ///     s2s bench translate -m Models/en-de --threads 1 --python /work/venv/bin/python
+///     s2s bench translate -m Models/en-de --ensemble Models/en-de-2 --skip-train --python none   # + an ensemble's speed
 struct BenchTranslateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "translate",
@@ -39,6 +40,8 @@ struct BenchTranslateCommand: ParsableCommand {
     var beamSize = 5
     @Option(help: "The decoder's weights in s2s's beam search: float32 or bfloat16 (the reference stays float32).")
     var weightPrecision: WeightPrecision = .float32
+    @Option(help: "Also time beam search of the model ensembled with this one (repeat for more members), against the model alone.")
+    var ensemble: [String] = []
     @Option(help: "Rounds of s2s-then-reference, alternating.")
     var rounds = 2
     @Option(help: "Keep the workload file (for running the reference by hand) at this path.")
@@ -123,10 +126,14 @@ struct BenchTranslateCommand: ParsableCommand {
         Allocator.releaseFreeMemory()
         if !skipBeam {
             let trained = try TranslationBundle.load(model).model
+            let others = try ensemble.map { try TranslationBundle.load($0).model }
             for batchSize in [1, 64] {
                 let (rate, outputs) = measureBeam(model: trained, sentences: data.sentences, batchSize: batchSize)
                 measured.ours["beam_b\(batchSize)", default: []].append(rate)
                 measured.ourOutputs["beam_b\(batchSize)"] = outputs
+                guard !others.isEmpty else { continue }
+                let (ensembleRate, _) = measureBeam(model: trained, ensemble: others, sentences: data.sentences, batchSize: batchSize)
+                measured.ours["ensemble_b\(batchSize)", default: []].append(ensembleRate)
             }
         }
         if !skipTrain {
@@ -187,6 +194,11 @@ struct BenchTranslateCommand: ParsableCommand {
             let same = zip(mine, reference).filter { $0 == $1 }.count
             print("\(name): \(same) of \(mine.count) translations identical to the reference's")
         }
+        for name in ["beam_b1", "beam_b64"] {
+            guard let single = ours[name].map(Stopwatch.median(of:)),
+                  let together = ours["ensemble" + name.dropFirst(4)].map(Stopwatch.median(of:)) else { continue }
+            print(String(format: "ensemble of %d, %@: %.1f sent/s, %.2f× one model", ensemble.count + 1, name, together, together / single))
+        }
         if let mine = measured.ourOutputs["beam_b1"], let batched = measured.ourOutputs["beam_b64"] {
             print("s2s beam search, batch 1 vs batch 64: \(mine == batched ? "identical" : "DIFFERENT") outputs")
         }
@@ -221,11 +233,14 @@ struct BenchTranslateCommand: ParsableCommand {
 
     /// Sentences per second of beam search over the test sentences in batches of `batchSize`, one
     /// batch per core at a time (as `s2s translate` runs); also the outputs.
-    private func measureBeam(model translator: TranslationModel, sentences: [[Int]], batchSize: Int) -> (Double, [[Int]]) {
+    /// With `ensemble`, the model decodes with those as an ensemble (float32).
+    private func measureBeam(model translator: TranslationModel, ensemble: [TranslationModel] = [], sentences: [[Int]],
+                             batchSize: Int) -> (Double, [[Int]]) {
         BLAS.setThreads(1)
-        let job = TranslationJob(model: translator, search: DecodingSearch(beamSize: beamSize), batchSize: batchSize,
+        var job = TranslationJob(model: translator, search: DecodingSearch(beamSize: beamSize), batchSize: batchSize,
                                  threads: options.threads, maxLengthRatio: 2,
-                                 packed: weightPrecision == .bfloat16 ? PackedStepWeights(translator) : nil)
+                                 packed: weightPrecision == .bfloat16 && ensemble.isEmpty ? PackedStepWeights(translator) : nil)
+        job.ensemble = ensemble
         let start = Stopwatch.now()
         let outputs = job.run(sentences).map { $0.candidates[0].tokens }
         return (Double(sentences.count) / (Stopwatch.now() - start), outputs)

@@ -14,15 +14,15 @@ struct LSTMBenchCase {
     static let (T, B, I, H) = (30, 64, 256, 512)
 
     static var standard: [LSTMBenchCase] {
-        [nil, RecurrentCell.gru, .rnnTanh].flatMap { cell in [layer(cell, directions: 1), layer(cell, directions: 2)] }
+        [RecurrentCell.lstm, .gru, .rnnTanh].flatMap { cell in [layer(cell, directions: 1), layer(cell, directions: 2)] }
             + [attentionStep()]
     }
 
-    /// A recurrent layer forward + backward, loss = Σ output·g: an LSTM (`cell` nil), a GRU or an RNN.
-    static func layer(_ cell: RecurrentCell?, directions D: Int) -> LSTMBenchCase {
-        let G = (cell?.gates ?? 4) * H
+    /// A recurrent layer forward + backward, loss = Σ output·g: an LSTM, a GRU or an RNN.
+    static func layer(_ cell: RecurrentCell, directions D: Int) -> LSTMBenchCase {
+        let G = cell.gates * H
         let flops = Double(D) * 3 * 2 * Double(T * B * G * (I + H))
-        let name = (cell?.rawValue ?? "lstm") + (D == 1 ? "_uni" : "_bi")
+        let name = cell.rawValue + (D == 1 ? "_uni" : "_bi")
         return LSTMBenchCase(name: name, tokens: Double(T * B), flops: flops) { repeats, shards, rng in
             let bound = 1 / Float(H).squareRoot()
             func param(_ shape: [Int]) -> Variable {
@@ -30,10 +30,7 @@ struct LSTMBenchCase {
             }
             let parameters = (0..<D).flatMap { _ in [param([G, I]), param([G, H]), param([G]), param([G])] }
             let directions = (0..<D).map { Array(parameters[(4 * $0)..<(4 * $0 + 4)]) }
-            let lstm = cell != nil ? [] : directions.map { LSTMWeights(weightIH: $0[0], weightHH: $0[1], biasIH: $0[2], biasHH: $0[3]) }
-            let other = cell.map { cell in
-                directions.map { RecurrentWeights(cell: cell, weightIH: $0[0], weightHH: $0[1], biasIH: $0[2], biasHH: $0[3]) }
-            }
+            let weights = directions.map { RecurrentWeights(cell: cell, weightIH: $0[0], weightHH: $0[1], biasIH: $0[2], biasHH: $0[3]) }
             let shardBatch = B / shards
             let xs = (0..<shards).map { _ in
                 Variable(.uniform([T, shardBatch, I], low: -1, high: 1, using: &rng), requiresGrad: true)
@@ -43,8 +40,7 @@ struct LSTMBenchCase {
             return Stopwatch.median(repeats: repeats) {
                 DataParallel.run(shards: shards, parameters: parameters) { shard in
                     let tape = Tape()
-                    let y = other.map { tape.recurrentLayer(xs[shard], lengths: lengths, directions: $0).output }
-                        ?? tape.lstmLayer(xs[shard], lengths: lengths, directions: lstm).output
+                    let y = tape.recurrentLayer(xs[shard], lengths: lengths, directions: weights).output
                     tape.backward(from: y, seed: seed)
                     xs[shard].zeroGrad()
                 }

@@ -21,8 +21,9 @@ struct ClassifyCommand: ParsableCommand {
             --batch-size sentences of similar length.
             """)
 
-    @Option(name: [.customShort("m"), .customLong("model")], help: "The model directory train-classify wrote.")
-    var model: String
+    @Option(name: [.customShort("m"), .customLong("model")],
+            help: "The model directory train-classify wrote; repeat for an ensemble (the mean of the models' probabilities).")
+    var models: [String] = []
 
     @Argument(help: "Input text, one sentence per line ('-' or nothing: standard input).")
     var input: String = "-"
@@ -52,7 +53,8 @@ struct ClassifyCommand: ParsableCommand {
         classifierOptions.threads = options.threads
         classifierOptions.batchSize = batchSize
         classifierOptions.maxTokens = maxTokens
-        let classifier = try Classifier(contentsOf: model, options: classifierOptions)
+        guard !models.isEmpty else { throw ValidationError("give the model directory with -m (several for an ensemble)") }
+        let classifier = try Classifier(contentsOf: models, options: classifierOptions)
         let reader = try LineReader(path: input, options: .inference(maxTokens: maxTokens))
         try Self.classify(reader, with: classifier, k: k, probabilities: prob, blockSize: 4096 * options.threads) {
             FileHandle.standardOutput.write(Data($0.utf8))

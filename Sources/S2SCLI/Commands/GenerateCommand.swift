@@ -15,15 +15,16 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Generate text with a language model, streamed to standard output.",
         discussion: """
-            The prompt (echoed first) primes the LSTM state; generation continues from its last \
+            The prompt (echoed first) primes the recurrent state; generation continues from its last \
             character, as if the text had started on a new line. Tokens are written as they are made. \
             --temperature 0 is greedy (always the most probable token). With --num-samples N the \
             samples follow each other, separated by an empty line; sample i depends only on the seed \
             and i, so the same seed gives the same text.
             """)
 
-    @Option(name: [.customShort("m"), .customLong("model")], help: "Model directory written by train-lm.")
-    var model: String
+    @Option(name: [.customShort("m"), .customLong("model")],
+            help: "Model directory written by train-lm; repeat for an ensemble (the mean of the models' next-token distributions).")
+    var models: [String] = []
 
     @Option(help: "Text to start from, or @FILE to read it from a file (default: start from a line break).")
     var prompt: String = ""
@@ -66,7 +67,8 @@ struct GenerateCommand: ParsableCommand {
 
     /// Loads the model and hands the samples' text to `sink`, piece by piece as it is generated.
     func generate(sink: (String) -> Void) throws {
-        let generator = try TextGenerator(contentsOf: model)
+        guard !models.isEmpty else { throw ValidationError("give the model directory with -m (several for an ensemble)") }
+        let generator = try TextGenerator(contentsOf: models)
         var options = GenerationOptions()
         options.maxTokens = maxTokens
         options.temperature = temperature

@@ -16,8 +16,9 @@ struct TestClassifyCommand: ParsableCommand {
             negative/positive).
             """)
 
-    @Option(name: [.customShort("m"), .customLong("model")], help: "The model directory train-classify wrote.")
-    var model: String
+    @Option(name: [.customShort("m"), .customLong("model")],
+            help: "The model directory train-classify wrote; repeat for an ensemble (the mean of the models' probabilities).")
+    var models: [String] = []
 
     @Argument(help: "Labelled data: label<TAB>text or fastText __label__ lines ('-': standard input).")
     var data: String?
@@ -44,7 +45,8 @@ struct TestClassifyCommand: ParsableCommand {
     func run() throws {
         var classifierOptions = ClassificationOptions()
         classifierOptions.threads = options.threads
-        let classifier = try Classifier(contentsOf: model, options: classifierOptions)
+        guard !models.isEmpty else { throw ValidationError("give the model directory with -m (several for an ensemble)") }
+        let classifier = try Classifier(contentsOf: models, options: classifierOptions)
         let labels = classifier.labels
         let source = data ?? tutorial!
         let all = try tutorial.map { try TutorialTestSet.read(directory: $0, limit: limit) }
@@ -63,7 +65,7 @@ struct TestClassifyCommand: ParsableCommand {
         if json {
             print(try ReportFormat.json(report, labels: labels, skipped: skipped.values.reduce(0, +)))
         } else {
-            print("model      \(model)")
+            print("model      \(models.joined(separator: " + "))")
             print("data       \(source)")
             print(ReportFormat.text(report, labels: labels))
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import S2SCore
 import S2SModels
 import S2STasks
 import S2STraining
@@ -22,7 +23,7 @@ extension ClassWeighting: ExpressibleByArgument {}
 struct TrainClassifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train-classify",
-        abstract: "Train an LSTM sentence classifier on label<TAB>text (or fastText __label__) lines.",
+        abstract: "Train a recurrent (LSTM, or GRU/RNN with --cell) sentence classifier on label<TAB>text (or fastText __label__) lines.",
         discussion: """
             Defaults (chosen on the airline tweets to train within 2 minutes on 2 cores): tweet normalization, \
             case folding and elongation squeezing on; tokens seen at least twice; embedding 128, one \
@@ -55,16 +56,19 @@ struct TrainClassifyCommand: ParsableCommand {
     @Option(help: "Token embedding size.")
     var embeddingSize = 128
 
-    @Option(help: "LSTM hidden size per direction.")
+    @Option(help: "Recurrent cell of the encoder: lstm, gru, rnn (tanh) or rnn-relu.")
+    var cell: RecurrentCell = .lstm
+
+    @Option(help: "Recurrent hidden size per direction.")
     var hiddenSize = 128
 
-    @Option(help: "Stacked LSTM layers.")
+    @Option(help: "Stacked recurrent layers.")
     var layers = 1
 
-    @Flag(inversion: .prefixedNo, help: "Bidirectional LSTM.")
+    @Flag(inversion: .prefixedNo, help: "Bidirectional encoder.")
     var bidirectional = true
 
-    @Option(help: "Dropout on embeddings, between LSTM layers and on the pooled vector.")
+    @Option(help: "Dropout on embeddings, between recurrent layers and on the pooled vector.")
     var dropout: Float = 0.5
 
     @Option(help: "Pooling over time: last (the tutorial's final state), max, mean or attention.")
@@ -122,7 +126,7 @@ struct TrainClassifyCommand: ParsableCommand {
         var options = ClassificationTrainingOptions()
         options.labelFilter = labels.map(Self.parseLabels)
         options.format = format
-        options.model = ClassifierConfig(vocabularySize: 5, classes: 2, embeddingSize: embeddingSize, hiddenSize: hiddenSize,
+        options.model = ClassifierConfig(vocabularySize: 5, classes: 2, cell: cell, embeddingSize: embeddingSize, hiddenSize: hiddenSize,
                                          layers: layers, bidirectional: bidirectional, dropout: dropout, pooling: pooling,
                                          attentionSize: attentionSize)
         options.tokenizer.tweet = tweet

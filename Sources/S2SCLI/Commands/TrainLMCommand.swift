@@ -2,6 +2,7 @@
 // with truncated backpropagation through time through the shared trainer, and leaves a model bundle
 // that `generate` and `evaluate-lm` read.
 import ArgumentParser
+import S2SCore
 import S2SModels
 import S2STasks
 import S2STraining
@@ -16,7 +17,7 @@ import S2STraining
 struct TrainLMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train-lm",
-        abstract: "Train an LSTM language model (characters, words or BPE) on a text file.",
+        abstract: "Train a recurrent language model (LSTM, or GRU/RNN with --cell; characters, words or BPE) on a text file.",
         discussion: """
             Each line of the text is followed by an end-of-line token, so the model learns line and \
             paragraph breaks. The training text is cut into --batch-size parallel streams (default 64); \
@@ -60,13 +61,16 @@ struct TrainLMCommand: ParsableCommand {
     @Option(help: "Embedding size (default: 128 for characters, 512 for words).")
     var embeddingSize: Int?
 
-    @Option(help: "LSTM units per layer.")
+    @Option(help: "Recurrent cell: lstm, gru, rnn (tanh) or rnn-relu.")
+    var cell: RecurrentCell = .lstm
+
+    @Option(help: "Units per recurrent layer.")
     var hiddenSize = 512
 
-    @Option(help: "Stacked LSTM layers.")
+    @Option(help: "Stacked recurrent layers.")
     var layers = 2
 
-    @Option(help: "Dropout between LSTM layers and before the projection.")
+    @Option(help: "Dropout between recurrent layers and before the projection.")
     var dropout: Float = 0.2
 
     @Flag(help: "Share the embedding matrix with the output projection (needs embedding size = hidden size).")
@@ -93,7 +97,7 @@ struct TrainLMCommand: ParsableCommand {
         options.maxVocabulary = maxVocab
         options.pipelineDirectory = text
         options.bptt = bptt
-        options.model = LanguageModelConfig(vocabularySize: 0, embeddingSize: embeddingSize ?? (level == .char ? 128 : 512),
+        options.model = LanguageModelConfig(vocabularySize: 0, cell: cell, embeddingSize: embeddingSize ?? (level == .char ? 128 : 512),
                                             hiddenSize: hiddenSize, layers: layers, dropout: dropout, tieEmbeddings: tieEmbeddings)
         training.apply(to: &options, run: runOptions)
         var job = LanguageModelTrainingJob(train: train, valid: valid, modelDirectory: training.modelDir, options: options)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import S2SCore
 import S2STasks
 import S2STraining
 
@@ -127,3 +128,6 @@ struct TimeBudget: ExpressibleByArgument, Codable {
         seconds = total
     }
 }
+
+/// `--cell` of the train commands (config.json stores the same names).
+extension RecurrentCell: ExpressibleByArgument {}

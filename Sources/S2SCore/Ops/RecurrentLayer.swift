@@ -1,23 +1,36 @@
-// One GRU or plain-RNN layer over a padded, masked, time-major batch, in one or two directions: the
-// LSTM layer's machinery (LSTMLayer.swift) for the cells the lecture compares it with. The same packed-
-// sequence semantics (at t ≥ lengths[b] the state passes through and the output is zero) and the same
-// speed plan: the input projection of all steps in one GEMM, one recurrent GEMM per step, fused
-// pointwise math (RecurrentPointwise.swift), weight gradients as one GEMM over all steps at the end.
+// One recurrent layer of any cell over a padded, masked, time-major batch, in one or two directions.
+// The LSTM runs in LSTMLayer.swift; this file holds the cell choice, the entry point every model calls,
+// and the GRU and plain-RNN layers: the LSTM layer's machinery for the cells the lecture compares it
+// with. The same packed-sequence semantics (at t ≥ lengths[b] the state passes through and the output
+// is zero) and the same speed plan: the input projection of all steps in one GEMM, one recurrent GEMM
+// per step, fused pointwise math (RecurrentPointwise.swift), weight gradients as one GEMM over all
+// steps at the end.
 //
 // Shapes: x [T, B, I], lengths [B]; per direction weight_ih [G·H, I], weight_hh [G·H, H], bias_ih and
 // bias_hh [G·H] with G = 3 (GRU: r, z, n) or 1 (RNN); h0 [D, B, H]; output [T, B, D·H]; h_n [D, B, H].
 
-/// The recurrent cells beside the LSTM, as PyTorch's nn.GRU and nn.RNN (nonlinearity tanh or relu).
+/// A recurrent cell, as PyTorch's nn.LSTM, nn.GRU and nn.RNN (nonlinearity tanh or relu): what a
+/// model's `--cell` chooses. The raw values are the names config.json and the command line use.
 public enum RecurrentCell: String, Codable, Sendable, CaseIterable {
+    case lstm
     case gru
     case rnnTanh = "rnn"
     case rnnReLU = "rnn-relu"
 
-    /// Gate blocks in weight_ih / weight_hh: 3 for the GRU, 1 for the RNN.
-    public var gates: Int { self == .gru ? 3 : 1 }
+    /// Gate blocks in weight_ih / weight_hh: 4 for the LSTM, 3 for the GRU, 1 for the RNN.
+    public var gates: Int {
+        switch self {
+        case .lstm: 4
+        case .gru: 3
+        case .rnnTanh, .rnnReLU: 1
+        }
+    }
+
+    /// True when the cell carries a cell state c beside h (the LSTM).
+    public var hasCellState: Bool { self == .lstm }
 }
 
-/// The four parameters of one direction of a GRU or RNN layer, named as PyTorch names them.
+/// The four parameters of one direction of a recurrent layer, named as PyTorch names them.
 public struct RecurrentWeights {
     public let cell: RecurrentCell
     public let weightIH: Variable   // [G·H, I]
@@ -36,62 +49,101 @@ public struct RecurrentWeights {
     public var hidden: Int { weightHH.shape[1] }
     public var inputSize: Int { weightIH.shape[1] }
     var variables: [Variable?] { [weightIH, weightHH, biasIH, biasHH] }
+
+    /// The same variables as the LSTM layer reads them (cell `.lstm` only).
+    public var lstm: LSTMWeights {
+        precondition(cell == .lstm, "RecurrentWeights: a \(cell.rawValue) layer is not an LSTM")
+        return LSTMWeights(weightIH: weightIH, weightHH: weightHH, biasIH: biasIH, biasHH: biasHH)
+    }
 }
 
 extension Tape {
-    /// Runs a GRU or RNN layer in `directions.count` directions (1: forward; 2: forward then reverse).
+    /// Runs a recurrent layer of any cell in `directions.count` directions (1: forward; 2: forward then
+    /// reverse). `c0` and the returned `c` are the LSTM's cell state (nil for the other cells).
     ///
-    ///     let (y, h) = tape.recurrentLayer(x, lengths: [5, 3], directions: [forward, backward])
+    ///     let (y, h, _) = tape.recurrentLayer(x, lengths: [5, 3], directions: [forward, backward])
     ///     // y [T, B, 2H]; h [2, B, H]
     ///
     /// Cost: 2·T·B·G·H·(I + H) FLOPs per direction forward, twice that backward.
     public func recurrentLayer(_ x: Variable, lengths: [Int], directions: [RecurrentWeights],
-                               h0: Variable? = nil) -> (output: Variable, h: Variable) {
+                               h0: Variable? = nil, c0: Variable? = nil) -> (output: Variable, h: Variable, c: Variable?) {
         precondition(x.shape.count == 3, "recurrentLayer: x must be [T, B, I], got \(x.shape)")
+        return recurrentLayer(inputs: Array(repeating: x, count: directions.count), projected: false, lengths: lengths,
+                              directions: directions, h0: h0, c0: c0)
+    }
+
+    /// The same layer with each direction's input projection x·W_ihᵀ [T, B, G·H] (no bias) computed by the
+    /// caller — see `lstmLayer(projections:)`, which this is for every cell.
+    public func recurrentLayer(projections: [Variable], lengths: [Int], directions: [RecurrentWeights],
+                               h0: Variable? = nil, c0: Variable? = nil) -> (output: Variable, h: Variable, c: Variable?) {
+        let G = (directions.first?.cell.gates ?? 0) * (directions.first?.hidden ?? 0)
+        precondition(projections.count == directions.count && projections.allSatisfy { $0.shape.count == 3 && $0.shape[2] == G
+                        && $0.shape == projections[0].shape },
+                     "recurrentLayer: projections must be \(directions.count) tensors of shape [T, B, \(G)]")
+        return recurrentLayer(inputs: projections, projected: true, lengths: lengths, directions: directions, h0: h0, c0: c0)
+    }
+
+    /// `inputs[d]` is direction d's input (x, or its projection when `projected`).
+    private func recurrentLayer(inputs: [Variable], projected: Bool, lengths: [Int], directions: [RecurrentWeights],
+                                h0: Variable?, c0: Variable?) -> (output: Variable, h: Variable, c: Variable?) {
         precondition(directions.count == 1 || directions.count == 2, "recurrentLayer: 1 or 2 directions")
-        let T = x.shape[0], B = x.shape[1], I = x.shape[2], D = directions.count, H = directions[0].hidden
+        let cell = directions[0].cell
+        precondition(directions.allSatisfy { $0.cell == cell }, "recurrentLayer: both directions must have the same cell")
+        if cell == .lstm {
+            let lstm = directions.map(\.lstm)
+            let (y, h, c) = projected
+                ? lstmLayer(projections: inputs, lengths: lengths, directions: lstm, h0: h0, c0: c0)
+                : lstmLayer(inputs[0], lengths: lengths, directions: lstm, h0: h0, c0: c0)
+            return (y, h, c)
+        }
+        precondition(c0 == nil, "recurrentLayer: a \(cell.rawValue) layer has no cell state")
+        let T = inputs[0].shape[0], B = inputs[0].shape[1], D = directions.count, H = directions[0].hidden
+        let I = projected ? directions[0].inputSize : inputs[0].shape[2]
         precondition(lengths.count == B && lengths.allSatisfy { $0 >= 0 && $0 <= T }, "recurrentLayer: lengths \(lengths) for [T=\(T), B=\(B)]")
         for w in directions {
-            precondition(w.inputSize == I && w.hidden == H && w.cell == directions[0].cell,
-                         "recurrentLayer: weights do not fit input \(I), hidden \(H), cell \(directions[0].cell)")
+            precondition(w.inputSize == I && w.hidden == H, "recurrentLayer: weights do not fit input \(I), hidden \(H)")
         }
         precondition(h0 == nil || h0!.shape == [D, B, H], "recurrentLayer: h0 must be [\(D), \(B), \(H)]")
 
         var output = Tensor(zeros: [T, B, D * H])
         var hN = Tensor(zeros: [D, B, H])
         let runs = (0..<D).map { d in
-            RecurrentDirectionRun(cell: directions[0].cell, T: T, B: B, I: I, H: H, D: D, direction: d, lengths: lengths,
-                                  rowStable: isRowStable)
+            RecurrentDirectionRun(cell: cell, T: T, B: B, I: I, H: H, D: D, direction: d, lengths: lengths,
+                                  projectedInput: projected, rowStable: isRowStable)
         }
         for (d, run) in runs.enumerated() {
-            run.forward(x: x.value, weights: directions[d], h0: h0?.value, output: &output, hN: &hN)
+            run.forward(x: inputs[d].value, weights: directions[d], h0: h0?.value, output: &output, hN: &hN)
         }
-        let needs = needsGrad(x, h0) || needsGrad(directions.flatMap(\.variables))
+        let needs = needsGrad(inputs.map { Optional($0) } + [h0]) || needsGrad(directions.flatMap(\.variables))
         let outputVar = Variable(output, requiresGrad: needs), hVar = Variable(hN, requiresGrad: needs)
-        guard needs else { return (outputVar, hVar) }
+        guard needs else { return (outputVar, hVar, nil) }
         record("recurrentLayer") {
             guard outputVar.grad != nil || hVar.grad != nil else { return }
             for (d, run) in runs.enumerated() {
-                run.backward(x: x, weights: directions[d], h0: h0, dOutput: outputVar.grad, dhN: hVar.grad)
+                run.backward(x: inputs[d], weights: directions[d], h0: h0, dOutput: outputVar.grad, dhN: hVar.grad)
             }
         }
-        return (outputVar, hVar)
+        return (outputVar, hVar, nil)
     }
 }
 
-/// The saved activations and the kernels of one direction of one layer call.
+/// The saved activations and the kernels of one direction of one GRU or RNN layer call.
 final class RecurrentDirectionRun {
     let cell: RecurrentCell
     let T: Int, B: Int, I: Int, H: Int, D: Int, direction: Int
     let lengths: [Int]
+    /// x is x·W_ihᵀ already (see `Tape.recurrentLayer(projections:)`).
+    let projectedInput: Bool
     let rowStable: Bool
     // Saved for backward, indexed by time t (not by processing order):
     var gates: [Float]     // [T, B, G·H]: GRU r, z, n; RNN the new state h'
     var hiddenN: [Float]   // [T, B, H]: GRU u_n + b_hn (empty for the RNN)
     var hPrev: [Float]     // [T, B, H]: the state before step t
 
-    init(cell: RecurrentCell, T: Int, B: Int, I: Int, H: Int, D: Int, direction: Int, lengths: [Int], rowStable: Bool) {
-        self.cell = cell
+    init(cell: RecurrentCell, T: Int, B: Int, I: Int, H: Int, D: Int, direction: Int, lengths: [Int], projectedInput: Bool,
+         rowStable: Bool) {
+        precondition(cell != .lstm, "RecurrentDirectionRun: the LSTM runs in LSTMDirectionRun")
+        self.cell = cell; self.projectedInput = projectedInput
         self.T = T; self.B = B; self.I = I; self.H = H; self.D = D; self.direction = direction; self.lengths = lengths
         self.rowStable = rowStable
         gates = .uninitialized(T * B * cell.gates * H)
@@ -126,6 +178,7 @@ final class RecurrentDirectionRun {
             let out = outBuf.baseAddress!, whh = whhBuf.baseAddress!, hFinal = hNBuf.baseAddress! + stateOffset
             // All steps' input projections in one GEMM (the biases are added by the pointwise kernels).
             x.withUnsafeBufferPointer { px in
+                if projectedInput { gates.update(from: px.baseAddress!, count: T * B * G); return }
                 weights.weightIH.value.withUnsafeBufferPointer { pw in
                     if T * B > 0 { product(m: T * B, n: G, k: I, px.baseAddress!, lda: I, pw.baseAddress!, ldb: I, beta: 0, gates, ldc: G) }
                 }
@@ -141,24 +194,19 @@ final class RecurrentDirectionRun {
             for (position, t) in order.enumerated() {
                 let hp = hPrev + t * BH, g = gates + t * B * G
                 let hNext = position == T - 1 ? hFinal : hPrev + order[position + 1] * BH
-                switch cell {
-                case .gru:
-                    product(m: B, n: G, k: H, hp, lda: H, whh, ldb: H, beta: 0, recurrent, ldc: G)
-                case .rnnTanh, .rnnReLU:
-                    product(m: B, n: G, k: H, hp, lda: H, whh, ldb: H, beta: 1, g, ldc: G)
-                }
+                if cell == .gru { product(m: B, n: G, k: H, hp, lda: H, whh, ldb: H, beta: 0, recurrent, ldc: G) }
+                else { product(m: B, n: G, k: H, hp, lda: H, whh, ldb: H, beta: 1, g, ldc: G) }
                 for b in 0..<B {
                     guard t < lengths[b] else {  // padding: the state passes through
                         (hNext + b * H).update(from: hp + b * H, count: H)
                         continue
                     }
                     let h = hNext + b * H
-                    switch cell {
-                    case .gru:
+                    if cell == .gru {
                         GRUPointwise.forward(hidden: H, gates: g + b * G, recurrent: recurrent + b * G,
                                              hiddenN: hiddenNBuf.baseAddress! + t * BH + b * H, biasIH: biasIH, biasHH: biasHH,
                                              hPrev: hp + b * H, h: h)
-                    case .rnnTanh, .rnnReLU:
+                    } else {
                         RNNPointwise.forward(hidden: H, relu: cell == .rnnReLU, pre: g + b * G, biasIH: biasIH, biasHH: biasHH, h: h)
                         (g + b * G).update(from: h, count: H)   // backward differentiates through h'
                     }
@@ -202,12 +250,11 @@ final class RecurrentDirectionRun {
                     }
                     anyActive = true
                     let dOutRow = dOut.map { $0 + (t * B + b) * D * H + direction * H }
-                    switch cell {
-                    case .gru:
+                    if cell == .gru {
                         GRUPointwise.backward(hidden: H, gates: gates + (t * B + b) * G, hiddenN: hiddenNBuf.baseAddress! + t * BH + b * H,
                                               hPrev: hPrev + t * BH + b * H, dh: dh + b * H, dOutput: dOutRow,
                                               dInput: di + b * G, dHidden: dr + b * G, dhDirect: dhPrev + b * H)
-                    case .rnnTanh, .rnnReLU:
+                    } else {
                         RNNPointwise.backward(hidden: H, relu: cell == .rnnReLU, h: gates + (t * B + b) * G, dh: dh + b * H,
                                               dOutput: dOutRow, dPre: di + b * G)
                     }
@@ -224,11 +271,11 @@ final class RecurrentDirectionRun {
     }
 
     /// dW_ih += dInputᵀ·x, dW_hh += dRecurrentᵀ·h_prev, db_ih += Σ dInput, db_hh += Σ dRecurrent,
-    /// dx += dInput·W_ih — one GEMM each over all T·B rows.
+    /// dx += dInput·W_ih — one GEMM each over all T·B rows. With a projected input: dx += dInput, and no dW_ih.
     private func accumulateWeightGradients(x: Variable, weights: RecurrentWeights, dInput: [Float], dRecurrent: [Float]) {
         let G = self.G, rows = T * B
         guard rows > 0 else { return }
-        if weights.weightIH.requiresGrad {
+        if weights.weightIH.requiresGrad && !projectedInput {
             x.value.withUnsafeBufferPointer { px in
                 weights.weightIH.withGrad { g in
                     BLAS.gemm(transposeA: true, m: G, n: I, k: rows, dInput, lda: G, px.baseAddress!, ldb: I, beta: 1, g.baseAddress!, ldc: I)
@@ -245,7 +292,9 @@ final class RecurrentDirectionRun {
             let sum = BLAS.columnSums(rows: rows, columns: G, gradient)
             bias.withGrad { g in for k in 0..<G { g[k] += sum[k] } }
         }
-        if x.requiresGrad {
+        if x.requiresGrad && projectedInput {
+            x.withGrad { g in dInput.withUnsafeBufferPointer { ElementwiseKernel.accumulate(count: rows * G, dy: $0.baseAddress!, into: g.baseAddress!) } }
+        } else if x.requiresGrad {
             weights.weightIH.value.withUnsafeBufferPointer { pw in
                 x.withGrad { g in
                     BLAS.gemm(m: rows, n: I, k: G, dInput, lda: G, pw.baseAddress!, ldb: I, beta: 1, g.baseAddress!, ldc: I)

@@ -1,4 +1,4 @@
-// The sentence classifier: the shared encoder (embedding → dropout → (bi)LSTM) plus a classification
+// The sentence classifier: the shared encoder (embedding → dropout → (bi)LSTM, GRU or RNN) plus a classification
 // head (pooling over time → dropout → linear), trained with softmax cross-entropy. No second LSTM: the
 // tutorial's "classify from the last state" is `Pooling.last` over the same fused LSTM layer the
 // translator uses. This file knows nothing about training beyond `TrainableModel`.
@@ -15,7 +15,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Embedding + LSTM encoder + pooling + linear output layer.
+/// Embedding + recurrent encoder + pooling + linear output layer.
 ///
 ///     var rng = Generator(seed: 1)
 ///     let model = ClassificationModel(config: ClassifierConfig(vocabularySize: 5000, classes: 3), rng: &rng)
@@ -36,7 +36,7 @@ public final class ClassificationModel: Layer, TrainableModel {
     public init(config: ClassifierConfig, rng: inout Generator) {
         precondition(config.problem == nil, "ClassificationModel: \(config.problem!)")
         self.config = config
-        encoder = Encoder(vocabularySize: config.vocabularySize, embeddingSize: config.embeddingSize,
+        encoder = Encoder(cell: config.cell, vocabularySize: config.vocabularySize, embeddingSize: config.embeddingSize,
                           hiddenSize: config.hiddenSize, layers: config.layers, bidirectional: config.bidirectional,
                           dropout: config.dropout, rng: &rng)
         let width = encoder.outputSize

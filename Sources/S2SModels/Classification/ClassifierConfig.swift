@@ -1,6 +1,8 @@
 // The classifier's shape as a typed value: what config.json stores and what `ClassificationModel` is built from.
 // Every default is the documented setting of `s2s train-classify` (chosen on the airline dev split to
-// train in under 3 minutes on 2 cores; see the command's help).
+// train in under 3 minutes on 2 cores; see the command's help). config.json written before `cell`
+// existed reads as an LSTM.
+import S2SCore
 
 /// Hyper-parameters of a `ClassificationModel`.
 ///
@@ -11,24 +13,27 @@ public struct ClassifierConfig: Codable, Equatable, Sendable {
     public var vocabularySize: Int
     /// Number of labels.
     public var classes: Int
+    /// The encoder's recurrent cell: LSTM (default), GRU or plain RNN.
+    public var cell: RecurrentCell = .lstm
     /// Token embedding size.
     public var embeddingSize: Int = 128
-    /// LSTM hidden size per direction.
+    /// Recurrent hidden size per direction.
     public var hiddenSize: Int = 128
-    /// Stacked LSTM layers.
+    /// Stacked recurrent layers.
     public var layers: Int = 1
     /// Read the sentence in both directions (outputs are 2·hiddenSize wide).
     public var bidirectional: Bool = true
-    /// Dropout on the embeddings, between LSTM layers and on the pooled vector.
+    /// Dropout on the embeddings, between recurrent layers and on the pooled vector.
     public var dropout: Float = 0.5
     /// How the encoder outputs become one vector.
     public var pooling: Pooling = .attention
     /// Attention pooling's hidden size (the width of tanh(W·h_t + b)); unused by other poolings.
     public var attentionSize: Int = 64
 
-    public init(vocabularySize: Int, classes: Int, embeddingSize: Int = 128, hiddenSize: Int = 128, layers: Int = 1,
-                bidirectional: Bool = true, dropout: Float = 0.5, pooling: Pooling = .attention, attentionSize: Int = 64) {
-        self.vocabularySize = vocabularySize; self.classes = classes
+    public init(vocabularySize: Int, classes: Int, cell: RecurrentCell = .lstm, embeddingSize: Int = 128, hiddenSize: Int = 128,
+                layers: Int = 1, bidirectional: Bool = true, dropout: Float = 0.5, pooling: Pooling = .attention,
+                attentionSize: Int = 64) {
+        self.vocabularySize = vocabularySize; self.classes = classes; self.cell = cell
         self.embeddingSize = embeddingSize; self.hiddenSize = hiddenSize; self.layers = layers
         self.bidirectional = bidirectional; self.dropout = dropout; self.pooling = pooling
         self.attentionSize = attentionSize
@@ -43,5 +48,21 @@ public struct ClassifierConfig: Codable, Equatable, Sendable {
         }
         if !(0..<1).contains(dropout) { return "dropout \(dropout) must be in [0, 1)" }
         return nil
+    }
+}
+
+extension ClassifierConfig {
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(vocabularySize: try values.decode(Int.self, forKey: .vocabularySize),
+                  classes: try values.decode(Int.self, forKey: .classes),
+                  cell: try values.decodeIfPresent(RecurrentCell.self, forKey: .cell) ?? .lstm,
+                  embeddingSize: try values.decode(Int.self, forKey: .embeddingSize),
+                  hiddenSize: try values.decode(Int.self, forKey: .hiddenSize),
+                  layers: try values.decode(Int.self, forKey: .layers),
+                  bidirectional: try values.decode(Bool.self, forKey: .bidirectional),
+                  dropout: try values.decode(Float.self, forKey: .dropout),
+                  pooling: try values.decode(Pooling.self, forKey: .pooling),
+                  attentionSize: try values.decode(Int.self, forKey: .attentionSize))
     }
 }

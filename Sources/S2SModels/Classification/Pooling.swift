@@ -4,7 +4,7 @@
 ///
 ///     ClassifierConfig(vocabularySize: 5000, classes: 3, pooling: .attention)
 public enum Pooling: String, Codable, CaseIterable, Sendable {
-    /// The LSTM's final hidden state (for a bidirectional LSTM, the forward direction's state at the
+    /// The encoder's final hidden state (for a bidirectional encoder, the forward direction's state at the
     /// last real token joined with the backward direction's state at the first): the 2017 tutorial's choice.
     case last
     /// Element-wise maximum of the outputs over the sentence's tokens.

@@ -1,11 +1,13 @@
 // Fast inference for a language model, one token per row per step, with no tape and no allocation
 // after construction. What makes it fast at batch 1:
-//   - layer 0's input projection of every vocabulary entry is precomputed (a [V, 4H] table with both
+//   - layer 0's input projection of every vocabulary entry is precomputed (a [V, G·H] table with the
 //     biases folded in), so a step reads one row instead of multiplying the embedding by W_ih;
 //   - layers ≥ 1 keep [W_ih | W_hh] side by side and their input and previous h side by side, so each
-//     is one GEMV over [4H, 2H] instead of two;
-//   - the gate math is the fused SIMD kernel the training op uses (`LSTMPointwise`).
-// A step costs 2·4H·H + (L−1)·2·4H·2H + 2·V·H FLOPs, all of it reading weights (memory-bound).
+//     is one GEMV over [G·H, 2H] instead of two (the GRU needs its recurrent part apart — r scales it —
+//     so it runs the two halves of the same block as two GEMVs);
+//   - the pointwise math is the fused SIMD kernel the training op uses (`LSTMPointwise`, `GRUPointwise`,
+//     `RNNPointwise`).
+// An LSTM step costs 2·4H·H + (L−1)·2·4H·2H + 2·V·H FLOPs, all of it reading weights (memory-bound).
 //
 // The weights are copied at construction: later changes to the model do not reach a generator.
 import S2SCore
@@ -18,33 +20,37 @@ import S2SNN
 ///     let logits = generator.step([nextId])                          // [V] scores of the token after nextId
 ///
 /// Not thread-safe; the buffers `step` returns are overwritten by the next step.
-public final class LanguageModelGenerator {
+public final class LanguageModelGenerator: NextTokenModel {
     public let config: LanguageModelConfig
     public let rows: Int
-    private let V: Int, H: Int, L: Int
-    /// Layer 0: Emb·W_ih0ᵀ + b_ih0 + b_hh0 [V, 4H], and W_hh0 [4H, H].
+    private let V: Int, H: Int, L: Int, G: Int
+    private let cell: RecurrentCell
+    /// Layer 0: Emb·W_ih0ᵀ plus the folded biases [V, G·H], and W_hh0 [G·H, H].
     private let inputTable: UnsafeMutablePointer<Float>
     private let hidden0: UnsafeMutablePointer<Float>
-    /// Layers 1..<L: [W_ih | W_hh] [4H, 2H] and b_ih + b_hh [4H] each.
+    /// Layers 1..<L: [W_ih | W_hh] [G·H, 2H] each.
     private let stacked: [UnsafeMutablePointer<Float>]
-    private let biases: [UnsafeMutablePointer<Float>]
-    private let zeroBias: UnsafeMutablePointer<Float>
+    /// Per layer, the biases the pointwise kernel adds: b_ih + b_hh (none for layer 0: in the table) and
+    /// zeros — except the GRU, whose b_hh belongs inside the reset product and stays apart (b_ih and b_hh).
+    private let biasIH: [UnsafeMutablePointer<Float>]
+    private let biasHH: [UnsafeMutablePointer<Float>]
     /// projection.weight [V, H] and projection.bias [V].
     private let projection: UnsafeMutablePointer<Float>
     private let projectionBias: UnsafeMutablePointer<Float>
     // State and scratch. `inputAndHidden[l]` is [rows, 2H]: the layer's input (layers ≥ 1) then its h.
     private let inputAndHidden: [UnsafeMutablePointer<Float>]
-    private let cells: [UnsafeMutablePointer<Float>]        // [rows, H] per layer
-    private let gates: UnsafeMutablePointer<Float>          // [rows, 4H]
-    private let tanhC: UnsafeMutablePointer<Float>          // [rows, H]
+    private let cells: [UnsafeMutablePointer<Float>]        // [rows, H] per layer (the LSTM's c)
+    private let gates: UnsafeMutablePointer<Float>          // [rows, G·H]
+    private let recurrent: UnsafeMutablePointer<Float>      // [rows, G·H]: the GRU's h·W_hhᵀ
+    private let scratch: UnsafeMutablePointer<Float>        // [rows, H]: LSTM tanh(c), GRU u_n
     private let logits: UnsafeMutablePointer<Float>         // [rows, V]
     private var allocations: [UnsafeMutablePointer<Float>] = []
 
     public init(model: LanguageModel, rows: Int = 1) {
         precondition(rows >= 1)
-        let config = model.config
+        let config = model.config, cell = config.cell
         let V = config.vocabularySize, H = config.hiddenSize, L = config.layers
-        let G = 4 * H, E = config.embeddingSize
+        let G = cell.gates * H, E = config.embeddingSize
         var all: [UnsafeMutablePointer<Float>] = []
         func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
             let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, count))
@@ -57,14 +63,17 @@ public final class LanguageModelGenerator {
                 for r in 0..<rows { (p + r * stride).update(from: t.baseAddress! + r * columns, count: columns) }
             }
         }
-        func addBiases(_ w: LSTMWeights, into p: UnsafeMutablePointer<Float>) {
-            for bias in [w.biasIH, w.biasHH] { if let bias { for k in 0..<G { p[k] += bias.value.scalars[k] } } }
+        func add(_ biases: [Variable?], into p: UnsafeMutablePointer<Float>) {
+            for bias in biases { if let bias { for k in 0..<G { p[k] += bias.value.scalars[k] } } }
         }
         let weights = model.encoder.rnn.weights.map { $0[0] }
+        // Which biases fold into the input side; the GRU keeps b_hh for the kernel.
+        func inputSide(_ w: RecurrentWeights) -> [Variable?] { cell == .gru ? [w.biasIH] : [w.biasIH, w.biasHH] }
+        func hiddenSide(_ w: RecurrentWeights) -> [Variable?] { cell == .gru ? [w.biasHH] : [] }
 
         let inputTable = buffer(V * G)
         let first = weights[0]
-        addBiases(first, into: inputTable)
+        add(inputSide(first), into: inputTable)
         for r in 1..<V { (inputTable + r * G).update(from: inputTable, count: G) }
         model.encoder.embedding.weight.value.withUnsafeBufferPointer { emb in
             first.weightIH.value.withUnsafeBufferPointer { w in
@@ -74,38 +83,40 @@ public final class LanguageModelGenerator {
         }
         let hidden0 = buffer(G * H)
         copy(first.weightHH.value, into: hidden0, rows: G, columns: H, stride: H)
+        var biasIH = [buffer(G)], biasHH = [buffer(G)]
+        add(hiddenSide(first), into: biasHH[0])
 
-        var stacked: [UnsafeMutablePointer<Float>] = [], biases: [UnsafeMutablePointer<Float>] = []
+        var stacked: [UnsafeMutablePointer<Float>] = []
         for w in weights.dropFirst() {
             let s = buffer(G * 2 * H)
             copy(w.weightIH.value, into: s, rows: G, columns: H, stride: 2 * H)
             copy(w.weightHH.value, into: s + H, rows: G, columns: H, stride: 2 * H)
             stacked.append(s)
-            let b = buffer(G)
-            addBiases(w, into: b)
-            biases.append(b)
+            biasIH.append(buffer(G)); add(inputSide(w), into: biasIH.last!)
+            biasHH.append(buffer(G)); add(hiddenSide(w), into: biasHH.last!)
         }
         let projection = buffer(V * H)
         copy(model.projectionWeight.value, into: projection, rows: V, columns: H, stride: H)
         let projectionBias = buffer(V)
         copy(model.projectionBias.value, into: projectionBias, rows: 1, columns: V, stride: V)
         var inputAndHidden: [UnsafeMutablePointer<Float>] = [], cells: [UnsafeMutablePointer<Float>] = []
-        for _ in 0..<L { inputAndHidden.append(buffer(rows * 2 * H)); cells.append(buffer(rows * H)) }
+        for _ in 0..<L { inputAndHidden.append(buffer(rows * 2 * H)); cells.append(buffer(cell.hasCellState ? rows * H : 0)) }
 
         self.config = config
         self.rows = rows
-        (self.V, self.H, self.L) = (V, H, L)
+        (self.V, self.H, self.L, self.G, self.cell) = (V, H, L, G, cell)
         self.inputTable = inputTable
         self.hidden0 = hidden0
         self.stacked = stacked
-        self.biases = biases
-        zeroBias = buffer(G)
+        self.biasIH = biasIH
+        self.biasHH = biasHH
         self.projection = projection
         self.projectionBias = projectionBias
         self.inputAndHidden = inputAndHidden
         self.cells = cells
         gates = buffer(rows * G)
-        tanhC = buffer(rows * H)
+        recurrent = buffer(cell == .gru ? rows * G : 0)
+        scratch = buffer(rows * H)
         logits = buffer(rows * V)
         allocations = all
     }
@@ -118,16 +129,7 @@ public final class LanguageModelGenerator {
     public func reset() {
         for l in 0..<L {
             inputAndHidden[l].update(repeating: 0, count: rows * 2 * H)
-            cells[l].update(repeating: 0, count: rows * H)
-        }
-    }
-
-    /// Feeds `tokens` (one sequence, the same for every row) without looking at the predictions.
-    public func prime(_ tokens: [Int]) {
-        var step = [Int](repeating: 0, count: rows)
-        for token in tokens {
-            for r in 0..<rows { step[r] = token }
-            _ = self.step(step)
+            if cell.hasCellState { cells[l].update(repeating: 0, count: rows * H) }
         }
     }
 
@@ -136,42 +138,53 @@ public final class LanguageModelGenerator {
     @discardableResult
     public func step(_ tokens: [Int]) -> UnsafeBufferPointer<Float> {
         precondition(tokens.count == rows, "LanguageModelGenerator: \(tokens.count) tokens for \(rows) rows")
-        let G = 4 * H, stride = 2 * H
+        let stride = 2 * H
         for (r, token) in tokens.enumerated() {
             precondition(token >= 0 && token < V, "LanguageModelGenerator: token \(token) outside 0..<\(V)")
             (gates + r * G).update(from: inputTable + token * G, count: G)
         }
         for l in 0..<L {
             let state = inputAndHidden[l]
-            if l == 0 {
-                product(weights: hidden0, columns: H, input: state + H, inputStride: stride, beta: 1, output: gates, outputs: G)
+            let (whh, ldh) = l == 0 ? (UnsafePointer(hidden0), H) : (UnsafePointer(stacked[l - 1] + H), 2 * H)
+            if cell == .gru {
+                if l > 0 { product(weights: stacked[l - 1], columns: H, lda: 2 * H, input: state, beta: 0, output: gates) }
+                product(weights: whh, columns: H, lda: ldh, input: state + H, beta: 0, output: recurrent)
+            } else if l == 0 {
+                product(weights: whh, columns: H, lda: ldh, input: state + H, beta: 1, output: gates)
             } else {
-                product(weights: stacked[l - 1], columns: 2 * H, input: state, inputStride: stride, beta: 0, output: gates, outputs: G)
+                product(weights: stacked[l - 1], columns: 2 * H, lda: 2 * H, input: state, beta: 0, output: gates)
             }
-            let bias = l == 0 ? zeroBias : biases[l - 1]
             for r in 0..<rows {
-                let c = cells[l] + r * H, h = state + r * stride + H
-                LSTMPointwise.forward(hidden: H, gates: gates + r * G, bias: bias, cPrev: c, c: c,
-                                      tanhC: tanhC + r * H, h: h)
+                let h = state + r * stride + H, g = gates + r * G
+                switch cell {
+                case .lstm:
+                    let c = cells[l] + r * H
+                    LSTMPointwise.forward(hidden: H, gates: g, bias: biasIH[l], cPrev: c, c: c, tanhC: scratch + r * H, h: h)
+                case .gru:
+                    GRUPointwise.forward(hidden: H, gates: g, recurrent: recurrent + r * G, hiddenN: scratch + r * H,
+                                         biasIH: biasIH[l], biasHH: biasHH[l], hPrev: h, h: h)
+                case .rnnTanh, .rnnReLU:
+                    RNNPointwise.forward(hidden: H, relu: cell == .rnnReLU, pre: g, biasIH: biasIH[l], biasHH: biasHH[l], h: h)
+                }
                 if l + 1 < L { (inputAndHidden[l + 1] + r * stride).update(from: h, count: H) }
             }
         }
         for r in 0..<rows { (logits + r * V).update(from: projectionBias, count: V) }
-        product(weights: projection, columns: H, input: inputAndHidden[L - 1] + H, inputStride: stride, beta: 1,
-                output: logits, outputs: V)
+        product(weights: projection, columns: H, lda: H, input: inputAndHidden[L - 1] + H, beta: 1, output: logits, outputs: V)
         return UnsafeBufferPointer(start: logits, count: rows * V)
     }
 
-    /// output[r] = W·input[r] + beta·output[r] for every row, W [outputs, columns] row-major. One row
-    /// is a GEMV: OpenBLAS's GEMM would pack (copy) all of W on every call, doubling the memory traffic
-    /// of a step that is nothing but memory traffic.
+    /// output[r] = W·input[r] + beta·output[r] for every row, W [outputs, columns] row-major with leading
+    /// dimension `lda`; inputs are rows 2H apart. One row is a GEMV: OpenBLAS's GEMM would pack (copy) all
+    /// of W on every call, doubling the memory traffic of a step that is nothing but memory traffic.
     @inline(__always)
-    private func product(weights: UnsafePointer<Float>, columns: Int, input: UnsafePointer<Float>, inputStride: Int,
-                         beta: Float, output: UnsafeMutablePointer<Float>, outputs: Int) {
+    private func product(weights: UnsafePointer<Float>, columns: Int, lda: Int, input: UnsafePointer<Float>,
+                         beta: Float, output: UnsafeMutablePointer<Float>, outputs: Int? = nil) {
+        let outputs = outputs ?? G
         if rows == 1 {
-            BLAS.gemv(rows: outputs, columns: columns, weights, lda: columns, input, beta: beta, output)
+            BLAS.gemv(rows: outputs, columns: columns, weights, lda: lda, input, beta: beta, output)
         } else {
-            BLAS.gemm(transposeB: true, m: rows, n: outputs, k: columns, input, lda: inputStride, weights, ldb: columns,
+            BLAS.gemm(transposeB: true, m: rows, n: outputs, k: columns, input, lda: 2 * H, weights, ldb: lda,
                       beta: beta, output, ldc: outputs)
         }
     }

@@ -7,7 +7,27 @@ import S2SCore
 import S2SDecoding
 import S2SText
 
-extension LanguageModelGenerator {
+/// A model that scores the next token one step at a time for `rows` sequences: a language model's
+/// `LanguageModelGenerator`, or a `LanguageModelEnsemble` of them.
+public protocol NextTokenModel: AnyObject {
+    var rows: Int { get }
+    /// Zeroes every row's state.
+    func reset()
+    /// Feeds one token per row and returns the next-token scores [rows, V] — logits or log-probabilities
+    /// (the sampler's softmax does not care which) — valid until the next call.
+    func step(_ tokens: [Int]) -> UnsafeBufferPointer<Float>
+}
+
+extension NextTokenModel {
+    /// Feeds `tokens` (one sequence, the same for every row) without looking at the predictions.
+    public func prime(_ tokens: [Int]) {
+        var step = [Int](repeating: 0, count: rows)
+        for token in tokens {
+            for r in 0..<rows { step[r] = token }
+            _ = self.step(step)
+        }
+    }
+
     /// Generates up to `maxTokens` tokens after `prompt` for row 0 (the generator must have 1 row),
     /// calling `emit` with each. The state starts from zeros and `prompt` should begin with
     /// `SpecialTokens.eos` (the "line break before the text" the model saw in training).

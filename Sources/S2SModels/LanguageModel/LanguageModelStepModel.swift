@@ -1,19 +1,21 @@
 // A language model as an S2SDecoding `StepModel`, so greedy search, beam search and
-// `Sampler.generate` run over it like over any other model: the state is the LSTM's (h, c) per row.
+// `Sampler.generate` run over it like over any other model: the state is the network's h (and the
+// LSTM's c) per row.
 // Each step is a T = 1 forward pass on an inference tape. `LanguageModelGenerator` is the fast path
 // for plain sampling (no tape, no allocation per step); this adapter is for the decoders that need
 // states they can copy and reorder (beam search).
 import S2SCore
 import S2SDecoding
 
-/// `LanguageModel` seen as a `StepModel`; state h, c [L, N, H] (zeros for a new row).
+/// `LanguageModel` seen as a `StepModel`; state h, c [L, N, H] (zeros for a new row; c nil unless the
+/// cell has one).
 ///
 ///     let lm = LanguageModelStepModel(model: model)
 ///     let outputs = GreedySearch().decode(lm, initialState: lm.initialState(rows: 1), maxLengths: [50])
 public struct LanguageModelStepModel: StepModel {
     public struct State {
         public var h: Tensor
-        public var c: Tensor
+        public var c: Tensor?
     }
 
     public let model: LanguageModel
@@ -25,17 +27,17 @@ public struct LanguageModelStepModel: StepModel {
     /// Zero states for `rows` sequences.
     public func initialState(rows: Int) -> State {
         let shape = [model.config.layers, rows, model.config.hiddenSize]
-        return State(h: Tensor(zeros: shape), c: Tensor(zeros: shape))
+        return State(h: Tensor(zeros: shape), c: model.config.cell.hasCellState ? Tensor(zeros: shape) : nil)
     }
 
     public func step(tokens: [Int], state: State) -> (logProbs: Tensor, attention: Tensor?, state: State) {
         let tape = Tape(recording: false)
-        let out = model(ids: tokens, steps: 1, batch: tokens.count, state: (Variable(state.h), Variable(state.c)), tape: tape)
-        return (LogSoftmaxKernel.apply(out.logits.value), nil, State(h: out.h.value, c: out.c.value))
+        let out = model(ids: tokens, steps: 1, batch: tokens.count, state: (Variable(state.h), state.c.map { Variable($0) }), tape: tape)
+        return (LogSoftmaxKernel.apply(out.logits.value), nil, State(h: out.h.value, c: out.c?.value))
     }
 
     public func select(_ state: State, rows: [Int]) -> State {
-        State(h: Self.rows(rows, of: state.h), c: Self.rows(rows, of: state.c))
+        State(h: Self.rows(rows, of: state.h), c: state.c.map { Self.rows(rows, of: $0) })
     }
 
     /// [L, N, H] → [L, rows.count, H], rows in the given order.

@@ -1,4 +1,4 @@
-// What the shared trainer trains for a language model: the model plus the LSTM state carried between
+// What the shared trainer trains for a language model: the model plus the recurrent state carried between
 // consecutive BPTT batches (truncated backpropagation through time). Each batch starts from the
 // state its streams ended the previous batch with, detached (no gradient crosses the boundary), or
 // from zeros at the start of an epoch. Data-parallel shards hold disjoint rows, so each reads and
@@ -21,20 +21,21 @@ public final class LanguageModelTraining: TrainableModel {
     /// `streams` is the batch size: one carried state per stream.
     public init(model: LanguageModel, streams: Int) {
         self.model = model
-        carried = CarriedState(layers: model.config.layers, streams: streams, hidden: model.config.hiddenSize)
+        carried = CarriedState(layers: model.config.layers, streams: streams, hidden: model.config.hiddenSize,
+                               cellState: model.config.cell.hasCellState)
     }
 
     public var parameters: [(name: String, variable: Variable)] { model.namedParameters }
 
     public func loss(for batch: StreamBatch, tape: Tape) -> (loss: Variable, stats: LossStats) {
         let (inputs, targets) = batch.streams.block(rows: batch.rows, columns: batch.columns)
-        var state: (h: Variable, c: Variable)? = nil
+        var state: (h: Variable, c: Variable?)? = nil
         if !batch.resetsState {
             let (h, c) = carried.read(rows: batch.rows)
-            state = (Variable(h), Variable(c))   // plain values: no gradient into the previous batch
+            state = (Variable(h), c.map { Variable($0) })   // plain values: no gradient into the previous batch
         }
         let out = model(ids: inputs, steps: batch.columns.count, batch: batch.rows.count, state: state, tape: tape)
-        carried.write(rows: batch.rows, h: out.h.value, c: out.c.value)
+        carried.write(rows: batch.rows, h: out.h.value, c: out.c?.value)
         let (loss, stats) = tape.crossEntropyWithStats(logits: out.logits, targets: targets, ignoreIndex: nil)
         return (loss, LossStats(lossSum: stats.nllSum, units: stats.tokens, correct: stats.correct))
     }

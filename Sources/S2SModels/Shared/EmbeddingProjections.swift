@@ -1,22 +1,23 @@
-// An inference shortcut for the classifier's first LSTM layer. Its input projection x_t·W_ihᵀ depends
-// only on the token at step t, so it can be computed once per vocabulary entry — a [V, 4H] table per
-// direction, one GEMM at load time — and looked up instead of multiplied for every token. With
-// E = H that is half the forward FLOPs of a one-layer LSTM. The table is a snapshot of the weights:
+// An inference shortcut for the classifier's first recurrent layer. Its input projection x_t·W_ihᵀ
+// depends only on the token at step t, so it can be computed once per vocabulary entry — a [V, G·H]
+// table per direction (G = 4 for the LSTM, 3 for the GRU, 1 for the RNN), one GEMM at load time — and
+// looked up instead of multiplied for every token. With E = H that is half the forward FLOPs of a
+// one-layer network. The table is a snapshot of the weights:
 // build a new one whenever they change (the trainer's validation builds one per validation).
 //
-// Shapes: embedding.weight [V, E], weight_ih_l0(_reverse) [4H, E] → tables [V, 4H]; looked up for a
-// time-major batch of ids [T·B] → [T, B, 4H] per direction.
+// Shapes: embedding.weight [V, E], weight_ih_l0(_reverse) [G·H, E] → tables [V, G·H]; looked up for a
+// time-major batch of ids [T·B] → [T, B, G·H] per direction.
 import S2SCore
 import S2SNN
 
-/// The first LSTM layer's input projection of every vocabulary entry, per direction.
+/// The first recurrent layer's input projection of every vocabulary entry, per direction.
 ///
 ///     let projections = EmbeddingProjections(model)
 ///     let p = model.probabilities(sequences, projections: projections)   // same as model.probabilities(sequences)
 ///
-/// Memory: V·4H floats per direction (6,000 tokens, H 128, two directions: 25 MB).
+/// Memory: V·G·H floats per direction (6,000 tokens, H 128, two directions: 25 MB).
 public struct EmbeddingProjections {
-    /// [V, 4H] per direction of layer 0.
+    /// [V, G·H] per direction of layer 0.
     public let tables: [Tensor]
 
     public init(_ model: ClassificationModel) {
@@ -37,7 +38,7 @@ public struct EmbeddingProjections {
         }
     }
 
-    /// The table rows of `ids` (time-major [T·B]) as [T, B, 4H] per direction.
+    /// The table rows of `ids` (time-major [T·B]) as [T, B, G·H] per direction.
     func lookUp(ids: [Int], steps T: Int, batch B: Int) -> [Tensor] {
         tables.map { table in
             let G = table.shape[1], V = table.shape[0]
@@ -56,24 +57,25 @@ public struct EmbeddingProjections {
 }
 
 extension ClassificationModel {
-    /// `logits(ids:lengths:tape:)` for inference (the tape must not be training), with the first LSTM
-    /// layer's input projection looked up in `projections` instead of computed.
+    /// `logits(ids:lengths:tape:)` for inference (the tape must not be training), with the first
+    /// recurrent layer's input projection looked up in `projections` instead of computed.
     public func logits(ids: [Int], lengths: [Int], projections: EmbeddingProjections, tape: Tape) -> Variable {
         precondition(!tape.isTraining, "ClassificationModel: embedding projections are for inference (no dropout) only")
         let B = lengths.count, T = B == 0 ? 0 : ids.count / B
+        let rnn = encoder.rnn
         var input: Variable? = nil
         var finalH: [Variable] = []
-        for directions in encoder.rnn.weights {
+        for layer in 0..<rnn.layers {
             let (y, h, _) = if let input {
-                tape.lstmLayer(input, lengths: lengths, directions: directions)
+                rnn.layer(layer, input: input, lengths: lengths, initialState: nil, tape: tape)
             } else {
-                tape.lstmLayer(projections: projections.lookUp(ids: ids, steps: T, batch: B).map { Variable($0) },
-                               lengths: lengths, directions: directions)
+                rnn.layer(layer, projections: projections.lookUp(ids: ids, steps: T, batch: B).map { Variable($0) },
+                          lengths: lengths, initialState: nil, tape: tape)
             }
             finalH.append(h)
             input = y
         }
-        let h = finalH.count == 1 ? finalH[0] : tape.concat(finalH, axis: 0)
+        let h = RecurrentNetwork.joined(finalH, tape: tape)
         return output(pool(input!, finalStates: h, lengths: lengths, tape: tape), tape: tape)
     }
 }

@@ -1,26 +1,26 @@
-// The encoder every s2s model starts with: token embeddings → dropout → a stacked (bi)LSTM over a
-// padded, time-major batch. The translator attends over its outputs; the classifier pools them; the
+// The encoder every s2s model starts with: token embeddings → dropout → a stacked (bi)directional
+// recurrent network (LSTM by default; GRU or plain RNN by the model's `cell`) over a padded, time-major batch. The translator attends over its outputs; the classifier pools them; the
 // language model is this encoder plus a projection to the vocabulary.
 import S2SCore
 import S2SNN
 
-/// Embedding + LSTM. Parameters: `embedding.weight`, `rnn.weight_ih_l0`, … (torch.nn.LSTM names
-/// under `rnn.`).
+/// Embedding + recurrent network. Parameters: `embedding.weight`, `rnn.weight_ih_l0`, … (torch.nn.LSTM,
+/// nn.GRU or nn.RNN names under `rnn.`).
 ///
 ///     let encoder = Encoder(vocabularySize: 8000, embeddingSize: 256, hiddenSize: 256, layers: 2,
 ///                           bidirectional: true, dropout: 0.3, rng: &rng)
 ///     let (outputs, h, c) = encoder(ids: ids, lengths: lengths, tape: tape)  // outputs [T, B, 512]
 public final class Encoder: Layer {
     public let embedding: Embedding
-    public let rnn: LSTM
-    /// Dropout on the embeddings (and, through the LSTM, between its layers).
+    public let rnn: RecurrentNetwork
+    /// Dropout on the embeddings (and, through the network, between its layers).
     public let dropout: Float
 
-    public init(vocabularySize: Int, embeddingSize: Int, hiddenSize: Int, layers: Int, bidirectional: Bool,
-                dropout: Float, rng: inout Generator) {
+    public init(cell: RecurrentCell = .lstm, vocabularySize: Int, embeddingSize: Int, hiddenSize: Int, layers: Int,
+                bidirectional: Bool, dropout: Float, rng: inout Generator) {
         embedding = Embedding(vocabularySize: vocabularySize, dimension: embeddingSize, rng: &rng)
-        rnn = LSTM(inputSize: embeddingSize, hiddenSize: hiddenSize, layers: layers, bidirectional: bidirectional,
-                   dropout: dropout, rng: &rng)
+        rnn = RecurrentNetwork(cell: cell, inputSize: embeddingSize, hiddenSize: hiddenSize, layers: layers, bidirectional: bidirectional,
+                               dropout: dropout, rng: &rng)
         self.dropout = dropout
     }
 
@@ -28,9 +28,10 @@ public final class Encoder: Layer {
     public var outputSize: Int { rnn.outputSize }
 
     /// `ids` is time-major [T·B] (row t·B + b is step t of sequence b, padding = 0), `lengths` [B].
-    /// Returns outputs [T, B, D·H] (zero at padding) and final states h, c [L·D, B, H].
-    public func callAsFunction(ids: [Int], lengths: [Int], initialState: (h: Variable, c: Variable)? = nil,
-                               tape: Tape) -> (outputs: Variable, h: Variable, c: Variable) {
+    /// Returns outputs [T, B, D·H] (zero at padding) and final states h, c [L·D, B, H] (c: the LSTM's
+    /// cell state, nil for the other cells).
+    public func callAsFunction(ids: [Int], lengths: [Int], initialState: (h: Variable, c: Variable?)? = nil,
+                               tape: Tape) -> (outputs: Variable, h: Variable, c: Variable?) {
         let B = lengths.count, T = B == 0 ? 0 : ids.count / B
         let embedded = tape.dropout(embedding(ids: ids, shape: [T, B], tape: tape), probability: dropout)
         let (outputs, h, c) = rnn(embedded, lengths: lengths, initialState: initialState, tape: tape)

@@ -94,7 +94,8 @@ public final class TranslationModel: TrainableModel, Layer {
     /// state h, c [L, B, H].
     public func encode(ids: [Int], lengths: [Int], tape: Tape) -> (memory: Variable, h: Variable, c: Variable) {
         let (outputs, h, c) = encoder(ids: ids, lengths: lengths, tape: tape)
-        return (outputs, bridge(h, tape: tape), bridge(c, tape: tape))
+        // The translator's encoder is always an LSTM (its decoder is the fused LSTM op), so c exists.
+        return (outputs, bridge(h, tape: tape), bridge(c!, tape: tape))
     }
 
     /// [L·D, B, He] → [L, B, D·He]: a layer's forward and backward final states side by side

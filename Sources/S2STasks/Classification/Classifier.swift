@@ -4,6 +4,7 @@ import Foundation
 import S2SCore
 import S2SModels
 import S2SText
+import S2STraining
 
 /// How `Classifier` runs.
 ///
@@ -46,7 +47,10 @@ public struct ClassificationResult: Sendable, Equatable {
 ///
 /// Safe to share between threads: calls run one at a time (each already uses `threads` cores).
 public final class Classifier: @unchecked Sendable {
+    /// The model (the first member of an ensemble): its text pipeline tokenizes, its labels name the classes.
     public let bundle: ClassificationBundle
+    /// Every model averaged, `bundle` first; one model unless loaded as an ensemble.
+    public let members: [ClassificationBundle]
     public let options: ClassificationOptions
     private let predictor: ClassifierPredictor
     private let lock = NSLock()
@@ -55,13 +59,30 @@ public final class Classifier: @unchecked Sendable {
     public var labels: [String] { bundle.labels }
 
     /// Loads the model directory `train-classify` wrote; throws `BundleError` naming what is wrong.
-    public init(contentsOf directory: String, options: ClassificationOptions = ClassificationOptions()) throws {
+    public convenience init(contentsOf directory: String, options: ClassificationOptions = ClassificationOptions()) throws {
+        try self.init(contentsOf: [directory], options: options)
+    }
+
+    /// Loads an ensemble: the models of `directories`, each line's probabilities the mean of theirs
+    /// (`s2s classify -m A -m B`). They must share the text pipeline (fingerprint) and the labels, in
+    /// order; their shapes, cells and pooling may differ.
+    ///
+    ///     let ensemble = try Classifier(contentsOf: ["Models/airline-1", "Models/airline-2", "Models/airline-3"])
+    public init(contentsOf directories: [String], options: ClassificationOptions = ClassificationOptions()) throws {
+        try OptionsError.require(!directories.isEmpty, "Classifier: give at least one model directory")
         try OptionsError.require(options.batchSize >= 1 && options.threads >= 1 && options.maxTokens >= 1,
                                  "ClassificationOptions: batchSize, threads and maxTokens must be at least 1")
-        bundle = try ClassificationBundle.load(directory: directory)
+        let bundles = try directories.map { try ClassificationBundle.load(directory: $0) }
+        try EnsembleMembers.requireSameText(directories, fingerprints: bundles.map(\.config.text.fingerprint))
+        for (directory, member) in zip(directories, bundles).dropFirst() where member.labels != bundles[0].labels {
+            throw BundleError(path: directory, problem: "its labels (\(member.labels.joined(separator: ", "))) differ from \(directories[0])'s (\(bundles[0].labels.joined(separator: ", ")))",
+                              hint: "ensemble members must be trained on the same labels")
+        }
+        bundle = bundles[0]
+        members = bundles
         BLAS.setThreads(1)   // cores go to whole batches (or streams), one BLAS thread each
         self.options = options
-        predictor = try ClassifierPredictor(model: bundle.model, text: bundle.text, threads: options.threads,
+        predictor = try ClassifierPredictor(models: bundles.map(\.model), text: bundle.text, threads: options.threads,
                                             batchSize: options.batchSize, maxTokens: options.maxTokens)
     }
 

@@ -1,7 +1,8 @@
 // Batched, multi-core inference for the classifier: lines → tokens → ids → probabilities, one row per
 // line in input order. The lines are cut into one contiguous part per thread; each thread tokenizes its
 // part with its own TextProcessor (they are not thread-safe), sorts it by length (less padding), and runs
-// the model in batches, its first LSTM layer's input projection looked up in `EmbeddingProjections`.
+// the model in batches, its first recurrent layer's input projection looked up in `EmbeddingProjections`.
+// An ensemble runs every member on the same batches and averages their probabilities.
 // Chunks are whole batches of work (milliseconds), so thread wake-ups cost nothing next to them; BLAS
 // should run one thread per core (`BLAS.setThreads(1)`). A predictor is a snapshot of the model's
 // weights: make a new one after they change.
@@ -9,13 +10,15 @@ import S2SCore
 import S2SModels
 import S2SText
 
-/// Classifies text with a trained `ClassificationModel` and the text pipeline it was trained with.
+/// Classifies text with a trained `ClassificationModel` (or an ensemble of them: the mean of their
+/// probabilities) and the text pipeline it was trained with.
 ///
 ///     let predictor = try ClassifierPredictor(model: model, text: text, threads: 2)
 ///     let rows = try predictor.probabilities(lines: ["@united thanks!", ""])   // 2 rows of C probabilities
 ///     rows[0].indices.max { rows[0][$0] < rows[0][$1] }                        // the predicted class id
 public final class ClassifierPredictor {
-    public let model: ClassificationModel
+    /// The models averaged (one unless an ensemble); all read `text` and have the same classes.
+    public let models: [ClassificationModel]
     /// Sentences per forward pass.
     public let batchSize: Int
     /// Longest sequence in tokens: longer lines are classified on their first `maxTokens` tokens, so
@@ -23,14 +26,23 @@ public final class ClassifierPredictor {
     public let maxTokens: Int?
     /// One text processor per thread.
     private let processors: [TextProcessor]
-    /// The first layer's input projections under the weights at creation.
-    private let projections: EmbeddingProjections
+    /// Each model's first-layer input projections under the weights at creation.
+    private let projections: [EmbeddingProjections]
 
     /// `text` is used by the first thread; the others get copies built from its settings and files.
-    public init(model: ClassificationModel, text: TextProcessor, threads: Int = 1, batchSize: Int = 256, maxTokens: Int? = nil) throws(TextError) {
+    public convenience init(model: ClassificationModel, text: TextProcessor, threads: Int = 1, batchSize: Int = 256,
+                            maxTokens: Int? = nil) throws(TextError) {
+        try self.init(models: [model], text: text, threads: threads, batchSize: batchSize, maxTokens: maxTokens)
+    }
+
+    /// An ensemble: every model reads the lines through `text`; a row is the mean of their probabilities.
+    public init(models: [ClassificationModel], text: TextProcessor, threads: Int = 1, batchSize: Int = 256,
+                maxTokens: Int? = nil) throws(TextError) {
         precondition(threads >= 1 && batchSize >= 1, "ClassifierPredictor: threads and batch size must be at least 1")
         precondition((maxTokens ?? 1) >= 1, "ClassifierPredictor: maxTokens must be at least 1")
-        self.model = model
+        precondition(!models.isEmpty && models.allSatisfy { $0.config.classes == models[0].config.classes },
+                     "ClassifierPredictor: at least one model, all with the same classes")
+        self.models = models
         self.batchSize = batchSize
         self.maxTokens = maxTokens
         var processors = [text]
@@ -38,7 +50,7 @@ public final class ClassifierPredictor {
             processors.append(try TextProcessor(settings: text.settings, codes: text.codes, vocabulary: text.vocabulary))
         }
         self.processors = processors
-        projections = EmbeddingProjections(model)
+        projections = models.map { EmbeddingProjections($0) }
     }
 
     public var threads: Int { processors.count }
@@ -93,14 +105,21 @@ public final class ClassifierPredictor {
         return results.flatMap(\.rows)
     }
 
-    /// Runs the model over `sequences` in batches of similar length; rows come back in input order.
+    /// Runs the models over `sequences` in batches of similar length; rows come back in input order.
     private func sortedBatches(_ sequences: [[Int]]) -> [[Float]] {
         let order = sequences.indices.sorted { (sequences[$0].count, $0) < (sequences[$1].count, $1) }
         var rows = [[Float]](repeating: [], count: sequences.count)
-        let C = model.config.classes
+        let C = models[0].config.classes
         for start in stride(from: 0, to: order.count, by: batchSize) {
             let batch = Array(order[start..<min(order.count, start + batchSize)])
-            let probabilities = model.probabilities(batch.map { sequences[$0] }, projections: projections)
+            var probabilities = models[0].probabilities(batch.map { sequences[$0] }, projections: projections[0])
+            if models.count > 1 {   // the mean, summed in member order
+                for (model, projections) in zip(models, projections).dropFirst() {
+                    let more = model.probabilities(batch.map { sequences[$0] }, projections: projections)
+                    for k in 0..<probabilities.count { probabilities.scalars[k] += more.scalars[k] }
+                }
+                for k in 0..<probabilities.count { probabilities.scalars[k] /= Float(models.count) }
+            }
             for (row, index) in batch.enumerated() {
                 rows[index] = Array(probabilities.scalars[row * C..<(row + 1) * C])
             }

@@ -112,7 +112,7 @@ public struct LanguageModelTrainingJob: Sendable {
 
         var rng = Generator(seed: options.trainer.seed)
         let model = LanguageModel(config: modelConfig, rng: &rng)
-        log("model: \(modelConfig.layers)×\(modelConfig.hiddenSize) LSTM, embedding \(modelConfig.embeddingSize), \(model.parameterCount) parameters; batch \(options.batchSize) streams × \(options.bptt) tokens; \(options.trainer.shards) shard(s)")
+        log("model: \(modelConfig.layers)×\(modelConfig.hiddenSize) \(modelConfig.cell.rawValue.uppercased()), embedding \(modelConfig.embeddingSize), \(model.parameterCount) parameters; batch \(options.batchSize) streams × \(options.bptt) tokens; \(options.trainer.shards) shard(s)")
         let task = LanguageModelTraining(model: model, streams: options.batchSize)
         let data = try BPTTBatches(tokens: trainText.tokens, batchSize: options.batchSize, bptt: options.bptt, seed: options.trainer.seed)
         let trainer = Trainer(model: task, optimizer: Adam(learningRate: options.learningRate), schedule: options.schedule,

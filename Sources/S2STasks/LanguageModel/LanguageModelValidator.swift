@@ -38,7 +38,7 @@ public struct LanguageModelValidator: Sendable {
         DataParallel.run(shards: shardCount, parameters: []) { k in
             let rows = (k * size)..<min(layout.count, (k + 1) * size)
             guard !rows.isEmpty else { return }
-            var state: (h: Variable, c: Variable)? = nil
+            var state: (h: Variable, c: Variable?)? = nil
             for start in stride(from: 0, to: layout.length, by: bptt) {
                 let columns = start..<min(start + bptt, layout.length)
                 let (inputs, targets) = layout.block(rows: rows, columns: columns)

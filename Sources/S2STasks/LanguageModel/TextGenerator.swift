@@ -41,12 +41,26 @@ public struct GenerationOptions: Sendable, Equatable {
 /// Safe to share between threads: each call builds its own step state; tokenizing (not thread-safe
 /// in ICU) runs under a lock.
 public final class TextGenerator: @unchecked Sendable {
+    /// The model (the first member of an ensemble): its text pipeline tokenizes and detokenizes.
     public let bundle: LanguageModelBundle
+    /// Every model sampled together, `bundle` first; one model unless loaded as an ensemble.
+    public let members: [LanguageModelBundle]
     private let lock = NSLock()
 
     /// Loads the model directory `train-lm` wrote; throws `BundleError` naming what is wrong.
-    public init(contentsOf directory: String) throws {
-        bundle = try LanguageModelBundle.load(directory: directory)
+    public convenience init(contentsOf directory: String) throws { try self.init(contentsOf: [directory]) }
+
+    /// Loads an ensemble: the models of `directories` sampled together, each next token drawn from the
+    /// mean of their next-token distributions (`LanguageModelEnsemble`). They must share the text
+    /// pipeline (fingerprint); their shapes and cells may differ.
+    ///
+    ///     let ensemble = try TextGenerator(contentsOf: ["Models/shakespeare-1", "Models/shakespeare-2"])
+    public init(contentsOf directories: [String]) throws {
+        try OptionsError.require(!directories.isEmpty, "TextGenerator: give at least one model directory")
+        let bundles = try directories.map { try LanguageModelBundle.load(directory: $0) }
+        try EnsembleMembers.requireSameText(directories, fingerprints: bundles.map(\.config.text.fingerprint))
+        bundle = bundles[0]
+        members = bundles
         BLAS.setThreads(1)   // cores go to whole batches (or streams), one BLAS thread each
     }
 
@@ -72,7 +86,8 @@ public final class TextGenerator: @unchecked Sendable {
                 stream.continueLine(after: Array(promptTokens[((promptTokens.lastIndex(of: SpecialTokens.eos) ?? -1) + 1)...]))
             }
             // Decoding (detokenizing) is pure: only tokenizing needs the lock.
-            let generator = LanguageModelGenerator(model: bundle.model)
+            let generator: any NextTokenModel = members.count == 1
+                ? LanguageModelGenerator(model: bundle.model) : LanguageModelEnsemble(models: members.map(\.model))
             generator.generate(prompt: promptTokens, maxTokens: options.maxTokens, sampler: sampler, rng: &rng) {
                 stream.write(token: $0)
             }
@@ -106,9 +121,10 @@ public final class TextGenerator: @unchecked Sendable {
     }
 
     /// Loss, perplexity and bits per character of the text file at `path`, read as training reads it;
-    /// `streams` contiguous streams scored in `bptt` blocks on `threads` cores.
+    /// `streams` contiguous streams scored in `bptt` blocks on `threads` cores. One model only (not an ensemble).
     public func score(path: String, streams: Int = 16, bptt: Int = 128, threads: Int = 1) throws -> (score: LanguageModelScore, characters: Int) {
         try OptionsError.require(streams >= 1 && bptt >= 1 && threads >= 1, "score: streams, bptt and threads must be at least 1")
+        try OptionsError.require(members.count == 1, "score: scores one model, not an ensemble of \(members.count)")
         let data = try lock.withLock { try LanguageModelData(path: path, processor: bundle.text) }
         let validator = LanguageModelValidator(streams: streams, bptt: bptt, shards: threads)
         return (LanguageModelScore(stats: try validator.evaluate(bundle.model, tokens: data.tokens),

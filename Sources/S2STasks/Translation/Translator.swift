@@ -97,13 +97,9 @@ public final class Translator: @unchecked Sendable {
         try OptionsError.require(!directories.isEmpty, "Translator: give at least one model directory")
         let bundles = try directories.map { try TranslationBundle.load($0) }
         let first = bundles[0].config
+        try EnsembleMembers.requireSameText(directories, side: "source", fingerprints: bundles.map(\.config.sourcePipeline.fingerprint))
+        try EnsembleMembers.requireSameText(directories, side: "target", fingerprints: bundles.map(\.config.targetPipeline.fingerprint))
         for (directory, member) in zip(directories, bundles).dropFirst() {
-            for (side, ours, theirs) in [("source", member.config.sourcePipeline.fingerprint, first.sourcePipeline.fingerprint),
-                                         ("target", member.config.targetPipeline.fingerprint, first.targetPipeline.fingerprint)]
-            where ours != theirs {
-                throw BundleError(path: directory, problem: "its \(side) text pipeline (fingerprint \(ours)) differs from \(directories[0])'s (\(theirs))",
-                                  hint: "ensemble members must share their vocabularies and text settings: train them with the same --bpe-merges, vocabulary and text flags on the same data")
-            }
             if member.config.lowercase != first.lowercase {
                 throw BundleError(path: directory, problem: "lowercases its text and \(directories[0]) does not, or the other way round")
             }

@@ -11,10 +11,10 @@ enum LMTestSupport {
         return try builder.build()
     }
 
-    static func model(vocabulary: Int, hidden: Int = 12, embedding: Int = 6, layers: Int = 2, dropout: Float = 0,
-                      tie: Bool = false, seed: UInt64 = 3) -> LanguageModel {
+    static func model(vocabulary: Int, cell: RecurrentCell = .lstm, hidden: Int = 12, embedding: Int = 6, layers: Int = 2,
+                      dropout: Float = 0, tie: Bool = false, seed: UInt64 = 3) -> LanguageModel {
         var rng = Generator(seed: seed)
-        return LanguageModel(config: LanguageModelConfig(vocabularySize: vocabulary, embeddingSize: embedding, hiddenSize: hidden,
+        return LanguageModel(config: LanguageModelConfig(vocabularySize: vocabulary, cell: cell, embeddingSize: embedding, hiddenSize: hidden,
                                                          layers: layers, dropout: dropout, tieEmbeddings: tie), rng: &rng)
     }
 

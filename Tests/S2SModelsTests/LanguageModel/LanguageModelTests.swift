@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 import S2SCore
 import S2SNN
 @testable import S2SModels
@@ -15,7 +16,10 @@ import S2SNN
         #expect(tied.projectionWeight === tied.encoder.embedding.weight)
         let tape = Tape(recording: false)
         let out = model(ids: LMTestSupport.tokens(15, vocabulary: 20), steps: 5, batch: 3, state: nil, tape: tape)
-        #expect(out.logits.shape == [15, 20] && out.h.shape == [2, 3, 12] && out.c.shape == [2, 3, 12])
+        #expect(out.logits.shape == [15, 20] && out.h.shape == [2, 3, 12] && out.c?.shape == [2, 3, 12])
+        let gru = LMTestSupport.model(vocabulary: 20, cell: .gru)
+        #expect(gru.namedParameters.map(\.name) == names && gru.encoder.rnn.weights[1][0].weightHH.shape == [36, 12])
+        #expect(gru(ids: LMTestSupport.tokens(15, vocabulary: 20), steps: 5, batch: 3, state: nil, tape: tape).c == nil)
     }
 
     @Test func configProblems() {
@@ -26,8 +30,9 @@ import S2SNN
     }
 
     /// Carrying (h, c) from one block to the next gives exactly what one long block gives.
-    @Test func carriedStateContinuesTheSequence() {
-        let model = LMTestSupport.model(vocabulary: 16)
+    @Test(arguments: RecurrentCell.allCases)
+    func carriedStateContinuesTheSequence(cell: RecurrentCell) {
+        let model = LMTestSupport.model(vocabulary: 16, cell: cell)
         let T = 8, B = 2
         let ids = LMTestSupport.tokens(2 * T * B, vocabulary: 16)
         let tape = Tape(recording: false)
@@ -40,9 +45,9 @@ import S2SNN
     }
 
     /// The generator (precomputed input table, stacked GEMVs, no tape) computes what the model computes.
-    @Test(arguments: [1, 3])
-    func generatorMatchesTheModel(rows: Int) {
-        let model = LMTestSupport.model(vocabulary: 18, hidden: 20, embedding: 7, layers: 3)
+    @Test(arguments: RecurrentCell.allCases, [1, 3])
+    func generatorMatchesTheModel(cell: RecurrentCell, rows: Int) {
+        let model = LMTestSupport.model(vocabulary: 18, cell: cell, hidden: 20, embedding: 7, layers: 3)
         let T = 6
         let ids = LMTestSupport.tokens(T * rows, vocabulary: 18, seed: UInt64(rows))
         let reference = model(ids: ids, steps: T, batch: rows, state: nil, tape: Tape(recording: false)).logits.value
@@ -52,7 +57,7 @@ import S2SNN
             let logits = generator.step(Array(ids[(t * rows)..<((t + 1) * rows)]))
             for k in 0..<(rows * 18) { worst = max(worst, abs(logits[k] - reference.scalars[t * rows * 18 + k])) }
         }
-        #expect(worst < 1e-5, "generator differs from the model by \(worst)")
+        #expect(worst < 1e-5, "\(cell) generator differs from the model by \(worst)")
         generator.reset()
         let again = generator.step(Array(ids[0..<rows]))
         #expect(abs(again[0] - reference.scalars[0]) < 1e-5)
@@ -67,5 +72,38 @@ import S2SNN
             let logits = generator.step([id])
             for k in 0..<12 { #expect(abs(logits[k] - reference.scalars[t * 12 + k]) < 1e-5) }
         }
+    }
+}
+
+/// `LanguageModelEnsemble`: each step is log(mean of the members' softmax), whatever their cells.
+@Suite struct LanguageModelEnsembleTests {
+    @Test(arguments: [1, 2])
+    func stepIsTheLogOfTheMeanDistribution(rows: Int) {
+        let a = LMTestSupport.model(vocabulary: 15, cell: .lstm, seed: 1), b = LMTestSupport.model(vocabulary: 15, cell: .gru, seed: 2)
+        let ensemble = LanguageModelEnsemble(models: [a, b], rows: rows)
+        let alone = [LanguageModelGenerator(model: a, rows: rows), LanguageModelGenerator(model: b, rows: rows)]
+        let ids = LMTestSupport.tokens(4 * rows, vocabulary: 15)
+        for t in 0..<4 {
+            let tokens = Array(ids[(t * rows)..<((t + 1) * rows)])
+            let mixed = Array(ensemble.step(tokens))
+            let members = alone.map { Array($0.step(tokens)) }
+            for r in 0..<rows {
+                let p = members.map { logits -> [Double] in
+                    let row = logits[(r * 15)..<((r + 1) * 15)].map(Double.init), top = row.max()!
+                    let sum = row.reduce(0) { $0 + exp($1 - top) }
+                    return row.map { exp($0 - top) / sum }
+                }
+                for v in 0..<15 {
+                    let expected = log((p[0][v] + p[1][v]) / 2)
+                    #expect(abs(Double(mixed[r * 15 + v]) - expected) < 1e-5, "step \(t) row \(r) token \(v)")
+                }
+            }
+        }
+        ensemble.reset()
+        alone[0].reset()
+        // After a reset both start over: the ensemble of one model ranks tokens as the model does.
+        let single = LanguageModelEnsemble(models: [a], rows: rows)
+        let first = Array(single.step(Array(ids[0..<rows]))), logits = Array(alone[0].step(Array(ids[0..<rows])))
+        #expect(first.indices.max { first[$0] < first[$1] } == logits.indices.max { logits[$0] < logits[$1] })
     }
 }

@@ -47,14 +47,14 @@ import S2STestSupport
         #expect(continuation.last == SpecialTokens.eos, "the line should end with a line break")
     }
 
-    /// Training state (weights, Adam, and the LSTM state carried between batches) survives a
+    /// Training state (weights, Adam, and the recurrent state carried between batches) survives a
     /// checkpoint taken mid-epoch: the resumed run equals the uninterrupted one bit for bit.
-    @Test(arguments: [1, 2])
-    func resumedRunEqualsUninterruptedRunBitForBit(shards: Int) throws {
+    @Test(arguments: [(RecurrentCell.lstm, 1), (.lstm, 2), (.gru, 2), (.rnnTanh, 1)])
+    func resumedRunEqualsUninterruptedRunBitForBit(cell: RecurrentCell, shards: Int) throws {
         let tokens = LMTestSupport.tokens(700, vocabulary: 14)
         let data = try BPTTBatches(tokens: tokens, batchSize: 4, bptt: 8, seed: 3)   // 21 batches an epoch
         func task(seed: UInt64) -> LanguageModelTraining {
-            LanguageModelTraining(model: LMTestSupport.model(vocabulary: 14, dropout: 0.1, seed: seed), streams: 4)
+            LanguageModelTraining(model: LMTestSupport.model(vocabulary: 14, cell: cell, dropout: 0.1, seed: seed), streams: 4)
         }
         let temporary = TemporaryDirectory("lm"), a = temporary.file("a"), b = temporary.file("b")
         defer { temporary.remove() }
@@ -71,6 +71,7 @@ import S2STestSupport
         let store = CheckpointStore(modelDirectory: b)
         let saved = try store.modelState(try #require(try store.latest()))
         #expect(saved["carried.h"]?.shape == [2, 4, 12] && saved["carried.h"]!.scalars.contains { $0 != 0 })
+        #expect((saved["carried.c"] != nil) == cell.hasCellState)
     }
 
     /// Batch k+1 of an epoch starts from the state batch k ended with; the first batch from zeros.
