@@ -83,7 +83,7 @@ public final class GlobalAttention: Layer {
 extension AttentionDecoderParameters {
     /// The fused decoder's parameters (`Tape.attentionDecoder`, S2SCore) with `attention`'s own
     /// variables: the decoder trains the very parameters the layer holds.
-    public init(layers: [LSTMWeights], attention: GlobalAttention) {
+    public init(layers: [RecurrentWeights], attention: GlobalAttention) {
         self.init(layers: layers, score: attention.score(), outWeight: attention.linearOut.weight,
                   outBias: attention.linearOut.bias)
     }

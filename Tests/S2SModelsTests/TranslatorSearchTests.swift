@@ -5,8 +5,9 @@ import S2SNN
 @testable import S2SModels
 
 @Suite struct TranslatorSearchTests {
-    static func model(_ type: AttentionType, layers: Int = 1, seed: UInt64 = 5) throws -> TranslationModel {
+    static func model(_ type: AttentionType, layers: Int = 1, cell: RecurrentCell = .lstm, seed: UInt64 = 5) throws -> TranslationModel {
         var config = TranslatorConfig(sourceVocabularySize: 30, targetVocabularySize: 25)
+        config.cell = cell
         (config.sourceEmbeddingSize, config.targetEmbeddingSize, config.encoderHiddenSize) = (16, 12, 16)
         config.layers = layers
         config.attention = type
@@ -19,9 +20,10 @@ import S2SNN
     static let sources = [[5, 6, 7, 8], [9, 10], [11], [12, 13, 14, 15, 16, 17]]
     static let targets = [[20, 21, 22], [23, 4], [5, 6, 7, 8, 9], [10]]
 
-    @Test(arguments: [(AttentionType.general, 1), (.dot, 2), (.mlp, 1)])
-    func stepsReproduceTeacherForcing(type: AttentionType, layers: Int) throws {
-        let model = try Self.model(type, layers: layers)
+    @Test(arguments: [(AttentionType.general, 1, RecurrentCell.lstm), (.dot, 2, .lstm), (.mlp, 1, .lstm), (.general, 2, .gru),
+                      (.mlp, 1, .gru), (.general, 2, .rnnTanh)])
+    func stepsReproduceTeacherForcing(type: AttentionType, layers: Int, cell: RecurrentCell) throws {
+        let model = try Self.model(type, layers: layers, cell: cell)
         let batch = TranslationBatch(source: Self.sources, target: Self.targets)
         let (states, _) = model.decode(batch, tape: Tape(recording: false, training: false))
         let T = states.shape[0], B = batch.count, H = model.hiddenSize, V = model.config.targetVocabularySize
@@ -41,12 +43,13 @@ import S2SNN
             }
             state = next
         }
-        #expect(worst < 1e-4)
+        #expect(worst < 1e-4, "\(cell) \(type) L\(layers): \(worst)")
     }
 
-    @Test(arguments: [AttentionType.general, .mlp], [false, true])
-    func sentenceAloneOrInABatchIsBitwiseTheSame(type: AttentionType, bfloat16: Bool) throws {
-        let model = try Self.model(type, layers: 2)
+    @Test(arguments: [(AttentionType.general, RecurrentCell.lstm, false), (.general, .lstm, true), (.mlp, .lstm, false), (.mlp, .lstm, true),
+                      (.general, .gru, false), (.general, .gru, true), (.mlp, .rnnTanh, false), (.mlp, .rnnTanh, true)])
+    func sentenceAloneOrInABatchIsBitwiseTheSame(type: AttentionType, cell: RecurrentCell, bfloat16: Bool) throws {
+        let model = try Self.model(type, layers: 2, cell: cell)
         let packed = bfloat16 ? PackedStepWeights(model) : nil
         let batch = model.searchModel(sources: Self.sources, packed: packed)
         let batchOut = batch.step(tokens: [2, 2, 2, 2], state: batch.initialState)
@@ -67,9 +70,9 @@ import S2SNN
     /// With every parameter already a bfloat16 value, packing loses nothing and the packed kernel sums
     /// in the float32 kernel's order: the steps must give bitwise the float32 steps' numbers — so each
     /// packed matrix is the right one, split at the right column.
-    @Test(arguments: [(AttentionType.general, 2), (.mlp, 1), (.dot, 1)])
-    func packedStepsMatchFloatStepsOnBFloat16Values(type: AttentionType, layers: Int) throws {
-        let model = try Self.model(type, layers: layers)
+    @Test(arguments: [(AttentionType.general, 2, RecurrentCell.lstm), (.mlp, 1, .lstm), (.dot, 1, .lstm), (.general, 2, .gru)])
+    func packedStepsMatchFloatStepsOnBFloat16Values(type: AttentionType, layers: Int, cell: RecurrentCell) throws {
+        let model = try Self.model(type, layers: layers, cell: cell)
         for (_, variable) in model.namedParameters {
             variable.value = Tensor(shape: variable.value.shape, scalars: variable.value.scalars.map {
                 Float(bitPattern: UInt32(BFloat16Matrix.round($0)) << 16)

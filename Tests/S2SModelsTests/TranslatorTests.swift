@@ -23,6 +23,11 @@ import S2SNN
         }
         #expect(Set(names).count == names.count)
         #expect(model.decoderLayers[0].weightIH.shape == [32, 8 + 8])   // [4H, E + H], H = 2 × 4
+        var gruConfig = Self.config()
+        gruConfig.cell = .gru
+        let gru = try TranslationModel(config: gruConfig, rng: &rng)
+        #expect(gru.namedParameters.map(\.name) == names)   // the same names (OpenNMT's), other shapes
+        #expect(gru.decoderLayers[0].weightIH.shape == [24, 16] && gru.encoder.rnn.weights[0][1].weightHH.shape == [12, 4])
         #expect(model.encoder.embedding.weight.value[0, 3] == 0 && model.targetEmbedding.weight.value[0, 5] == 0)
     }
 

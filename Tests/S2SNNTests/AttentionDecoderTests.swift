@@ -5,7 +5,10 @@ import Testing
 import S2SNN
 
 @Suite struct AttentionDecoderTests {
-    static let cases: [(AttentionType, Int)] = [(.general, 1), (.dot, 1), (.mlp, 1), (.general, 2), (.mlp, 2)]
+    static let cases: [(AttentionType, Int, RecurrentCell)] = [
+        (.general, 1, .lstm), (.dot, 1, .lstm), (.mlp, 1, .lstm), (.general, 2, .lstm), (.mlp, 2, .lstm),
+        (.general, 1, .gru), (.mlp, 2, .gru), (.general, 2, .rnnTanh), (.dot, 1, .rnnReLU),
+    ]
 
     /// Runs `build` on a fresh tape, backpropagates a fixed projection, returns output and all gradients.
     private func run(_ problem: DecoderProblem, _ build: (Tape) -> Variable) -> (Tensor, [Tensor]) {
@@ -18,21 +21,22 @@ import S2SNN
     }
 
     @Test(arguments: cases)
-    func matchesStepByStepReference(type: AttentionType, layers: Int) {
-        let problem = DecoderProblem(type: type, layers: layers)
+    func matchesStepByStepReference(type: AttentionType, layers: Int, cell: RecurrentCell) {
+        let problem = DecoderProblem(type: type, layers: layers, cell: cell)
         let (fusedOut, fusedGrads) = run(problem) { problem.fused($0) }
         let (refOut, refGrads) = run(problem) { problem.reference($0) }
         #expect(fusedOut.shape == [problem.T, problem.B, problem.H])
         #expect(fusedOut.maxAbsDifference(refOut) < 1e-5)
         for (index, (a, b)) in zip(fusedGrads, refGrads).enumerated() {
             let scale = max(1, b.scalars.map(abs).max() ?? 0)
-            #expect(a.maxAbsDifference(b) / scale < 1e-4, "gradient \(index) of \(type) L\(layers): \(a.maxAbsDifference(b))")
+            #expect(a.maxAbsDifference(b) / scale < 1e-4, "gradient \(index) of \(cell) \(type) L\(layers): \(a.maxAbsDifference(b))")
+            #expect(b.scalars.contains { $0 != 0 }, "gradient \(index) of \(cell) \(type) L\(layers) is zero")
         }
     }
 
-    @Test(arguments: [AttentionType.general, .mlp])
-    func gradientCheckWithDropout(type: AttentionType) {
-        let problem = DecoderProblem(type: type, layers: 2, T: 3, B: 2, S: 3, E: 3, H: 4, lengths: [3, 1])
+    @Test(arguments: [(AttentionType.general, RecurrentCell.lstm), (.mlp, .lstm), (.general, .gru), (.mlp, .rnnTanh)])
+    func gradientCheckWithDropout(type: AttentionType, cell: RecurrentCell) {
+        let problem = DecoderProblem(type: type, layers: 2, cell: cell, T: 3, B: 2, S: 3, E: 3, H: 4, lengths: [3, 1])
         let result = GradientCheck.run(inputs: problem.allVariables, maxElementsPerInput: 12) { tape in
             problem.fused(tape, dropout: 0.3)
         }

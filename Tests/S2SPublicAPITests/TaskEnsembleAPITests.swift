@@ -91,3 +91,24 @@ import S2STestSupport
         }
     }
 }
+
+/// A translator of another cell through the public API: config.json records it, it learns the task,
+/// and a sentence translates the same alone or in a batch.
+@Suite struct TranslatorCellAPITests {
+    @Test(arguments: [RecurrentCell.gru, .rnnTanh])
+    func otherCellsTrainAndTranslate(cell: RecurrentCell) throws {
+        let directory = TemporaryDirectory("translator-\(cell.rawValue)")
+        defer { directory.remove() }
+        try TinyTranslator.train(into: directory, steps: 150, cell: cell)
+        let translator = try Translator(contentsOf: directory.file("model"))
+        #expect(translator.bundle.config.model.cell == cell)
+        let sources = ["3", "14", "159", "2653"].map { TinyTranslator.pair($0) }
+        var one = TranslationOptions(), many = TranslationOptions()
+        one.batchSize = 1
+        many.batchSize = 4
+        let alone = try translator.translate(sources.map(\.source), options: one)
+        #expect(alone == (try translator.translate(sources.map(\.source), options: many)))
+        let right = zip(alone, sources).filter { $0.0.text == $0.1.target }.count
+        #expect(right >= 2, "\(cell): \(alone.map(\.text))")
+    }
+}

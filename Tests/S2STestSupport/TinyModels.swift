@@ -3,6 +3,7 @@
 // again — the loaded object holds everything it needs. A failed training becomes a thrown error in the
 // tests that use it, not a crash.
 internal import Foundation
+import S2SCore
 import S2STasks
 import S2STraining
 
@@ -38,9 +39,10 @@ public struct TinyTranslator: Sendable {
         translator = try Translator(contentsOf: directory.file("model"))
     }
 
-    /// Trains the model into `directory`/model for `steps` steps, with its data files beside it.
+    /// Trains the model (an LSTM unless `cell` says otherwise) into `directory`/model for `steps` steps,
+    /// with its data files beside it.
     @discardableResult
-    public static func train(into directory: TemporaryDirectory, steps: Int,
+    public static func train(into directory: TemporaryDirectory, steps: Int, cell: RecurrentCell = .lstm,
                              progress: @escaping TrainingProgressHandler = { _ in }) throws -> TranslationTrainingJob.Result {
         // More pairs than the run's steps × batch, so no epoch ends early (and validates) before the end.
         let train = (0..<10_000).map { Self.pair(Self.digits($0)) }
@@ -55,6 +57,7 @@ public struct TinyTranslator: Sendable {
         options.model.sourceEmbeddingSize = 16
         options.model.targetEmbeddingSize = 16
         options.model.encoderHiddenSize = 32
+        options.model.cell = cell
         options.model.dropout = 0
         options.batchSize = 32
         options.learningRate = 1e-2

@@ -8,7 +8,7 @@ import S2STraining
 struct TrainTranslateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train-translate",
-        abstract: "Train an LSTM attention translator (bi-LSTM encoder, input-feeding decoder, beam search via `s2s translate`).",
+        abstract: "Train an attention translator (bi-LSTM encoder, or GRU/RNN with --cell; input-feeding decoder; beam search via `s2s translate`).",
         discussion: """
             With no data flags, trains on spelled-out English dates → ISO dates, generated into Corpora/dates \
             (1½–2½ minutes on two cores, ≥ 99% exact match on the held-out test part; the corpus is not committed):

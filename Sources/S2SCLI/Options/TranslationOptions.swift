@@ -2,6 +2,7 @@
 // optional: unset ones take the job's preset (`TranslationTrainingOptions.corpus` or `.dates`), so the
 // same flags serve the built-in dates job and a user's corpus.
 import ArgumentParser
+import S2SCore
 import S2SModels
 import S2SNN
 import S2STasks
@@ -78,11 +79,13 @@ struct TranslationTextOptions: ParsableArguments {
 }
 
 struct TranslatorModelOptions: ParsableArguments {
-    @Option(help: "Stacked LSTM layers in the encoder and the decoder.")
+    @Option(help: "Recurrent cell of the encoder and the decoder: lstm, gru, rnn (tanh) or rnn-relu.")
+    var cell: RecurrentCell?
+    @Option(help: "Stacked recurrent layers in the encoder and the decoder.")
     var layers: Int?
     @Option(help: "Source and target embedding size.")
     var embeddingSize: Int?
-    @Option(help: "Encoder LSTM units per direction (the decoder has twice as many).")
+    @Option(help: "Encoder units per direction (the decoder has twice as many).")
     var hiddenSize: Int?
     @Option(help: "Attention: general (Luong), dot, or mlp (Bahdanau).")
     var attention: AttentionType?
@@ -97,6 +100,7 @@ struct TranslatorModelOptions: ParsableArguments {
 
     /// `config` with every option given applied.
     func apply(to config: inout TranslatorConfig) {
+        if let cell { config.cell = cell }
         if let layers { config.layers = layers }
         if let embeddingSize { config.sourceEmbeddingSize = embeddingSize; config.targetEmbeddingSize = embeddingSize }
         if let hiddenSize { config.encoderHiddenSize = hiddenSize }

@@ -1,16 +1,20 @@
 // The saved activations and the forward/backward passes of one `attentionDecoder` call (see
 // AttentionDecoder.swift for the math and shapes). Forward: T calls of DecoderStepKernel. Backward:
-// the steps in reverse for dh, dc and the input feed; weight gradients as one GEMM each at the end.
+// the steps in reverse for dh (dc for the LSTM) and the input feed; weight gradients as one GEMM each
+// at the end. The GRU's gradients differ on the input side and the recurrent side (its reset gate
+// scales u_n only); the LSTM's and the RNN's are one buffer for both.
 
 final class AttentionDecoderRun {
-    let T: Int, B: Int, S: Int, E: Int, H: Int, L: Int
+    let T: Int, B: Int, S: Int, E: Int, H: Int, L: Int, G: Int
+    let cell: RecurrentCell
     let parameters: AttentionDecoderParameters
     let lengths: [Int]
     // Saved for backward. States are [(T+1), B, H] with slot 0 the initial state; the feed is the same
     // with slot 0 zero and slot t+1 the output of step t.
-    let hStates: [FloatBuffer], cStates: [FloatBuffer]
-    let gates: [FloatBuffer]            // per layer [T, B, 4H], activations i, f, g, o
-    let tanhC: [FloatBuffer]            // per layer [T, B, H]
+    let hStates: [FloatBuffer], cStates: [FloatBuffer]   // cStates: the LSTM's only (else empty)
+    let gates: [FloatBuffer]            // per layer [T, B, G·H]: LSTM i, f, g, o; GRU r, z, n; RNN pre-activations
+    let tanhC: [FloatBuffer]            // per layer [T, B, H]: LSTM tanh(c), GRU u_n + b_hn (RNN: empty)
+    let recurrent: FloatBuffer?         // the GRU's h·W_hhᵀ of one step [B, G·H] (scratch)
     let layerInputs: [FloatBuffer?]     // per layer ≥ 1 [T, B, H]
     var layerMasks: [FloatBuffer?]      // per layer ≥ 1 [T, B, H], with dropout
     var outputMask: FloatBuffer?        // [T, B, H], with dropout
@@ -23,14 +27,15 @@ final class AttentionDecoderRun {
     var keys: Tensor?                   // general / mlp [S, B, H]
 
     init(T: Int, B: Int, S: Int, parameters: AttentionDecoderParameters, sourceLengths: [Int]) {
-        let H = parameters.hidden, L = parameters.layers.count
-        self.T = T; self.B = B; self.S = S; self.H = H; self.L = L; self.E = parameters.embeddingSize
-        self.parameters = parameters; self.lengths = sourceLengths
+        let H = parameters.hidden, L = parameters.layers.count, cell = parameters.cell, G = cell.gates * H
+        self.T = T; self.B = B; self.S = S; self.H = H; self.L = L; self.G = G; self.E = parameters.embeddingSize
+        self.cell = cell; self.parameters = parameters; self.lengths = sourceLengths
         let BH = B * H, states = (T + 1) * BH
         hStates = (0..<L).map { _ in FloatBuffer(count: states) }
-        cStates = (0..<L).map { _ in FloatBuffer(count: states) }
-        gates = (0..<L).map { _ in FloatBuffer(count: T * B * 4 * H) }
-        tanhC = (0..<L).map { _ in FloatBuffer(count: T * BH) }
+        cStates = cell.hasCellState ? (0..<L).map { _ in FloatBuffer(count: states) } : []
+        gates = (0..<L).map { _ in FloatBuffer(count: T * B * G) }
+        tanhC = cell.gates == 1 ? [] : (0..<L).map { _ in FloatBuffer(count: T * BH) }   // the RNN saves none
+        recurrent = cell == .gru ? FloatBuffer(count: B * G) : nil
         layerInputs = (0..<L).map { $0 == 0 ? nil : FloatBuffer(count: T * BH) }
         layerMasks = Array(repeating: nil, count: L)
         feed = FloatBuffer(count: states)
@@ -59,10 +64,10 @@ final class AttentionDecoderRun {
     private func slots(step t: Int) -> DecoderStepSlots {
         let BH = B * H
         return DecoderStepSlots(
-            gates: gates.map { $0[t * B * 4 * H] },
+            gates: gates.map { $0[t * B * G] },
             hPrev: hStates.map { UnsafePointer($0[t * BH]) }, cPrev: cStates.map { UnsafePointer($0[t * BH]) },
             h: hStates.map { $0[(t + 1) * BH] }, c: cStates.map { $0[(t + 1) * BH] }, tanhC: tanhC.map { $0[t * BH] },
-            layerInput: layerInputs.map { $0?[t * BH] }, layerMask: layerMasks.map { $0.map { UnsafePointer($0[t * BH]) } },
+            recurrent: recurrent?.pointer, layerInput: layerInputs.map { $0?[t * BH] }, layerMask: layerMasks.map { $0.map { UnsafePointer($0[t * BH]) } },
             feed: feed[t * BH], attention: attention[t * B * S], contextQuery: contextQuery[t * B * 2 * H],
             projectedQuery: projectedQuery?[t * BH], activations: activations?[t * B * S * H], activationStride: S * H,
             y: y?[t * BH] ?? feed[(t + 1) * BH], output: feed[(t + 1) * BH],
@@ -70,17 +75,14 @@ final class AttentionDecoderRun {
     }
 
     /// Runs the T steps; returns the outputs [T, B, H].
-    func forward(embedded: Tensor, memory: Tensor, h0: Tensor, c0: Tensor) -> Tensor {
-        let BH = B * H, G = 4 * H
+    /// `c0`: the LSTM's initial cell states (nil for the other cells).
+    func forward(embedded: Tensor, memory: Tensor, h0: Tensor, c0: Tensor?) -> Tensor {
+        let BH = B * H
         var output = Tensor(zeros: [T, B, H])
         guard T > 0, B > 0 else { return output }
         keys = parameters.keys(memory: memory, stable: false)
-        withPointers([h0, c0]) { p in
-            for l in 0..<L {
-                hStates[l].pointer.update(from: p[0] + l * BH, count: BH)
-                cStates[l].pointer.update(from: p[1] + l * BH, count: BH)
-            }
-        }
+        h0.withPointer { p in for l in 0..<L { hStates[l].pointer.update(from: p + l * BH, count: BH) } }
+        c0?.withPointer { p in for l in 0..<L { cStates[l].pointer.update(from: p + l * BH, count: BH) } }
         feed.pointer.update(repeating: 0, count: BH)
         parameters.withWeightPointers { w in
             withPointers([embedded, memory, keys ?? memory]) { p in
@@ -103,13 +105,15 @@ final class AttentionDecoderRun {
 
     // MARK: backward
 
-    func backward(dOutput: Tensor, embedded: Variable, memory: Variable, h0: Variable, c0: Variable) {
+    func backward(dOutput: Tensor, embedded: Variable, memory: Variable, h0: Variable, c0: Variable?) {
         guard T > 0, B > 0 else { return }
-        let BH = B * H, G = 4 * H, TB = T * B
+        let BH = B * H, G = self.G, TB = T * B
+        // d(pre-activations) on the input side, and (the GRU's own) on the recurrent side.
         let dGates = (0..<L).map { _ in FloatBuffer(count: TB * G) }
+        let dRecurrent = cell == .gru ? (0..<L).map { _ in FloatBuffer(count: TB * G) } : dGates
         let dPre = FloatBuffer(count: TB * H)
         let dhCarry = (0..<L).map { _ in FloatBuffer(count: BH, zeroed: true) }
-        let dcCarry = (0..<L).map { _ in FloatBuffer(count: BH, zeroed: true) }
+        let dcCarry = (0..<(cell.hasCellState ? L : 0)).map { _ in FloatBuffer(count: BH, zeroed: true) }
         let dFeed = FloatBuffer(count: BH, zeroed: true)     // into this step's output, from the next step
         let dContextQuery = FloatBuffer(count: B * 2 * H)
         let dh = FloatBuffer(count: BH), dBelow = FloatBuffer(count: BH)
@@ -144,15 +148,26 @@ final class AttentionDecoderRun {
                 if case .mlp(let queryWeight, _, _) = w.score {
                     BLAS.gemm(m: B, n: H, k: H, dProjectedQuery![t * BH], lda: H, queryWeight, ldb: H, beta: 1, dh.pointer, ldc: H)
                 }
-                // The LSTM stack, top down; dh holds d(h_l at step t).
+                // The recurrent stack, top down; dh holds d(h_l at step t).
                 for l in (0..<L).reversed() {
-                    let dg = dGates[l][t * B * G]
+                    let dg = dGates[l][t * B * G], dr = dRecurrent[l][t * B * G]
                     for b in 0..<B {
-                        LSTMPointwise.backward(hidden: H, gates: gates[l][(t * B + b) * G], cPrev: cStates[l][t * BH + b * H],
-                                               tanhC: tanhC[l][t * BH + b * H], dh: dh[b * H], dOutput: nil,
-                                               dc: dcCarry[l][b * H], dGates: dg + b * G)
+                        switch cell {
+                        case .lstm:
+                            LSTMPointwise.backward(hidden: H, gates: gates[l][(t * B + b) * G], cPrev: cStates[l][t * BH + b * H],
+                                                   tanhC: tanhC[l][t * BH + b * H], dh: dh[b * H], dOutput: nil,
+                                                   dc: dcCarry[l][b * H], dGates: dg + b * G)
+                        case .gru:   // the direct part dh·z goes straight into the carry; W_hh's part is added below
+                            GRUPointwise.backward(hidden: H, gates: gates[l][(t * B + b) * G], hiddenN: tanhC[l][t * BH + b * H],
+                                                  hPrev: hStates[l][t * BH + b * H], dh: dh[b * H], dOutput: nil,
+                                                  dInput: dg + b * G, dHidden: dr + b * G, dhDirect: dhCarry[l][b * H])
+                        case .rnnTanh, .rnnReLU:
+                            RNNPointwise.backward(hidden: H, relu: cell == .rnnReLU, h: hStates[l][(t + 1) * BH + b * H],
+                                                  dh: dh[b * H], dOutput: nil, dPre: dg + b * G)
+                        }
                     }
-                    BLAS.gemm(m: B, n: H, k: G, dg, lda: G, w.hiddenWeights[l], ldb: H, beta: 0, dhCarry[l].pointer, ldc: H)
+                    BLAS.gemm(m: B, n: H, k: G, dr, lda: G, w.hiddenWeights[l], ldb: H, beta: cell == .gru ? 1 : 0,
+                              dhCarry[l].pointer, ldc: H)
                     if l > 0 {
                         BLAS.gemm(m: B, n: H, k: G, dg, lda: G, w.inputWeights[l], ldb: H, beta: 0, dBelow.pointer, ldc: H)
                         if let mask = layerMasks[l] { for i in 0..<BH { dBelow.pointer[i] *= mask.pointer[t * BH + i] } }
@@ -163,7 +178,7 @@ final class AttentionDecoderRun {
                     }
                 }
             }
-            accumulateWeightGradients(embedded: embedded, memory: mem, dGates: dGates, dPre: dPre, dKeys: dKeys,
+            accumulateWeightGradients(embedded: embedded, memory: mem, dGates: dGates, dRecurrent: dRecurrent, dPre: dPre, dKeys: dKeys,
                                       dMemory: dMemory, dProjectedQuery: dProjectedQuery, dv: dv, weights: w)
         }
         }
@@ -175,7 +190,8 @@ final class AttentionDecoderRun {
                 }
             }
         }
-        for (variable, carry) in [(h0, dhCarry), (c0, dcCarry)] where variable.requiresGrad {
+        for (variable, carry) in [(h0, dhCarry), (c0, dcCarry)] {
+            guard let variable, variable.requiresGrad else { continue }
             variable.withGradPointer { g in for l in 0..<L { for i in 0..<BH { g[l * BH + i] += carry[l].pointer[i] } } }
         }
         if memory.requiresGrad {
@@ -226,11 +242,12 @@ final class AttentionDecoderRun {
         }
     }
 
-    /// Every weight gradient as one product over all T·B rows (or S·B for the keys).
+    /// Every weight gradient as one product over all T·B rows (or S·B for the keys): W_ih and b_ih from
+    /// the input-side gradients, W_hh and b_hh from the recurrent-side ones.
     private func accumulateWeightGradients(embedded: Variable, memory: UnsafePointer<Float>, dGates: [FloatBuffer],
-                                           dPre: FloatBuffer, dKeys: FloatBuffer?, dMemory: FloatBuffer,
+                                           dRecurrent: [FloatBuffer], dPre: FloatBuffer, dKeys: FloatBuffer?, dMemory: FloatBuffer,
                                            dProjectedQuery: FloatBuffer?, dv: [Float], weights w: DecoderWeightPointers) {
-        let G = 4 * H, TB = T * B, BH = B * H, SB = S * B
+        let G = self.G, TB = T * B, BH = B * H, SB = S * B
         let ones = [Float](repeating: 1, count: TB)
         func columnSums(_ x: UnsafePointer<Float>, columns: Int, into variable: Variable) {
             ones.withUnsafeBufferPointer { o in
@@ -254,11 +271,13 @@ final class AttentionDecoderRun {
                               g, ldc: H)
                 }
             }
+            let dr = UnsafePointer(dRecurrent[l].pointer)
             weights.weightHH.withGradPointer { g in
-                BLAS.gemm(transposeA: true, m: G, n: H, k: TB, dg, lda: G, hStates[l].pointer, ldb: H, beta: 1,
+                BLAS.gemm(transposeA: true, m: G, n: H, k: TB, dr, lda: G, hStates[l].pointer, ldb: H, beta: 1,
                           g, ldc: H)
             }
-            for bias in [weights.biasIH, weights.biasHH] { if let bias { columnSums(dg, columns: G, into: bias) } }
+            if let bias = weights.biasIH { columnSums(dg, columns: G, into: bias) }
+            if let bias = weights.biasHH { columnSums(dr, columns: G, into: bias) }
         }
         parameters.outWeight.withGradPointer { g in
             BLAS.gemm(transposeA: true, m: H, n: 2 * H, k: TB, dPre.pointer, lda: H, contextQuery.pointer, ldb: 2 * H,

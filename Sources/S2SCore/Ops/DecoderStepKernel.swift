@@ -2,8 +2,9 @@
 // training (all T steps of a batch, then backward) and inference (one step per search iteration)
 // share, so a trained model decodes exactly as it was trained.
 //
-//   layer 0:  gates = emb·W_ih[:, :E]ᵀ (given) + feed·W_ih[:, E:]ᵀ + h₀·W_hhᵀ + b     → LSTM cell
-//   layer l:  gates = dropout(h_{l−1})·W_ihᵀ + h_l·W_hhᵀ + b                         → LSTM cell
+//   layer 0:  gates = emb·W_ih[:, :E]ᵀ (given) + feed·W_ih[:, E:]ᵀ + h₀·W_hhᵀ + b     → LSTM/GRU/RNN cell
+//   layer l:  gates = dropout(h_{l−1})·W_ihᵀ + h_l·W_hhᵀ + b                         → LSTM/GRU/RNN cell
+//   (the GRU keeps h·W_hhᵀ apart: its reset gate scales the candidate's part of it)
 //   q = h_{L−1};  a = masked softmax(score(q, keys));  context = Σ_s a_s·memory_s
 //   y = tanh([context, q]·W_outᵀ) (mlp: + b_out, no tanh);  out = dropout(y)   (the next step's feed)
 //
@@ -22,11 +23,14 @@ package struct DecoderWeightPointers {
         /// query weight [H, H], query bias [H], v [H].
         case mlp(queryWeight: UnsafePointer<Float>, queryBias: UnsafePointer<Float>, v: UnsafePointer<Float>)
     }
+    package let cell: RecurrentCell
     package let embeddingSize: Int, hidden: Int, layers: Int
-    /// Per layer: W_ih [4H, E+H] (layer 0) or [4H, H]; W_hh [4H, H]; b_ih + b_hh [4H].
+    /// Per layer: W_ih [G·H, E+H] (layer 0) or [G·H, H]; W_hh [G·H, H]; the biases the pointwise kernel
+    /// adds on the input side (b_ih + b_hh; the GRU's b_ih) and on the recurrent side (zeros; the GRU's b_hh).
     package let inputWeights: [UnsafePointer<Float>]
     package let hiddenWeights: [UnsafePointer<Float>]
     package let biases: [UnsafePointer<Float>]
+    package let hiddenBiases: [UnsafePointer<Float>]
     package let score: Score
     /// linear_out [H, 2H] and, for mlp, its bias [H].
     package let outWeight: UnsafePointer<Float>
@@ -53,10 +57,14 @@ package struct DecoderMemoryPointers {
 
 /// Where one step reads and writes; every buffer is [N, …] row-major.
 package struct DecoderStepSlots {
-    /// Per layer [N, 4H] pre-activations → activations. Layer 0 holds emb·W_ih[:, :E]ᵀ on entry.
+    /// Per layer [N, G·H] pre-activations → activations. Layer 0 holds emb·W_ih[:, :E]ᵀ on entry.
     var gates: [UnsafeMutablePointer<Float>]
+    /// cPrev and c: the LSTM's cell states (empty for the other cells). tanhC per layer [N, H]: the LSTM's
+    /// tanh(c), the GRU's u_n + b_hn (both saved for backward; empty for the RNN).
     var hPrev: [UnsafePointer<Float>], cPrev: [UnsafePointer<Float>]
     var h: [UnsafeMutablePointer<Float>], c: [UnsafeMutablePointer<Float>], tanhC: [UnsafeMutablePointer<Float>]
+    /// The GRU's h·W_hhᵀ [N, G·H], scratch (nil for the other cells).
+    var recurrent: UnsafeMutablePointer<Float>?
     /// Per layer l ≥ 1 the layer's input [N, H] (written here); nil for layer 0.
     var layerInput: [UnsafeMutablePointer<Float>?]
     /// Per layer l ≥ 1 its input's dropout mask, or nil for none.
@@ -79,11 +87,12 @@ package struct DecoderStepSlots {
 
     package init(gates: [UnsafeMutablePointer<Float>], hPrev: [UnsafePointer<Float>], cPrev: [UnsafePointer<Float>],
                  h: [UnsafeMutablePointer<Float>], c: [UnsafeMutablePointer<Float>], tanhC: [UnsafeMutablePointer<Float>],
-                 layerInput: [UnsafeMutablePointer<Float>?], layerMask: [UnsafePointer<Float>?], feed: UnsafePointer<Float>,
+                 recurrent: UnsafeMutablePointer<Float>?, layerInput: [UnsafeMutablePointer<Float>?], layerMask: [UnsafePointer<Float>?], feed: UnsafePointer<Float>,
                  attention: UnsafeMutablePointer<Float>, contextQuery: UnsafeMutablePointer<Float>,
                  projectedQuery: UnsafeMutablePointer<Float>?, activations: UnsafeMutablePointer<Float>?, activationStride: Int,
                  y: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>, outputMask: UnsafePointer<Float>?) {
         self.gates = gates; self.hPrev = hPrev; self.cPrev = cPrev; self.h = h; self.c = c; self.tanhC = tanhC
+        self.recurrent = recurrent
         self.layerInput = layerInput; self.layerMask = layerMask; self.feed = feed; self.attention = attention
         self.contextQuery = contextQuery; self.projectedQuery = projectedQuery; self.activations = activations
         self.activationStride = activationStride; self.y = y; self.output = output; self.outputMask = outputMask
@@ -111,8 +120,8 @@ package enum DecoderStepKernel {
     /// Runs one step for `rows` rows. `source[n]` is row n's memory row (nil: row n itself).
     package static func forward(weights w: DecoderWeightPointers, memory m: DecoderMemoryPointers, rows N: Int,
                         source: UnsafePointer<Int>?, stable: Bool, slots s: DecoderStepSlots) {
-        let H = w.hidden, E = w.embeddingSize, G = 4 * H, S = m.steps
-        // The LSTM stack.
+        let H = w.hidden, E = w.embeddingSize, G = w.cell.gates * H, S = m.steps
+        // The recurrent stack.
         for layer in 0..<w.layers {
             let g = s.gates[layer]
             if layer == 0 {
@@ -125,11 +134,22 @@ package enum DecoderStepKernel {
                 gemm(stable: stable, m: N, n: G, k: H, x, lda: H, w.inputWeights[layer], ldb: H,
                      packed: w.packed?.input[layer], beta: 0, g, ldc: G)
             }
+            let recurrent = w.cell == .gru ? s.recurrent! : g   // the GRU's h·W_hhᵀ stays apart
             gemm(stable: stable, m: N, n: G, k: H, s.hPrev[layer], lda: H, w.hiddenWeights[layer], ldb: H,
-                 packed: w.packed?.hidden[layer], beta: 1, g, ldc: G)
+                 packed: w.packed?.hidden[layer], beta: w.cell == .gru ? 0 : 1, recurrent, ldc: G)
             for n in 0..<N {
-                LSTMPointwise.forward(hidden: H, gates: g + n * G, bias: w.biases[layer], cPrev: s.cPrev[layer] + n * H,
-                                      c: s.c[layer] + n * H, tanhC: s.tanhC[layer] + n * H, h: s.h[layer] + n * H)
+                let h = s.h[layer] + n * H
+                switch w.cell {
+                case .lstm:
+                    LSTMPointwise.forward(hidden: H, gates: g + n * G, bias: w.biases[layer], cPrev: s.cPrev[layer] + n * H,
+                                          c: s.c[layer] + n * H, tanhC: s.tanhC[layer] + n * H, h: h)
+                case .gru:
+                    GRUPointwise.forward(hidden: H, gates: g + n * G, recurrent: recurrent + n * G, hiddenN: s.tanhC[layer] + n * H,
+                                         biasIH: w.biases[layer], biasHH: w.hiddenBiases[layer], hPrev: s.hPrev[layer] + n * H, h: h)
+                case .rnnTanh, .rnnReLU:
+                    RNNPointwise.forward(hidden: H, relu: w.cell == .rnnReLU, pre: g + n * G, biasIH: w.biases[layer],
+                                         biasHH: w.hiddenBiases[layer], h: h)
+                }
             }
         }
         // Attention of q = the top layer's h.

@@ -18,10 +18,10 @@ public enum WeightPrecision: String, CaseIterable, Sendable {
 ///     let packed = PackedStepWeights(translator)
 ///     let search = translator.searchModel(sources: ids, packed: packed)
 public final class PackedStepWeights: Sendable {
-    /// Layer 0's W_ih split at the embedding: [4H, E] (the token) and [4H, H] (the input feed).
+    /// Layer 0's W_ih split at the embedding: [G·H, E] (the token) and [G·H, H] (the input feed).
     package let embeddingInput: BFloat16Matrix
     package let feedInput: BFloat16Matrix
-    /// Per layer: W_ih (nil for layer 0, which is split above) and W_hh, [4H, H].
+    /// Per layer: W_ih (nil for layer 0, which is split above) and W_hh, [G·H, H].
     package let input: [BFloat16Matrix?]
     package let hidden: [BFloat16Matrix]
     /// mlp attention's query weight [H, H], else nil.

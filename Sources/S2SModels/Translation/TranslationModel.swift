@@ -1,6 +1,6 @@
 // The attention encoder-decoder translator (OpenNMT-py's RNN seq2seq with input feeding):
 //
-//   source ids → embedding → dropout → (bi)LSTM encoder → memory [S, B, H], final states
+//   source ids → embedding → dropout → (bi)LSTM (or GRU, RNN) encoder → memory [S, B, H], final states
 //   bridge: each layer's final forward and backward states concatenated → the decoder's initial state
 //   target ids (bos first) → embedding → dropout → input-feeding attention decoder → [T, B, H]
 //   generator: one [T·B, H]·[H, V] product → cross-entropy with label smoothing (pad ignored)
@@ -19,7 +19,7 @@ public struct TranslatorError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// An LSTM encoder-decoder with global attention.
+/// A recurrent (LSTM by default) encoder-decoder with global attention.
 ///
 ///     var rng = Generator(seed: 1)
 ///     let model = try TranslationModel(config: TranslatorConfig(sourceVocabularySize: 100, targetVocabularySize: 80), rng: &rng)
@@ -30,8 +30,8 @@ public final class TranslationModel: TrainableModel, Layer {
     public let config: TranslatorConfig
     public let encoder: Encoder
     public let targetEmbedding: Embedding
-    /// decoder.rnn.layers.l
-    public let decoderLayers: [LSTMWeights]
+    /// decoder.rnn.layers.l (the encoder's cell)
+    public let decoderLayers: [RecurrentWeights]
     public let attention: GlobalAttention
     /// [V, H]; the target embedding's matrix itself when tied.
     public let generatorWeight: Variable
@@ -44,16 +44,17 @@ public final class TranslationModel: TrainableModel, Layer {
         guard problems.isEmpty else { throw TranslatorError("translator settings: " + problems.joined(separator: "; ")) }
         self.config = config
         let H = config.decoderHiddenSize
-        encoder = Encoder(vocabularySize: config.sourceVocabularySize, embeddingSize: config.sourceEmbeddingSize,
+        encoder = Encoder(cell: config.cell, vocabularySize: config.sourceVocabularySize, embeddingSize: config.sourceEmbeddingSize,
                           hiddenSize: config.encoderHiddenSize, layers: config.layers, bidirectional: config.bidirectional,
                           dropout: config.dropout, rng: &rng)
         targetEmbedding = Embedding(vocabularySize: config.targetVocabularySize, dimension: config.targetEmbeddingSize, rng: &rng)
         let bound = 1 / Float(H).squareRoot()
         func make(_ shape: [Int]) -> Variable { parameter(.uniform(shape, low: -bound, high: bound, using: &rng)) }
+        let G = config.cell.gates * H
         decoderLayers = (0..<config.layers).map { layer in
             let input = layer == 0 ? config.targetEmbeddingSize + H : H
-            return LSTMWeights(weightIH: make([4 * H, input]), weightHH: make([4 * H, H]),
-                               biasIH: make([4 * H]), biasHH: make([4 * H]))
+            return RecurrentWeights(cell: config.cell, weightIH: make([G, input]), weightHH: make([G, H]),
+                                    biasIH: make([G]), biasHH: make([G]))
         }
         attention = GlobalAttention(dimension: H, type: config.attention, rng: &rng)
         generatorWeight = config.tieTargetEmbedding ? targetEmbedding.weight : make([config.targetVocabularySize, H])
@@ -91,11 +92,10 @@ public final class TranslationModel: TrainableModel, Layer {
     // MARK: encoder and bridge
 
     /// Runs the encoder over time-major ids [S·B]; returns memory [S, B, H] and the decoder's initial
-    /// state h, c [L, B, H].
-    public func encode(ids: [Int], lengths: [Int], tape: Tape) -> (memory: Variable, h: Variable, c: Variable) {
+    /// state h, c [L, B, H] (c: the LSTM's, nil for the other cells).
+    public func encode(ids: [Int], lengths: [Int], tape: Tape) -> (memory: Variable, h: Variable, c: Variable?) {
         let (outputs, h, c) = encoder(ids: ids, lengths: lengths, tape: tape)
-        // The translator's encoder is always an LSTM (its decoder is the fused LSTM op), so c exists.
-        return (outputs, bridge(h, tape: tape), bridge(c!, tape: tape))
+        return (outputs, bridge(h, tape: tape), c.map { bridge($0, tape: tape) })
     }
 
     /// [L·D, B, He] → [L, B, D·He]: a layer's forward and backward final states side by side

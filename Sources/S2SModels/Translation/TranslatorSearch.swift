@@ -9,10 +9,10 @@ import S2SDecoding
 import S2SNN
 import S2SText
 
-/// The state of N hypotheses: each row's LSTM states, input feed and the source row it attends over.
+/// The state of N hypotheses: each row's recurrent states, input feed and the source row it attends over.
 public struct TranslatorDecoderState {
     public let rows: Int
-    let h: [FloatBuffer], c: [FloatBuffer]   // per layer [N, H]
+    let h: [FloatBuffer], c: [FloatBuffer]   // per layer [N, H]; c: the LSTM's (empty for the other cells)
     let feed: FloatBuffer                     // [N, H]
     /// Row n attends over memory row source[n].
     public let source: [Int]
@@ -46,14 +46,17 @@ public struct TranslatorSearchModel {
     /// row n of the input.
     public func step(tokens: [Int], state: TranslatorDecoderState) -> (logProbs: Tensor, attention: Tensor?, state: TranslatorDecoderState) {
         let N = tokens.count, L = model.config.layers, H = model.hiddenSize, E = model.config.targetEmbeddingSize
-        let G = 4 * H, S = sourceSteps, V = vocabularySize
+        let cell = model.config.cell, G = cell.gates * H, S = sourceSteps, V = vocabularySize
         precondition(N == state.rows, "translator step: \(N) tokens for \(state.rows) rows")
-        let h = (0..<L).map { _ in FloatBuffer(count: N * H) }, c = (0..<L).map { _ in FloatBuffer(count: N * H) }
+        let h = (0..<L).map { _ in FloatBuffer(count: N * H) }
+        let c = cell.hasCellState ? (0..<L).map { _ in FloatBuffer(count: N * H) } : []
         let feed = FloatBuffer(count: N * H)
         var attention = Tensor(shape: [N, S], scalars: .uninitialized(N * S))
         var logProbs = Tensor(shape: [N, V], scalars: .uninitialized(N * V))
         guard N > 0 else { return (logProbs, attention, TranslatorDecoderState(rows: 0, h: h, c: c, feed: feed, source: [])) }
-        let gates = (0..<L).map { _ in FloatBuffer(count: N * G) }, tanhC = (0..<L).map { _ in FloatBuffer(count: N * H) }
+        let gates = (0..<L).map { _ in FloatBuffer(count: N * G) }
+        let tanhC = cell.gates == 1 ? [] : (0..<L).map { _ in FloatBuffer(count: N * H) }   // LSTM tanh(c), GRU u_n
+        let recurrent = cell == .gru ? FloatBuffer(count: N * G) : nil
         let inputs: [FloatBuffer?] = (0..<L).map { $0 == 0 ? nil : FloatBuffer(count: N * H) }
         let contextQuery = FloatBuffer(count: N * 2 * H)
         let isMLP: Bool = if case .mlp = model.attention.type { true } else { false }
@@ -82,7 +85,7 @@ public struct TranslatorSearchModel {
                             let slots = DecoderStepSlots(
                                 gates: gates.map(\.pointer), hPrev: state.h.map { UnsafePointer($0.pointer) },
                                 cPrev: state.c.map { UnsafePointer($0.pointer) }, h: h.map(\.pointer), c: c.map(\.pointer),
-                                tanhC: tanhC.map(\.pointer), layerInput: inputs.map { $0?.pointer },
+                                tanhC: tanhC.map(\.pointer), recurrent: recurrent?.pointer, layerInput: inputs.map { $0?.pointer },
                                 layerMask: Array(repeating: nil, count: L), feed: state.feed.pointer,
                                 attention: a, contextQuery: contextQuery.pointer,
                                 projectedQuery: projectedQuery?.pointer, activations: activations?.pointer, activationStride: 0,
@@ -149,7 +152,7 @@ extension TranslationModel {
                 return out
             }
         }
-        let initial = TranslatorDecoderState(rows: B, h: rows(hN.value), c: rows(cN.value),
+        let initial = TranslatorDecoderState(rows: B, h: rows(hN.value), c: cN.map { rows($0.value) } ?? [],
                                              feed: FloatBuffer(count: B * H, zeroed: true), source: Array(0..<B))
         return TranslatorSearchModel(model: self, sentences: B, sourceLengths: sources.map(\.count), memory: memory.value,
                                      keys: keys, memoryLengths: lengths, packed: packed, initialState: initial)

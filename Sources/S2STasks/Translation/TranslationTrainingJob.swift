@@ -104,7 +104,7 @@ public struct TranslationTrainingJob: Sendable {
         }
         let config = model.config
         log("vocabularies: source \(config.sourceVocabularySize), target \(config.targetVocabularySize) tokens; "
-            + "model: \(model.parameterCount) parameters (\(config.layers) layer(s), encoder \(config.encoderHiddenSize)×\(config.bidirectional ? 2 : 1), "
+            + "model: \(model.parameterCount) parameters (\(config.cell.rawValue.uppercased()), \(config.layers) layer(s), encoder \(config.encoderHiddenSize)×\(config.bidirectional ? 2 : 1), "
             + "decoder \(config.decoderHiddenSize), \(config.attention.rawValue) attention)")
 
         let train = try EncodedPairs.encode(trainLines, text: text, maxLength: options.maxLength)
