@@ -30,12 +30,15 @@ let package = Package(
         // exposes the few calls we need under plain names and keeps ICU types out of its header.
         .target(name: "ICUShim",
                 linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
+        // Open MPI for `train-* --distributed`, opened at run time (dlopen): building and running s2s
+        // never needs MPI installed; only a distributed run does.
+        .target(name: "MPIShim", linkerSettings: [.linkedLibrary("dl")]),
 
         // Swift libraries ------------------------------------------------------------------------
         .target(name: "S2SCore", dependencies: ["CBLAS"], swiftSettings: fastMath),
         .target(name: "S2SNN", dependencies: ["S2SCore"], swiftSettings: fastMath),
         .target(name: "S2SText", dependencies: ["ICUShim", "S2SCore"], swiftSettings: fastMath),
-        .target(name: "S2STraining", dependencies: ["S2SCore", "S2SNN"], swiftSettings: fastMath),
+        .target(name: "S2STraining", dependencies: ["MPIShim", "S2SCore", "S2SNN"], swiftSettings: fastMath),
         .target(name: "S2SDecoding", dependencies: ["S2SCore"], swiftSettings: fastMath),
         .target(name: "S2SModels", dependencies: ["S2SCore", "S2SNN", "S2SText", "S2SDecoding"], swiftSettings: fastMath),
         // The task layer, the public library: translation, language modelling and classification, each

@@ -45,9 +45,14 @@ public protocol TrainableModel: AnyObject {
     var trainingState: [(name: String, tensor: Tensor)] { get }
     /// Restores what `trainingState` gave, from a checkpoint being resumed.
     func restoreTrainingState(_ tensors: [String: Tensor]) throws
+    /// In a distributed run each rank updates the training state of its own part of the batches only;
+    /// before a checkpoint this makes the whole state the same on every rank. `sum` adds a vector
+    /// across the ranks (every rank calls it, in the same order). Default: nothing to merge.
+    func mergeTrainingState(sum: (inout [Float]) -> Void)
 }
 
 extension TrainableModel {
     public var trainingState: [(name: String, tensor: Tensor)] { [] }
     public func restoreTrainingState(_ tensors: [String: Tensor]) throws {}
+    public func mergeTrainingState(sum: (inout [Float]) -> Void) {}
 }

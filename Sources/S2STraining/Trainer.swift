@@ -5,6 +5,12 @@
 // Exact resume holds because everything random is a pure function of (seed, epoch, step, shard) —
 // the batch order of an epoch, the dropout masks of a step — and everything stateful (weights,
 // optimizer moments, schedule, counters, data position) is in the checkpoint.
+//
+// Distributed (`collective`): every rank runs this same loop on the same batches, its own block of
+// each batch's shards, the gradients summed across ranks (TrainingStep), so every rank holds the same
+// weights at every step. Every rank validates (the same numbers, so the same decisions: best model,
+// schedule, early stopping); what one clock decides — the time budget — rank 0 decides for all. Only
+// rank 0 writes checkpoints, the model, metrics.jsonl and TensorBoard files.
 import Foundation
 import S2SCore
 import S2SNN
@@ -28,6 +34,8 @@ public final class Trainer<Model: TrainableModel> {
     /// `options.metric`. Without it, the mean training loss since the last validation stands in.
     public var validate: ((Model) throws -> [String: Double])?
     public var tensorBoard: TensorBoardWriter?
+    /// The ranks of a distributed run (nil: this process alone).
+    public var collective: (any Collective)?
     /// Where log lines and per-step progress go (default: stderr, a log line every `options.reportEvery` steps).
     public var progress: TrainingProgressHandler
     public private(set) var state: TrainerState
@@ -38,6 +46,8 @@ public final class Trainer<Model: TrainableModel> {
     private var runStart = 0.0, elapsedAtStart = 0.0, stepAtStart = 0
     private var reserveSeconds = 0.0  // what a final validation + checkpoint costs, kept free of the budget
     private var smoothing: WeightSmoothing?
+    /// Distributed: seconds of this invocation spent adding gradients across ranks, and in steps.
+    private var exchangeSeconds = 0.0, stepSeconds = 0.0
 
     public init(model: Model, optimizer: Optimizer, schedule: LearningRateSchedule, options: TrainerOptions, bundle: ModelBundle) {
         self.model = model; self.optimizer = optimizer; self.options = options; self.bundle = bundle
@@ -71,7 +81,7 @@ public final class Trainer<Model: TrainableModel> {
         if !resume, let rate = options.exponentialSmoothing { smoothing = WeightSmoothing(rate: rate, parameters: parameters) }
         let metrics = try MetricsLog(directory: bundle.directory)
         runStart = Self.now(); elapsedAtStart = state.elapsed; stepAtStart = state.step; windowStart = runStart
-        defer { try? tensorBoard?.flush(); progress(.finished) }
+        defer { try? tensorBoard?.flush(); reportExchange(); progress(.finished) }
 
         var lastValidatedStep = -1
         func validateAndSave() throws -> Bool {
@@ -114,8 +124,12 @@ public final class Trainer<Model: TrainableModel> {
     private func trainStep(_ batch: Model.Batch, parameters: [(name: String, variable: Variable)]) throws {
         state.elapsed = elapsed()
         optimizer.learningRate = state.schedule.learningRate(step: state.step + 1)
-        let step = TrainingStep(model: model, shards: options.shards, maxGradientNorm: options.maxGradientNorm)
+        let step = TrainingStep(model: model, shards: options.shards, maxGradientNorm: options.maxGradientNorm,
+                                collective: collective)
+        let started = Self.now()
         let outcome = step.run(batch, parameters: parameters, optimizer: optimizer) { stepSeed(shard: $0) }
+        exchangeSeconds += outcome.exchangeSeconds
+        stepSeconds += Self.now() - started
         guard outcome.applied else {
             state.consecutiveBadSteps += 1
             state.skippedSteps += 1
@@ -150,9 +164,12 @@ public final class Trainer<Model: TrainableModel> {
         let outcome = Result { try validateAndKeepBest(parameters: parameters, metrics: metrics) }
         smoothing?.swap(with: parameters)
         try outcome.get()
-        try checkpoints.save(parameters: parameters, optimizer: optimizer, state: state, modelState: model.trainingState,
-                             smoothed: smoothing?.namedAverages(parameters) ?? [],
-                             keep: options.keepCheckpoints, protectedStep: state.bestStep)
+        if let collective { model.mergeTrainingState { collective.sumInRankOrder(&$0) } }   // every rank, same point
+        if writesFiles {
+            try checkpoints.save(parameters: parameters, optimizer: optimizer, state: state, modelState: model.trainingState,
+                                 smoothed: smoothing?.namedAverages(parameters) ?? [],
+                                 keep: options.keepCheckpoints, protectedStep: state.bestStep)
+        }
         reserveSeconds = 1.2 * (Self.now() - start)
         if let patience = options.patience, state.validationsWithoutImprovement >= patience {
             log("early stopping: no improvement in \(options.metric) for \(patience) validations")
@@ -174,7 +191,7 @@ public final class Trainer<Model: TrainableModel> {
             state.bestMetric = value
             state.bestStep = state.step
             state.validationsWithoutImprovement = 0
-            try bundle.writeWeights(parameters, metadata: ["step": "\(state.step)", options.metric: "\(value)"])
+            if writesFiles { try bundle.writeWeights(parameters, metadata: ["step": "\(state.step)", options.metric: "\(value)"]) }
         } else {
             state.validationsWithoutImprovement += 1
         }
@@ -184,18 +201,25 @@ public final class Trainer<Model: TrainableModel> {
         var record: [String: MetricValue] = ["event": "validation", "step": .int(state.step), "epoch": .int(state.epoch),
                                              "elapsed": .double(state.elapsed)]
         for (key, v) in values { record[key] = .double(v) }
-        try metrics.append(record)
-        for (key, v) in values.sorted(by: { $0.key < $1.key }) {
-            try tensorBoard?.addScalar(tag: "valid/" + key, value: Float(v), step: state.step)
+        if writesFiles {
+            try metrics.append(record)
+            for (key, v) in values.sorted(by: { $0.key < $1.key }) {
+                try tensorBoard?.addScalar(tag: "valid/" + key, value: Float(v), step: state.step)
+            }
         }
         let shown = values.sorted { $0.key < $1.key }.map { "\($0.key) \(ProgressFormat.number($0.value))" }.joined(separator: ", ")
         log("validation at step \(state.step) (epoch \(state.epoch)): \(shown)\(improved ? " — best so far, saved" : "")")
     }
 
+    /// Rank 0's files only (a single process is rank 0).
+    private var writesFiles: Bool { (collective?.rank ?? 0) == 0 }
+
+    /// Whether the next step would overrun the time budget — rank 0's clock deciding for every rank.
     private func outOfTime() -> Bool {
         guard let budget = options.timeBudget else { return false }
         let stepCost = (Self.now() - runStart) / Double(max(1, state.step - stepAtStart))
-        return Self.now() - runStart + reserveSeconds + stepCost >= budget
+        let late = Self.now() - runStart + reserveSeconds + stepCost >= budget
+        return collective?.agree(late) ?? late
     }
 
     private func report(metrics: MetricsLog, batchesPerEpoch: Int) {
@@ -210,16 +234,25 @@ public final class Trainer<Model: TrainableModel> {
                                         tokensPerSecond: tokensPerSecond, elapsed: elapsed(), eta: eta)
         self.progress(.step(progress))
         guard state.step % max(1, options.reportEvery) == 0 else { return }
+        defer { windowStats = LossStats(); windowTokens = 0; windowStart = now }
+        guard writesFiles else { return }
         try? metrics.append(["event": "train", "step": .int(state.step), "epoch": .int(state.epoch),
                              "loss": .double(windowStats.meanLoss), "ppl": .double(windowStats.perplexity),
                              "accuracy": .double(windowStats.accuracy), "lr": .double(optimizer.learningRate),
                              "tokens_per_s": .double(tokensPerSecond), "elapsed": .double(elapsed())])
         try? tensorBoard?.addScalar(tag: "train/loss", value: Float(windowStats.meanLoss), step: state.step)
         try? tensorBoard?.addScalar(tag: "train/lr", value: Float(optimizer.learningRate), step: state.step)
-        windowStats = LossStats(); windowTokens = 0; windowStart = now
     }
 
     private func log(_ message: String) { progress(.message(message)) }
+
+    /// Distributed: how much of the steps' time went into the gradient exchange.
+    private func reportExchange() {
+        guard let collective, state.step > stepAtStart else { return }
+        let steps = Double(state.step - stepAtStart)
+        log(String(format: "%d ranks: gradient exchange %.1f ms per step, %.1f%% of the steps' %.1f s",
+                   collective.size, 1000 * exchangeSeconds / steps, 100 * exchangeSeconds / max(1e-9, stepSeconds), stepSeconds))
+    }
 
     private func elapsed() -> Double { elapsedAtStart + Self.now() - runStart }
 

@@ -3,6 +3,11 @@
 // summed in a fixed order, the global norm clipped, and — when loss and norm are finite — the optimizer
 // applied. The trainer runs every step through this, and so does every `s2s bench` training case, so
 // a benchmark times what training runs.
+//
+// Across processes (`collective`, N ranks): every rank cuts the same batch into N × shards pieces, runs
+// its own block of them (rank r: pieces r·shards ..< (r+1)·shards) and the ranks add their gradients
+// and statistics in rank order. With one shard per rank that is exactly one process's N-shard step —
+// the same pieces, seeds and order of additions — so the weights agree bit for bit.
 import S2SCore
 import S2SNN
 
@@ -18,8 +23,12 @@ public struct TrainingStep<Model: TrainableModel> {
     /// Clip the global gradient norm to this (nil = no clipping).
     public let maxGradientNorm: Double?
 
-    public init(model: Model, shards: Int, maxGradientNorm: Double?) {
+    /// The ranks of a distributed run (nil: this process alone).
+    public let collective: (any Collective)?
+
+    public init(model: Model, shards: Int, maxGradientNorm: Double?, collective: (any Collective)? = nil) {
         self.model = model; self.shards = max(1, shards); self.maxGradientNorm = maxGradientNorm
+        self.collective = collective
     }
 
     /// What one step did.
@@ -30,30 +39,67 @@ public struct TrainingStep<Model: TrainableModel> {
         public var norm: Double
         /// The optimizer ran; false when loss or norm was not finite (the gradients were zeroed instead).
         public var applied: Bool
+        /// Seconds spent adding the gradients across ranks (0 alone).
+        public var exchangeSeconds = 0.0
     }
 
     /// Runs one step on `batch`; `seed(shard)` seeds that shard's tape (its dropout masks).
     @discardableResult
     public func run(_ batch: Model.Batch, parameters: [(name: String, variable: Variable)], optimizer: Optimizer,
                     seed: (Int) -> UInt64) -> Outcome {
-        let pieces = (0..<shards).compactMap { batch.shard($0, of: shards) }
-        let results = (0..<pieces.count).map { _ in ShardResult() }
+        let ranks = collective?.size ?? 1, rank = collective?.rank ?? 0
+        let pieces = (0..<shards * ranks).compactMap { batch.shard($0, of: shards * ranks) }
+        let mine = Array(pieces.indices.filter { $0 / shards == rank })   // this rank's block of pieces
+        let results = (0..<mine.count).map { _ in ShardResult() }
         let totalUnits = max(1, pieces.reduce(0) { $0 + $1.lossUnits })
-        DataParallel.run(shards: pieces.count, parameters: parameters.map(\.variable)) { k in
-            let tape = Tape(recording: true, training: true, rng: Generator(seed: seed(k)))
-            let (loss, stats) = model.loss(for: pieces[k], tape: tape)
-            // Weighting each shard's mean by its share of the batch makes the sum the batch's mean.
-            tape.backward(from: loss, seed: Tensor(repeating: Float(pieces[k].lossUnits) / Float(totalUnits), shape: loss.shape))
-            results[k].stats = stats
+        if !mine.isEmpty {
+            DataParallel.run(shards: mine.count, parameters: parameters.map(\.variable)) { k in
+                let piece = pieces[mine[k]]
+                let tape = Tape(recording: true, training: true, rng: Generator(seed: seed(mine[k])))
+                let (loss, stats) = model.loss(for: piece, tape: tape)
+                // Weighting each shard's mean by its share of the batch makes the sum the batch's mean.
+                tape.backward(from: loss, seed: Tensor(repeating: Float(piece.lossUnits) / Float(totalUnits), shape: loss.shape))
+                results[k].stats = stats
+            }
         }
-        let stats = results.reduce(LossStats()) { $0 + $1.stats }
+        var stats = results.reduce(LossStats()) { $0 + $1.stats }
+        var exchangeSeconds = 0.0
+        if let collective {
+            let start = Trainer<Model>.now()
+            stats = Self.sumAcrossRanks(parameters.map(\.variable), stats: stats, collective)
+            exchangeSeconds = Trainer<Model>.now() - start
+        }
         let norm = maxGradientNorm.map { clipGradientNorm(parameters, maxNorm: $0).norm } ?? globalGradientNorm(parameters)
         guard stats.lossSum.isFinite, norm.isFinite else {
             for (_, v) in parameters { v.zeroGrad() }
-            return Outcome(stats: stats, norm: norm, applied: false)
+            return Outcome(stats: stats, norm: norm, applied: false, exchangeSeconds: exchangeSeconds)
         }
         optimizer.step(parameters)
-        return Outcome(stats: stats, norm: norm, applied: true)
+        return Outcome(stats: stats, norm: norm, applied: true, exchangeSeconds: exchangeSeconds)
+    }
+}
+
+extension TrainingStep {
+    /// Adds every rank's gradients (a parameter no rank touched keeps grad nil, as in one process) and
+    /// statistics in rank order; returns the summed statistics.
+    static func sumAcrossRanks(_ parameters: [Variable], stats: LossStats, _ collective: any Collective) -> LossStats {
+        let total = parameters.reduce(0) { $0 + $1.value.count }
+        var gradients = [Float](repeating: 0, count: total)
+        var numbers = [stats.lossSum, Double(stats.units), Double(stats.correct)] + parameters.map { $0.grad == nil ? 0 : 1 }
+        var offset = 0
+        for p in parameters {
+            if let grad = p.grad { grad.withUnsafeBufferPointer { g in for i in 0..<g.count { gradients[offset + i] = g[i] } } }
+            offset += p.value.count
+        }
+        collective.sumInRankOrder(&gradients)
+        collective.sumInRankOrder(&numbers)
+        offset = 0
+        for (index, p) in parameters.enumerated() {
+            let count = p.value.count
+            p.grad = numbers[3 + index] > 0 ? Tensor(shape: p.value.shape, scalars: Array(gradients[offset..<(offset + count)])) : nil
+            offset += count
+        }
+        return LossStats(lossSum: numbers[0], units: Int(numbers[1]), correct: Int(numbers[2]))
     }
 }
 

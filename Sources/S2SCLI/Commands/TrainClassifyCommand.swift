@@ -140,11 +140,13 @@ struct TrainClassifyCommand: ParsableCommand {
         var job = ClassificationTrainingJob(train: train, valid: valid, modelDirectory: training.modelDir, options: options)
         job.mode = training.mode
         job.tensorBoardDirectory = training.tensorboardDir
-        let progress = training.progress(options.trainer)
-        let result = try job.run(progress: progress)
-        let report = result.validation
-        progress(.message("stopped: \(result.stopReason.rawValue); best weights from step \(result.bestStep ?? 0) saved in \(training.modelDir)/model.safetensors"))
-        progress(.message(String(format: "validation (%@): N %d, accuracy %.4f, macro-F1 %.4f", valid, report.count, report.accuracy, report.macroF1)))
+        try training.run(options.trainer) { ranks, progress in
+            job.collective = ranks
+            let result = try job.run(progress: progress)
+            let report = result.validation
+            progress(.message("stopped: \(result.stopReason.rawValue); best weights from step \(result.bestStep ?? 0) saved in \(training.modelDir)/model.safetensors"))
+            progress(.message(String(format: "validation (%@): N %d, accuracy %.4f, macro-F1 %.4f", valid, report.count, report.accuracy, report.macroF1)))
+        }
     }
 }
 

@@ -103,6 +103,9 @@ struct TrainLMCommand: ParsableCommand {
         var job = LanguageModelTrainingJob(train: train, valid: valid, modelDirectory: training.modelDir, options: options)
         job.mode = training.mode
         job.tensorBoardDirectory = training.tensorboardDir
-        try job.run(progress: training.progress(options.trainer))
+        try training.run(options.trainer) { ranks, progress in
+            job.collective = ranks
+            try job.run(progress: progress)
+        }
     }
 }

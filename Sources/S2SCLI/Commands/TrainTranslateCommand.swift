@@ -51,8 +51,11 @@ struct TrainTranslateCommand: ParsableCommand {
         var job = TranslationTrainingJob(files: files, modelDirectory: training.modelDir, options: options)
         job.mode = training.mode
         job.tensorBoardDirectory = training.tensorboardDir
-        try job.run(progress: training.progress(options.trainer))
-        log(String(format: "total time %.0f s", Stopwatch.now() - started))
+        try training.run(options.trainer) { ranks, progress in
+            job.collective = ranks
+            try job.run(progress: progress)
+        }
+        if (job.collective?.rank ?? 0) == 0 { log(String(format: "total time %.0f s", Stopwatch.now() - started)) }
     }
 
     private func log(_ message: String) { ProgressReporter.writeToStandardError(message + "\n") }

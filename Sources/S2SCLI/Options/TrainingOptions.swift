@@ -61,6 +61,10 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Also write TensorBoard event files to this directory.")
     var tensorboardDir: String?
 
+    @Flag(help: ArgumentHelp("Train as one rank of `mpirun -np N s2s train-… --distributed` (Open MPI, loaded at run time).",
+                             discussion: "Every rank takes its part of every batch and the gradients are summed across ranks; rank 0 writes the model, checkpoints and metrics. --threads is per rank."))
+    var distributed = false
+
     func validate() throws {
         if resume && overwrite { throw ValidationError("--resume continues the run in --model-dir, --overwrite replaces it: give one") }
         for (name, value) in [("epochs", epochs), ("max-steps", maxSteps), ("validate-every", validateEvery),
@@ -103,6 +107,20 @@ struct TrainingOptions: ParsableArguments {
     /// Shows the run's log and progress on stderr.
     func progress(_ options: TrainerOptions) -> TrainingProgressHandler {
         ProgressReporter.standardError(reportEvery: options.reportEvery)
+    }
+
+    /// Runs a training job alone, or with `--distributed` as one rank of the MPI job: `body` gets the
+    /// ranks and the progress handler (silent on ranks other than 0). A rank that fails ends every rank
+    /// (MPI_Abort, its message on stderr), so none is left waiting for it.
+    func run(_ options: TrainerOptions, _ body: (_ ranks: (any Collective)?, _ progress: @escaping TrainingProgressHandler) throws -> Void) throws {
+        guard distributed else { return try body(nil, progress(options)) }
+        let world = try MPICollective.start()
+        do {
+            try body(world, world.rank == 0 ? progress(options) : ProgressReporter.silent)
+        } catch {
+            world.abort("\(error)")
+        }
+        world.finish()
     }
 }
 

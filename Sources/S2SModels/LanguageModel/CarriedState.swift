@@ -15,6 +15,8 @@ public final class CarriedState: @unchecked Sendable {
     private let h: UnsafeMutablePointer<Float>
     /// The LSTM's cell state; nil for cells without one.
     private let c: UnsafeMutablePointer<Float>?
+    /// Per stream: written since the last `merge` (a distributed rank writes its own streams only).
+    private let written: UnsafeMutablePointer<Bool>
 
     public init(layers: Int, streams: Int, hidden: Int, cellState: Bool) {
         self.layers = layers; self.streams = streams; self.hidden = hidden
@@ -22,9 +24,10 @@ public final class CarriedState: @unchecked Sendable {
         h = .allocate(capacity: count); h.initialize(repeating: 0, count: count)
         c = cellState ? .allocate(capacity: count) : nil
         c?.initialize(repeating: 0, count: count)
+        written = .allocate(capacity: streams); written.initialize(repeating: false, count: streams)
     }
 
-    deinit { h.deallocate(); c?.deallocate() }
+    deinit { h.deallocate(); c?.deallocate(); written.deallocate() }
 
     private var count: Int { layers * streams * hidden }
 
@@ -44,6 +47,7 @@ public final class CarriedState: @unchecked Sendable {
         newH.withUnsafeBufferPointer { ph in
             for layer in 0..<layers {
                 for (r, stream) in rows.enumerated() {
+                    written[stream] = true
                     let source = (layer * rows.count + r) * hidden, target = (layer * streams + stream) * hidden
                     var finite = true
                     for k in 0..<hidden where !(ph[source + k].isFinite && (pc.isEmpty || pc[source + k].isFinite)) {
@@ -54,6 +58,30 @@ public final class CarriedState: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Distributed runs, before a checkpoint: every stream a rank wrote since the last merge takes that
+    /// rank's state on every rank (each stream belongs to one rank: its rows of every batch); the other
+    /// streams keep the state they have, which every rank shares. `sum` adds a vector across the ranks.
+    public func merge(sum: (inout [Float]) -> Void) {
+        let states = c == nil ? 1 : 2, block = layers * hidden   // one stream's h (or c), all layers
+        var vector = [Float](repeating: 0, count: streams * (1 + states * block))
+        func each(_ stream: Int, _ body: (_ state: UnsafeMutablePointer<Float>, _ source: Int, _ offset: Int) -> Void) {
+            for layer in 0..<layers {
+                let source = (layer * streams + stream) * hidden, offset = streams + (stream * states) * block + layer * hidden
+                body(h, source, offset)
+                if let c { body(c, source, offset + block) }
+            }
+        }
+        for stream in 0..<streams where written[stream] {
+            vector[stream] = 1
+            each(stream) { state, source, offset in for k in 0..<hidden { vector[offset + k] = state[source + k] } }
+        }
+        sum(&vector)
+        for stream in 0..<streams where vector[stream] > 0 {
+            each(stream) { state, target, offset in for k in 0..<hidden { state[target + k] = vector[offset + k] } }
+        }
+        written.update(repeating: false, count: streams)
     }
 
     /// Zeroes every stream's state.

@@ -43,4 +43,6 @@ public final class LanguageModelTraining: TrainableModel {
     public var trainingState: [(name: String, tensor: Tensor)] { carried.tensors }
 
     public func restoreTrainingState(_ tensors: [String: Tensor]) throws { try carried.load(tensors) }
+
+    public func mergeTrainingState(sum: (inout [Float]) -> Void) { carried.merge(sum: sum) }
 }

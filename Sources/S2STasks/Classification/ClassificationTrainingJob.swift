@@ -79,6 +79,8 @@ public struct ClassificationTrainingJob: Sendable {
     public var options: ClassificationTrainingOptions
     public var mode = TrainingDirectory.Mode.new
     public var tensorBoardDirectory: String? = nil
+    /// The ranks of `mpirun … --distributed` (nil: this process alone); see `DistributedRun`.
+    public var collective: (any Collective)? = nil
 
     /// A new run (see `mode`) on the labelled file `train`, validated on `valid`, into `modelDirectory`.
     public init(train: String, valid: String, modelDirectory: String, options: ClassificationTrainingOptions = .init()) {
@@ -92,11 +94,14 @@ public struct ClassificationTrainingJob: Sendable {
     public func run(progress: @escaping TrainingProgressHandler = ProgressReporter.silent) throws -> Result {
         defer { progress(.finished) }   // the run's last event, after its closing log lines
         BLAS.setThreads(1)   // one BLAS thread per data-parallel shard
-        let directory = try TrainingDirectory.open(modelDirectory, mode: mode)
+        let distributed = try DistributedRun(modelDirectory: modelDirectory, mode: mode, collective: collective)
+        defer { distributed.cleanUp() }
+        let directory = try TrainingDirectory.open(distributed.directory, mode: distributed.mode)
         defer { directory.close() }
+        try distributed.shareResumeFiles(directory.bundle)
         let log = { (message: String) in progress(.message(message)) }
         let bundle = directory.bundle
-        let existing: ClassificationBundle? = mode == .resume ? try ClassificationBundle.load(directory: modelDirectory) : nil
+        let existing: ClassificationBundle? = mode == .resume ? try ClassificationBundle.load(directory: bundle.directory) : nil
 
         // Data and labels.
         let filter = existing.map { Set($0.labels) } ?? options.labelFilter.map(Set.init)
@@ -135,24 +140,32 @@ public struct ClassificationTrainingJob: Sendable {
             model.classes = labels.count
             if let problem = model.problem { throw TrainingError(problem) }
             config = ClassificationBundleConfig(model: model, text: text.pipeline, training: settings(labels: labels, trainData: trainData))
-            try ClassificationBundle.save(directory: modelDirectory, config: config, text: text, labels: labels)
+            try ClassificationBundle.save(directory: bundle.directory, config: config, text: text, labels: labels)
             log("vocabulary: \(text.vocabulary.count) tokens (min count \(options.minCount)), labels: \(labels.joined(separator: ", "))")
         }
         let trainSequences = try ClassificationText.encode(trainData, with: text)
         let trainLabels = trainData.examples.map { labelIDs[$0.label]! }
         let validator = ClassificationValidator(sequences: try ClassificationText.encode(validData, with: text),
                                                 gold: validData.examples.map { labelIDs[$0.label]! }, classes: labels.count,
-                                                text: text, threads: max(1, options.trainer.shards))
+                                                text: text, threads: max(1, options.trainer.shards) * distributed.ranks)
 
         var rng = Generator(seed: options.trainer.seed)
         let model = ClassificationModel(config: config.model, rng: &rng)
         model.classWeights = config.training.classWeights
         model.labelSmoothing = config.training.labelSmoothing
 
+        var compared = config.training
+        (compared.train, compared.valid) = ("", "")   // the files may sit at other paths on other hosts
+        try distributed.requireSame([("model settings", Fingerprint.of(bytes: try JSON.encode(config.model))),
+                                     ("training settings", Fingerprint.of(bytes: try JSON.encode(compared))),
+                                     ("vocabulary", text.pipeline.fingerprint), ("labels", labels.joined(separator: ",")),
+                                     ("training data", Fingerprint.of(ids: trainSequences.flatMap { $0 + [-1] } + trainLabels)),
+                                     ("validation data", Fingerprint.of(ids: validator.sequences.flatMap { $0 + [-1] } + validator.gold))])
         let trainer = Trainer(model: model, optimizer: Adam(learningRate: config.training.learningRate),
                               schedule: config.training.schedule, options: options.trainer, bundle: bundle)
+        trainer.collective = collective
         trainer.progress = { event in if event != .finished { progress(event) } }
-        if let tensorBoardDirectory { trainer.tensorBoard = try TensorBoardWriter(directory: tensorBoardDirectory) }
+        if let tensorBoardDirectory, distributed.rank == 0 { trainer.tensorBoard = try TensorBoardWriter(directory: tensorBoardDirectory) }
         trainer.validate = { try validator.metrics($0) }
         let batcher = Batcher(batchSize: config.training.batchSize, maxTokens: config.training.batchTokens)
         let lengths = trainSequences.map { max(1, $0.count) }
@@ -163,8 +176,9 @@ public struct ClassificationTrainingJob: Sendable {
             }
         }
 
-        // The saved (best) weights, scored once more for the summary.
-        try bundle.readWeights(into: model.parameters)
+        // The saved (best) weights, scored once more for the summary (rank 0 saved them; other ranks
+        // report their last weights).
+        if distributed.rank == 0 { try bundle.readWeights(into: model.parameters) }
         return Result(stopReason: stopReason, validation: try validator.report(model), labels: labels, bestStep: trainer.state.bestStep)
     }
 

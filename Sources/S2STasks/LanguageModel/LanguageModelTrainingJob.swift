@@ -74,6 +74,8 @@ public struct LanguageModelTrainingJob: Sendable {
     public var options: LanguageModelTrainingOptions
     public var mode = TrainingDirectory.Mode.new
     public var tensorBoardDirectory: String? = nil
+    /// The ranks of `mpirun … --distributed` (nil: this process alone); see `DistributedRun`.
+    public var collective: (any Collective)? = nil
 
     /// A new run (see `mode`) on the text file `train`, validated on `valid`, into `modelDirectory`.
     public init(train: String, valid: String, modelDirectory: String, options: LanguageModelTrainingOptions = .init()) {
@@ -87,8 +89,11 @@ public struct LanguageModelTrainingJob: Sendable {
     public func run(progress: @escaping TrainingProgressHandler = ProgressReporter.silent) throws -> Result {
         defer { progress(.finished) }   // the run's last event, after its closing log lines
         BLAS.setThreads(1)  // one BLAS thread per data-parallel shard
-        let directory = try TrainingDirectory.open(modelDirectory, mode: mode)
+        let distributed = try DistributedRun(modelDirectory: modelDirectory, mode: mode, collective: collective)
+        defer { distributed.cleanUp() }
+        let directory = try TrainingDirectory.open(distributed.directory, mode: distributed.mode)
         defer { directory.close() }
+        try distributed.shareResumeFiles(directory.bundle)
         let log = { (message: String) in progress(.message(message)) }
         let bundle = directory.bundle
         let processor = try textPipeline(bundle: bundle)
@@ -115,11 +120,20 @@ public struct LanguageModelTrainingJob: Sendable {
         log("model: \(modelConfig.layers)×\(modelConfig.hiddenSize) \(modelConfig.cell.rawValue.uppercased()), embedding \(modelConfig.embeddingSize), \(model.parameterCount) parameters; batch \(options.batchSize) streams × \(options.bptt) tokens; \(options.trainer.shards) shard(s)")
         let task = LanguageModelTraining(model: model, streams: options.batchSize)
         let data = try BPTTBatches(tokens: trainText.tokens, batchSize: options.batchSize, bptt: options.bptt, seed: options.trainer.seed)
+        var compared = settings
+        (compared.train, compared.valid) = ("", "")   // the files may sit at other paths on other hosts
+        try distributed.requireSame([("model settings", Fingerprint.of(bytes: try JSON.encode(modelConfig))),
+                                     ("training settings", Fingerprint.of(bytes: try JSON.encode(compared))),
+                                     ("vocabulary", processor.pipeline.fingerprint),
+                                     ("training text", Fingerprint.of(ids: trainText.tokens)),
+                                     ("validation text", Fingerprint.of(ids: validText.tokens))])
         let trainer = Trainer(model: task, optimizer: Adam(learningRate: options.learningRate), schedule: options.schedule,
                               options: options.trainer, bundle: bundle)
+        trainer.collective = collective
         trainer.progress = { event in if event != .finished { progress(event) } }
-        if let tensorBoardDirectory { trainer.tensorBoard = try TensorBoardWriter(directory: tensorBoardDirectory) }
-        let validator = LanguageModelValidator(streams: 16, bptt: options.bptt, shards: options.trainer.shards)
+        if let tensorBoardDirectory, distributed.rank == 0 { trainer.tensorBoard = try TensorBoardWriter(directory: tensorBoardDirectory) }
+        // Every rank validates as one process with all ranks' threads would: the same numbers, bit for bit.
+        let validator = LanguageModelValidator(streams: 16, bptt: options.bptt, shards: options.trainer.shards * distributed.ranks)
         let validTokens = validText.tokens, ratio = validText.tokensPerCharacter
         trainer.validate = { task in
             LanguageModelScore(stats: try validator.evaluate(task.model, tokens: validTokens), tokensPerCharacter: ratio).metrics
@@ -134,7 +148,7 @@ public struct LanguageModelTrainingJob: Sendable {
     /// The model's text pipeline: the one already in the bundle (resume), the one in
     /// `pipelineDirectory`, or one built from the training text; saved into the bundle.
     private func textPipeline(bundle: ModelBundle) throws -> TextProcessor {
-        if mode == .resume { return try TextProcessor(directory: bundle.directory) }
+        if mode == .resume { return try TextProcessor(directory: bundle.directory) }   // (a rank's copy of it)
         let processor: TextProcessor
         if let pipelineDirectory = options.pipelineDirectory {
             processor = try TextProcessor(directory: pipelineDirectory)

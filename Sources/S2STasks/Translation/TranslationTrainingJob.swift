@@ -59,6 +59,8 @@ public struct TranslationTrainingJob: Sendable {
     public var mode = TrainingDirectory.Mode.new
     /// Also write TensorBoard event files here.
     public var tensorBoardDirectory: String? = nil
+    /// The ranks of `mpirun … --distributed` (nil: this process alone); see `DistributedRun`.
+    public var collective: (any Collective)? = nil
 
     /// A new run (see `mode`) on `files` into `modelDirectory`.
     public init(files: Files, modelDirectory: String, options: TranslationTrainingOptions = .corpus) {
@@ -70,8 +72,11 @@ public struct TranslationTrainingJob: Sendable {
     public func run(progress: @escaping TrainingProgressHandler = ProgressReporter.silent) throws -> Result {
         defer { progress(.finished) }   // the run's last event, after its closing log lines
         BLAS.setThreads(1)   // parallelism comes from data-parallel shards, one per core
-        let directory = try TrainingDirectory.open(modelDirectory, mode: mode)
+        let distributed = try DistributedRun(modelDirectory: modelDirectory, mode: mode, collective: collective)
+        defer { distributed.cleanUp() }
+        let directory = try TrainingDirectory.open(distributed.directory, mode: distributed.mode)
         defer { directory.close() }
+        try distributed.shareResumeFiles(directory.bundle)
         let log = { (message: String) in progress(.message(message)) }
         let threads = max(1, options.trainer.shards)
 
@@ -84,7 +89,7 @@ public struct TranslationTrainingJob: Sendable {
         let bundle = directory.bundle
         let text: TranslationText, model: TranslationModel
         if mode == .resume {
-            let loaded = try TranslationBundle.load(modelDirectory, weights: false, seed: options.trainer.seed)
+            let loaded = try TranslationBundle.load(bundle.directory, weights: false, seed: options.trainer.seed)
             (text, model) = (loaded.text, loaded.model)
             log("resuming with the model and text settings in \(bundle.configPath) (model and text flags are ignored)")
         } else {
@@ -109,12 +114,23 @@ public struct TranslationTrainingJob: Sendable {
 
         let train = try EncodedPairs.encode(trainLines, text: text, maxLength: options.maxLength)
         if train.tooLong > 0 { log("skipped \(train.tooLong) training pairs longer than \(options.maxLength) tokens") }
-        let validator = try TranslationValidator(lines: validLines, text: text, threads: threads)
+        // Every rank validates as one process with all ranks' threads would: the same numbers, bit for bit.
+        let validator = try TranslationValidator(lines: validLines, text: text, threads: threads * distributed.ranks)
 
+        var compared = record
+        (compared["train"], compared["valid"]) = (nil, nil)   // the files may sit at other paths on other hosts
+        try distributed.requireSame([("model settings", Fingerprint.of(bytes: try JSON.encode(config))),
+                                     ("training settings", Fingerprint.of(bytes: try JSON.encode(compared))),
+                                     ("trainer settings", Fingerprint.of(bytes: try JSON.encode(options.trainer))),
+                                     ("source vocabulary", text.source.pipeline.fingerprint),
+                                     ("target vocabulary", text.target.pipeline.fingerprint),
+                                     ("training data", Fingerprint.of(ids: zip(train.source, train.target).flatMap { $0 + [-1] + $1 + [-2] })),
+                                     ("validation data", Fingerprint.of(bytes: validLines.pairs.flatMap { Array(($0.source + "\t" + $0.target + "\n").utf8) }))])
         let trainer = Trainer(model: model, optimizer: Adam(learningRate: options.learningRate), schedule: options.schedule,
                               options: options.trainer, bundle: bundle)
+        trainer.collective = collective
         trainer.progress = { event in if event != .finished { progress(event) } }
-        if let tensorBoardDirectory { trainer.tensorBoard = try TensorBoardWriter(directory: tensorBoardDirectory) }
+        if let tensorBoardDirectory, distributed.rank == 0 { trainer.tensorBoard = try TensorBoardWriter(directory: tensorBoardDirectory) }
         trainer.validate = { validator($0) }
         let batcher = Batcher(batchSize: options.batchSize, maxTokens: options.batchTokens)
         let lengths = train.lengths, seed = options.trainer.seed
@@ -127,7 +143,7 @@ public struct TranslationTrainingJob: Sendable {
         var result = Result(stopReason: stop, steps: trainer.state.step, bestStep: trainer.state.bestStep,
                             bestValidationBLEU: isBLEU ? trainer.state.bestMetric : nil)
 
-        if let testSource = files.testSource, let testTarget = files.testTarget {
+        if let testSource = files.testSource, let testTarget = files.testTarget, distributed.rank == 0 {
             try bundle.readWeights(into: model.namedParameters)
             let (testLines, _) = try ParallelLines.read(source: testSource, target: testTarget)
             let scores = try TranslationValidator(lines: testLines, text: text, threads: threads)(model)

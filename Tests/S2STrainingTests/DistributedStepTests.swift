@@ -1,0 +1,155 @@
+// Data parallelism across ranks without MPI: `ThreadCollective` runs the ranks as threads of this test
+// process, with the same contract as MPICollective (sums in rank order), so the arithmetic of a
+// distributed step — the pieces each rank runs, their seeds, the order of the sums — is checked in
+// every `swift test`. The MPI transport itself is tested with mpirun (S2SCLITests/DistributedTests).
+import Foundation
+import Testing
+import S2SCore
+import S2SNN
+@testable import S2STraining
+import S2STestSupport
+
+/// Ranks as threads sharing memory; every collective call is a rendezvous of all of them.
+final class ThreadCollective: Collective, @unchecked Sendable {
+    final class Shared: @unchecked Sendable {
+        let size: Int
+        private let condition = NSCondition()
+        private var arrived = 0, generation = 0
+        private var slots: [Any?]
+        init(size: Int) { self.size = size; slots = Array(repeating: nil, count: size) }
+
+        /// Every rank's `value`, in rank order.
+        func exchange<T>(_ value: T, rank: Int) -> [T] {
+            condition.lock()
+            slots[rank] = value
+            condition.unlock()
+            barrier()
+            condition.lock()
+            let all = slots.map { $0 as! T }
+            condition.unlock()
+            barrier()   // nobody overwrites a slot before everyone has read them all
+            return all
+        }
+
+        private func barrier() {
+            condition.lock()
+            let mine = generation
+            arrived += 1
+            if arrived == size {
+                arrived = 0
+                generation += 1
+                condition.broadcast()
+            } else {
+                while mine == generation { condition.wait() }
+            }
+            condition.unlock()
+        }
+    }
+
+    let rank: Int
+    let shared: Shared
+    var size: Int { shared.size }
+
+    init(rank: Int, shared: Shared) { self.rank = rank; self.shared = shared }
+
+    func sumInRankOrder(_ values: UnsafeMutableBufferPointer<Float>) {
+        let all = shared.exchange(Array(values), rank: rank)
+        for i in 0..<values.count {
+            var sum = all[0][i]
+            for k in 1..<size { sum += all[k][i] }
+            values[i] = sum
+        }
+    }
+
+    func sumInRankOrder(_ values: UnsafeMutableBufferPointer<Double>) {
+        let all = shared.exchange(Array(values), rank: rank)
+        for i in 0..<values.count {
+            var sum = all[0][i]
+            for k in 1..<size { sum += all[k][i] }
+            values[i] = sum
+        }
+    }
+
+    func allGather(_ bytes: [UInt8]) -> [[UInt8]] { shared.exchange(bytes, rank: rank) }
+
+    func broadcast(_ bytes: [UInt8], from root: Int) -> [UInt8] { shared.exchange(bytes, rank: rank)[root] }
+
+    /// Runs `body(rank)` on `size` threads of their own (not a pool: every rank must run at once).
+    static func run(size: Int, _ body: @escaping @Sendable (ThreadCollective) -> Void) {
+        let shared = Shared(size: size), done = DispatchGroup()
+        for rank in 0..<size {
+            done.enter()
+            let thread = Thread {
+                body(ThreadCollective(rank: rank, shared: shared))
+                done.leave()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        done.wait()
+    }
+}
+
+@Suite(.serialized) struct DistributedStepTests {
+    /// N ranks × 1 shard give, bit for bit, the weights of one process with N shards: the same pieces,
+    /// dropout seeds and order of additions.
+    @Test(arguments: [2, 3])
+    func ranksEqualOneProcessWithAsManyShards(ranks: Int) throws {
+        BLAS.setThreads(1)
+        let data = ToyModel.data(count: 120, seed: 4)
+        let batches = ToyModel.batches(data, epoch: 0, seed: 1)
+        let steps = 6
+        @Sendable func seed(_ step: Int) -> (Int) -> UInt64 { { UInt64(step * 100 + $0) } }
+
+        let single = ToyModel(seed: 7), adam = Adam(learningRate: 0.05)
+        let step = TrainingStep(model: single, shards: ranks, maxGradientNorm: 1)
+        var singleStats: [LossStats] = []
+        for i in 0..<steps { singleStats.append(step.run(batches[i], parameters: single.parameters, optimizer: adam, seed: seed(i)).stats) }
+
+        let models = (0..<ranks).map { _ in ToyModel(seed: 7) }
+        let stats = Locked([[LossStats]](repeating: [], count: ranks))
+        nonisolated(unsafe) let shared = models
+        ThreadCollective.run(size: ranks) { collective in
+            let model = shared[collective.rank], optimizer = Adam(learningRate: 0.05)
+            let distributed = TrainingStep(model: model, shards: 1, maxGradientNorm: 1, collective: collective)
+            for i in 0..<steps {
+                let outcome = distributed.run(batches[i], parameters: model.parameters, optimizer: optimizer, seed: seed(i))
+                stats.update { $0[collective.rank].append(outcome.stats) }
+            }
+        }
+        for (rank, model) in models.enumerated() {
+            #expect(model.parameters.map(\.variable.value) == single.parameters.map(\.variable.value), "rank \(rank) of \(ranks)")
+            #expect(stats.value[rank] == singleStats, "rank \(rank)'s statistics are the whole batch's")
+        }
+    }
+
+    /// A rank whose pieces left a parameter untouched still gets the others' gradient for it, and a
+    /// parameter no rank touched keeps no gradient at all (as in one process).
+    @Test func gradientsOfAllRanksReachEveryRank() {
+        let values = [Variable(Tensor(shape: [2], scalars: [0, 0])), Variable(Tensor(shape: [1], scalars: [0]))]
+        let results = Locked([[Tensor?]](repeating: [], count: 2))
+        nonisolated(unsafe) let parameters = (0..<2).map { _ in values.map { Variable($0.value) } }
+        ThreadCollective.run(size: 2) { collective in
+            let mine = parameters[collective.rank]
+            if collective.rank == 1 { mine[0].grad = Tensor(shape: [2], scalars: [1.5, -2]) }
+            let stats = TrainingStep<ToyModel>.sumAcrossRanks(mine, stats: LossStats(lossSum: Double(collective.rank + 1), units: 3),
+                                                              collective)
+            #expect(stats.lossSum == 3 && stats.units == 6)
+            results.update { $0[collective.rank] = mine.map(\.grad) }
+        }
+        for rank in 0..<2 {
+            #expect(results.value[rank][0]?.scalars == [1.5, -2])
+            #expect(results.value[rank][1] == nil)
+        }
+    }
+
+    /// What rank 0's clock decides, every rank does.
+    @Test func ranksAgreeOnRankZerosDecision() {
+        let answers = Locked([Bool](repeating: false, count: 3))
+        ThreadCollective.run(size: 3) { collective in
+            let answer = collective.agree(collective.rank == 0)
+            answers.update { $0[collective.rank] = answer }
+        }
+        #expect(answers.value == [true, true, true])
+    }
+}

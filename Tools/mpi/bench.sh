@@ -1,0 +1,45 @@
+#!/bin/bash
+# Distributed training throughput: target tokens/s of train-translate on Multi30k en→de (the README's
+# model and recipe) with 1 rank × 1 thread, 2 ranks × 1 thread on loopback, and 2 ranks across the two
+# network namespaces of hosts.sh with the link shaped to RATE (root only). Prints the median tokens/s
+# of the report windows after the first, the scaling over 1 rank, and the gradient exchange per step.
+#
+#   Tools/mpi/bench.sh [STEPS=120] [RATE=1gbit]        # run alone on a quiet machine
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+steps=${1:-120}; rate=${2:-1gbit}
+s2s=$(pwd)/.build/release/s2s
+C=$(cd ../shared/corpora/translation/multi30k && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"; Tools/mpi/hosts.sh down >/dev/null 2>&1 || true' EXIT
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+
+args() {  # $1 model dir
+    echo train-translate --train-src "$C/train.en" --train-tgt "$C/train.de" --valid-src "$C/val.en" --valid-tgt "$C/val.de" \
+        --model-dir "$1" --max-steps "$steps" --report-every 10 --threads 1
+}
+
+# The median tokens/s of the train events after the first (warm-up) window, from metrics.jsonl.
+median() {
+    grep '"event" : "train"\|"event":"train"' "$1/metrics.jsonl" | sed -n 's/.*"tokens_per_s" *: *\([0-9.e+-]*\).*/\1/p' \
+        | tail -n +2 | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+report() {  # name dir log baseline
+    local rate; rate=$(median "$2")
+    local exchange; exchange=$(grep -o 'gradient exchange [0-9.]* ms per step, [0-9.]*%' "$3" | tail -1 || true)
+    printf '%-28s %9.0f tok/s  %5.2fx  %s\n' "$1" "$rate" "$(awk -v a="$rate" -v b="${4:-$rate}" 'BEGIN { print a / b }')" "$exchange"
+}
+
+$s2s $(args "$work/one") > "$work/one.log" 2>&1
+base=$(median "$work/one")
+report "1 rank x 1 thread" "$work/one" "$work/one.log" "$base"
+
+mpirun --oversubscribe -np 2 $s2s $(args "$work/loop") --distributed > "$work/loop.log" 2>&1
+report "2 ranks x 1 thread, loopback" "$work/loop" "$work/loop.log" "$base"
+
+if [ "$(id -u)" = 0 ]; then
+    Tools/mpi/hosts.sh up "$rate"
+    Tools/mpi/mpirun-two-hosts.sh $s2s $(args "$work/veth") --distributed > "$work/veth.log" 2>&1
+    report "2 ranks, veth at $rate" "$work/veth" "$work/veth.log" "$base"
+fi
