@@ -52,16 +52,11 @@ final class ThreadCollective: Collective, @unchecked Sendable {
 
     init(rank: Int, shared: Shared) { self.rank = rank; self.shared = shared }
 
-    func sumInRankOrder(_ values: UnsafeMutableBufferPointer<Float>) {
-        let all = shared.exchange(Array(values), rank: rank)
-        for i in 0..<values.count {
-            var sum = all[0][i]
-            for k in 1..<size { sum += all[k][i] }
-            values[i] = sum
-        }
-    }
+    func sumInRankOrder(_ values: UnsafeMutableBufferPointer<Float>) { sum(values) }
+    func sumInRankOrder(_ values: UnsafeMutableBufferPointer<Double>) { sum(values) }
 
-    func sumInRankOrder(_ values: UnsafeMutableBufferPointer<Double>) {
+    /// (((v0 + v1) + v2) + …), element by element.
+    private func sum<T: BinaryFloatingPoint>(_ values: UnsafeMutableBufferPointer<T>) {
         let all = shared.exchange(Array(values), rank: rank)
         for i in 0..<values.count {
             var sum = all[0][i]
