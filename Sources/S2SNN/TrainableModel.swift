@@ -40,7 +40,7 @@ public protocol TrainableModel: AnyObject {
     /// Builds the mean loss of `batch` on `tape` (a training tape: dropout on) and its statistics.
     func loss(for batch: Batch, tape: Tape) -> (loss: Variable, stats: LossStats)
     /// State besides the parameters that a resumed run needs to continue bit for bit, such as a
-    /// language model's LSTM state carried from one batch to the next. Saved in every checkpoint
+    /// language model's recurrent state carried from one batch to the next. Saved in every checkpoint
     /// (not in model.safetensors). Default: none.
     var trainingState: [(name: String, tensor: Tensor)] { get }
     /// Restores what `trainingState` gave, from a checkpoint being resumed.

@@ -43,11 +43,17 @@ import S2STestSupport
     }
 
     @Test func fullQueueAnswers503WithRetryAfter() async throws {
-        // Two sentences fill the queue; the first request waits a second for company.
-        try await TestServer.serving(configure: { $0.queueSentences = 2; $0.batchWait = 1 }) { port in
+        // Two sentences fill the queue; the first request waits (batchWait) for company long enough for the second.
+        try await TestServer.serving(configure: { $0.queueSentences = 2; $0.batchWait = 3 }) { port in
             let sentences = ["one two", "three"].map { TinyTranslator.pair(TinyTranslator.digits($0.count)).source }
             async let first = HTTPClient.post(port: port, "/translate", json: ["q": sentences])
-            try await Task.sleep(for: .milliseconds(200))
+            // Wait until the server holds them (a busy machine may take a while to deliver the request).
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < deadline {
+                let metrics = try await HTTPClient.get(port: port, "/metrics").text
+                if metrics.contains("s2s_queue_sentences{model=\"digits\"} 2") { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
             let second = try await HTTPClient.post(port: port, "/translate", json: ["q": "four"])
             #expect(second.status == 503 && second.headers["retry-after"] == "1")
             #expect(second.error?.contains("too many requests waiting") == true)

@@ -15,7 +15,7 @@ struct EvaluateLMCommand: ParsableCommand {
         abstract: "Score a text with a language model: loss, perplexity, bits per character.",
         discussion: """
             The text is read as training reads it (each line followed by an end-of-line token) and cut \
-            into --streams contiguous streams read in --bptt blocks with the LSTM state carried \
+            into --streams contiguous streams read in --bptt blocks with the recurrent state carried \
             through, so nearly every token is predicted with its whole left context.
             """)
 

@@ -8,7 +8,7 @@ import S2STasks
 import S2STraining
 
 /// `s2s train-lm`: trains an LSTM language model on a text file with truncated backpropagation
-/// through time (the LSTM state carried from batch to batch), using the shared trainer.
+/// through time (the recurrent state carried from batch to batch), using the shared trainer.
 ///
 /// Documented settings for tinyshakespeare (character level, 2×512 LSTM, 30 minutes on 2 cores):
 ///
@@ -21,7 +21,7 @@ struct TrainLMCommand: ParsableCommand {
         discussion: """
             Each line of the text is followed by an end-of-line token, so the model learns line and \
             paragraph breaks. The training text is cut into --batch-size parallel streams (default 64); \
-            each batch is the next --bptt tokens of every stream, and the LSTM state is carried from \
+            each batch is the next --bptt tokens of every stream, and the recurrent state is carried from \
             one batch to the next (detached), reset at every epoch. Adam, learning rate 4e-3 by default, \
             halved whenever a validation (every 100 steps and at epoch ends by default) does not \
             improve. Validation reports loss in nats per token, perplexity and bits per character.

@@ -1,6 +1,6 @@
 // Truncated backpropagation through time over a long text, char-rnn style: the token sequence is cut
 // into B contiguous streams, and batch k holds columns [k·bptt, (k+1)·bptt) of every stream, so row b
-// of batch k+1 continues exactly where row b of batch k stopped and the LSTM state can be carried
+// of batch k+1 continues exactly where row b of batch k stopped and the recurrent state can be carried
 // across. Each epoch starts at an offset drawn from (seed, epoch), so epochs see different cuts;
 // the batches of an epoch are a pure function of (text, seed, epoch), as the trainer requires.
 
@@ -59,7 +59,7 @@ public struct StreamBatch: TrainingBatch, Sendable {
     /// The streams (rows) of this batch or shard: indices into the carried state too.
     public let rows: Range<Int>
     public let columns: Range<Int>
-    /// True for the first batch of an epoch: the LSTM state starts from zeros.
+    /// True for the first batch of an epoch: the recurrent state starts from zeros.
     public let resetsState: Bool
 
     public var lossUnits: Int { rows.count * columns.count }

@@ -1,6 +1,6 @@
 // One language-model training run: build (or reuse) the text pipeline, read the training and
 // validation texts as token sequences, and train with truncated backpropagation through time through
-// the shared trainer — the text cut into `batchSize` streams, the LSTM state carried from batch to
+// the shared trainer — the text cut into `batchSize` streams, the recurrent state carried from batch to
 // batch — keeping the weights with the lowest validation loss.
 import Foundation
 import S2SCore

@@ -1,5 +1,5 @@
 // Scoring a text with a language model: the text laid out as a few long contiguous streams, each read
-// in BPTT-sized blocks with its LSTM state carried through (so almost every token is predicted with
+// in BPTT-sized blocks with its recurrent state carried through (so almost every token is predicted with
 // its full left context), on an inference tape, the streams shared out over the cores.
 import S2SCore
 import S2SModels
