@@ -45,20 +45,7 @@ import S2STestSupport
         defer { first.remove(); other.remove() }
         try TinyTranslator.train(into: first, steps: 10)
         // Another vocabulary: the same task with the source words capitalised.
-        let pairs = (0..<400).map { TinyTranslator.pair(TinyTranslator.digits($0)) }
-        let files = TranslationTrainingJob.Files(
-            trainSource: other.write("train.src", pairs.map { $0.source.capitalized }.joined(separator: "\n") + "\n"),
-            trainTarget: other.write("train.tgt", pairs.map(\.target).joined(separator: "\n") + "\n"),
-            validSource: other.write("valid.src", pairs.prefix(10).map { $0.source.capitalized }.joined(separator: "\n") + "\n"),
-            validTarget: other.write("valid.tgt", pairs.prefix(10).map(\.target).joined(separator: "\n") + "\n"))
-        var options = TranslationTrainingOptions()
-        options.minCount = 1
-        options.model.sourceEmbeddingSize = 16
-        options.model.targetEmbeddingSize = 16
-        options.model.encoderHiddenSize = 32
-        options.trainer.epochs = nil
-        options.trainer.maxSteps = 5
-        try TranslationTrainingJob(files: files, modelDirectory: other.file("model"), options: options).run()
+        try TinyTranslator.train(into: other, steps: 5, source: { $0.capitalized })
         do {
             _ = try Translator(contentsOf: [first.file("model"), other.file("model")])
             Issue.record("an ensemble of models with different vocabularies was accepted")

@@ -51,14 +51,8 @@ import S2STestSupport
     /// A tiny character language model of `text` in `directory`/model.
     static func languageModel(into directory: TemporaryDirectory, text: String, steps: Int, cell: RecurrentCell = .lstm) throws -> String {
         let file = directory.write("text.txt", String(repeating: text, count: 20))
-        var options = LanguageModelTrainingOptions()
-        options.model = .init(vocabularySize: 0, cell: cell, embeddingSize: 16, hiddenSize: 32, layers: 1, dropout: 0)
-        options.batchSize = 4
-        options.bptt = 32
-        options.learningRate = 1e-2
-        options.trainer.epochs = nil
-        options.trainer.maxSteps = steps
-        try LanguageModelTrainingJob(train: file, valid: file, modelDirectory: directory.file("model"), options: options).run()
+        try LanguageModelTrainingJob(train: file, valid: file, modelDirectory: directory.file("model"),
+                                     options: TinyLanguageModel.options(steps: steps, cell: cell)).run()
         return directory.file("model")
     }
 

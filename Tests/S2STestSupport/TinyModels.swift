@@ -34,19 +34,20 @@ public struct TinyTranslator: Sendable {
         let directory = TemporaryDirectory("api-translator")
         defer { directory.remove() }
         let events = Locked<[TrainingEvent]>([])
-        result = try Self.train(into: directory, steps: Self.steps) { event in events.update { $0.append(event) } }
+        result = try Self.train(into: directory, steps: Self.steps, progress: { event in events.update { $0.append(event) } })
         self.events = events.value
         translator = try Translator(contentsOf: directory.file("model"))
     }
 
     /// Trains the model (an LSTM unless `cell` says otherwise) into `directory`/model for `steps` steps,
-    /// with its data files beside it.
+    /// with its data files beside it; `source` rewrites every source sentence (another vocabulary).
     @discardableResult
     public static func train(into directory: TemporaryDirectory, steps: Int, cell: RecurrentCell = .lstm,
+                             source: (String) -> String = { $0 },
                              progress: @escaping TrainingProgressHandler = { _ in }) throws -> TranslationTrainingJob.Result {
         // More pairs than the run's steps × batch, so no epoch ends early (and validates) before the end.
-        let train = (0..<10_000).map { Self.pair(Self.digits($0)) }
-        let valid = (10_000..<10_020).map { Self.pair(Self.digits($0)) }
+        let train = (0..<10_000).map { Self.pair(Self.digits($0)) }.map { (source: source($0.source), target: $0.target) }
+        let valid = (10_000..<10_020).map { Self.pair(Self.digits($0)) }.map { (source: source($0.source), target: $0.target) }
         let files = TranslationTrainingJob.Files(
             trainSource: directory.write("train.src", train.map(\.source).joined(separator: "\n") + "\n"),
             trainTarget: directory.write("train.tgt", train.map(\.target).joined(separator: "\n") + "\n"),
@@ -73,18 +74,23 @@ public enum TinyLanguageModel {
     public static let rhyme = "twinkle twinkle little star\nhow i wonder what you are\nup above the world so high\nlike a diamond in the sky\n"
     public static let shared = Result { try train() }
 
-    private static func train() throws -> TextGenerator {
-        let directory = TemporaryDirectory("api-lm")
-        defer { directory.remove() }
-        let text = directory.write("rhyme.txt", String(repeating: rhyme, count: 20))
+    /// Small sizes, a high rate, `steps` optimizer steps; an LSTM unless `cell` says otherwise.
+    public static func options(steps: Int, cell: RecurrentCell = .lstm) -> LanguageModelTrainingOptions {
         var options = LanguageModelTrainingOptions()
-        options.model = .init(vocabularySize: 0, embeddingSize: 16, hiddenSize: 32, layers: 1, dropout: 0)
+        options.model = .init(vocabularySize: 0, cell: cell, embeddingSize: 16, hiddenSize: 32, layers: 1, dropout: 0)
         options.batchSize = 4
         options.bptt = 32
         options.learningRate = 1e-2
         options.trainer.epochs = nil
-        options.trainer.maxSteps = 200
-        try LanguageModelTrainingJob(train: text, valid: text, modelDirectory: directory.file("model"), options: options).run()
+        options.trainer.maxSteps = steps
+        return options
+    }
+
+    private static func train() throws -> TextGenerator {
+        let directory = TemporaryDirectory("api-lm")
+        defer { directory.remove() }
+        let text = directory.write("rhyme.txt", String(repeating: rhyme, count: 20))
+        try LanguageModelTrainingJob(train: text, valid: text, modelDirectory: directory.file("model"), options: options(steps: 200)).run()
         return try TextGenerator(contentsOf: directory.file("model"))
     }
 }

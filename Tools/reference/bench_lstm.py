@@ -41,25 +41,13 @@ def median_seconds(fn, repeats, warmup=2):
     return statistics.median(times)
 
 
-def lstm_case(bidirectional):
-    lstm = torch.nn.LSTM(I, H, num_layers=1, bidirectional=bidirectional)
-    x = torch.randn(T, B, I, requires_grad=True)
-    g = torch.randn(T, B, H * (2 if bidirectional else 1))
-
-    def run():
-        lstm.zero_grad(set_to_none=True)
-        x.grad = None
-        out, _ = lstm(x)
-        (out * g).sum().backward()
-
-    directions = 2 if bidirectional else 1
-    flops = directions * 3 * 2 * T * B * 4 * H * (I + H)
-    return run, flops, T * B
+MODULES = {"lstm": (torch.nn.LSTM, 4), "gru": (torch.nn.GRU, 3), "rnn": (torch.nn.RNN, 1)}
 
 
-def recurrent_case(kind, bidirectional):
-    """nn.GRU or nn.RNN, the LSTM case's shapes and loss."""
-    net = (torch.nn.GRU if kind == "gru" else torch.nn.RNN)(I, H, num_layers=1, bidirectional=bidirectional)
+def layer_case(kind, bidirectional):
+    """nn.LSTM, nn.GRU or nn.RNN, one layer; loss = sum(output * g), g fixed random."""
+    module, gates = MODULES[kind]
+    net = module(I, H, num_layers=1, bidirectional=bidirectional)
     x = torch.randn(T, B, I, requires_grad=True)
     g = torch.randn(T, B, H * (2 if bidirectional else 1))
 
@@ -70,7 +58,6 @@ def recurrent_case(kind, bidirectional):
         (out * g).sum().backward()
 
     directions = 2 if bidirectional else 1
-    gates = 3 if kind == "gru" else 1
     return run, directions * 3 * 2 * T * B * gates * H * (I + H), T * B
 
 
@@ -120,12 +107,12 @@ def main():
     torch.manual_seed(0)
 
     cases = {
-        "lstm_uni": lambda: lstm_case(False),
-        "lstm_bi": lambda: lstm_case(True),
-        "gru_uni": lambda: recurrent_case("gru", False),
-        "gru_bi": lambda: recurrent_case("gru", True),
-        "rnn_uni": lambda: recurrent_case("rnn", False),
-        "rnn_bi": lambda: recurrent_case("rnn", True),
+        "lstm_uni": lambda: layer_case("lstm", False),
+        "lstm_bi": lambda: layer_case("lstm", True),
+        "gru_uni": lambda: layer_case("gru", False),
+        "gru_bi": lambda: layer_case("gru", True),
+        "rnn_uni": lambda: layer_case("rnn", False),
+        "rnn_bi": lambda: layer_case("rnn", True),
         "attention_step": attention_case,
         "sgemm": sgemm_case,
     }

@@ -94,7 +94,7 @@ public struct ClassificationTrainingJob: Sendable {
     public func run(progress: @escaping TrainingProgressHandler = ProgressReporter.silent) throws -> Result {
         defer { progress(.finished) }   // the run's last event, after its closing log lines
         BLAS.setThreads(1)   // one BLAS thread per data-parallel shard
-        let distributed = try DistributedRun(modelDirectory: modelDirectory, mode: mode, collective: collective)
+        let distributed = DistributedRun(modelDirectory: modelDirectory, mode: mode, collective: collective)
         defer { distributed.cleanUp() }
         let directory = try TrainingDirectory.open(distributed.directory, mode: distributed.mode)
         defer { directory.close() }

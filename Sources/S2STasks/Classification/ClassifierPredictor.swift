@@ -112,10 +112,11 @@ public final class ClassifierPredictor {
         let C = models[0].config.classes
         for start in stride(from: 0, to: order.count, by: batchSize) {
             let batch = Array(order[start..<min(order.count, start + batchSize)])
-            var probabilities = models[0].probabilities(batch.map { sequences[$0] }, projections: projections[0])
+            let inputs = batch.map { sequences[$0] }
+            var probabilities = models[0].probabilities(inputs, projections: projections[0])
             if models.count > 1 {   // the mean, summed in member order
                 for (model, projections) in zip(models, projections).dropFirst() {
-                    let more = model.probabilities(batch.map { sequences[$0] }, projections: projections)
+                    let more = model.probabilities(inputs, projections: projections)
                     for k in 0..<probabilities.count { probabilities.scalars[k] += more.scalars[k] }
                 }
                 for k in 0..<probabilities.count { probabilities.scalars[k] /= Float(models.count) }

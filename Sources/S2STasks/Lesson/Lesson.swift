@@ -169,7 +169,13 @@ public enum Lesson {
     static func meanSquaredError(_ model: LessonModel, x: Tensor, targets: [Float], tape: Tape) -> Variable {
         let T = x.shape[0], B = x.shape[1]
         let states = model.states(Variable(x), tape: tape)
-        let last = tape.reshape(tape.slice(states, range: (T - 1)..<T, axis: 0), to: [B, model.hidden])
+        return meanSquaredError(model, last: tape.reshape(tape.slice(states, range: (T - 1)..<T, axis: 0), to: [B, model.hidden]),
+                                targets: targets, tape: tape)
+    }
+
+    /// The MSE of the read-out of `last` [B, H] against `targets` [B].
+    static func meanSquaredError(_ model: LessonModel, last: Variable, targets: [Float], tape: Tape) -> Variable {
+        let B = targets.count
         let prediction = tape.reshape(model.readOut(last, tape: tape), to: [B])
         let error = tape.add(prediction, Variable(Tensor(shape: [B], scalars: targets.map { -$0 })))
         return tape.mean(tape.multiply(error, error))
@@ -180,9 +186,7 @@ public enum Lesson {
         let tape = Tape()
         let T = data.x.shape[0], B = data.x.shape[1], H = model.hidden
         let states = model.unrolledStates(Variable(data.x), tape: tape)
-        let prediction = tape.reshape(model.readOut(tape.reshape(states[T - 1], to: [B, H]), tape: tape), to: [B])
-        let error = tape.add(prediction, Variable(Tensor(shape: [B], scalars: data.targets.map { -$0 })))
-        tape.backward(from: tape.mean(tape.multiply(error, error)))
+        tape.backward(from: meanSquaredError(model, last: tape.reshape(states[T - 1], to: [B, H]), targets: data.targets, tape: tape))
         for (_, parameter) in model.parameters { parameter.zeroGrad() }
         return states.map { state in
             guard let grad = state.grad else { return 0 }

@@ -19,7 +19,7 @@ struct DistributedRun {
     let mode: TrainingDirectory.Mode
     private let originalMode: TrainingDirectory.Mode
 
-    init(modelDirectory: String, mode: TrainingDirectory.Mode, collective: (any Collective)?) throws {
+    init(modelDirectory: String, mode: TrainingDirectory.Mode, collective: (any Collective)?) {
         self.collective = collective
         originalMode = mode
         guard let collective, collective.rank != 0 else {
