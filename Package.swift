@@ -2,13 +2,6 @@
 // s2s — an LSTM sequence-learning toolkit (tokenizer, translator, language model, classifier).
 import PackageDescription
 
-// Without a target CPU, Swift compiles SIMD code for baseline x86-64 and every FMA becomes a libm call
-// (see ../shared/DESIGN.md). Haswell = AVX2 + FMA, portable to every machine we run on.
-let fastMath: [SwiftSetting] = [
-    .unsafeFlags(["-target-cpu", "haswell"]),
-    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
-]
-
 let package = Package(
     name: "s2s",
     platforms: [.macOS(.v13)],
@@ -33,19 +26,22 @@ let package = Package(
         // Open MPI for `train-* --distributed`, opened at run time (dlopen): building and running s2s
         // never needs MPI installed; only a distributed run does.
         .target(name: "MPIShim", linkerSettings: [.linkedLibrary("dl")]),
+        // The SIMD kernels (vector math, recurrent cells, optimizers, row-stable products), compiled for
+        // generic x86-64, AVX2 and AVX-512 with per-function target attributes and chosen at run time:
+        // no build flags, so packages can depend on s2s by version (SwiftPM refuses unsafe flags there).
+        .target(name: "S2SKernels"),
 
         // Swift libraries ------------------------------------------------------------------------
-        .target(name: "S2SCore", dependencies: ["CBLAS"], swiftSettings: fastMath),
-        .target(name: "S2SNN", dependencies: ["S2SCore"], swiftSettings: fastMath),
-        .target(name: "S2SText", dependencies: ["ICUShim", "S2SCore"], swiftSettings: fastMath),
-        .target(name: "S2STraining", dependencies: ["MPIShim", "S2SCore", "S2SNN"], swiftSettings: fastMath),
-        .target(name: "S2SDecoding", dependencies: ["S2SCore"], swiftSettings: fastMath),
-        .target(name: "S2SModels", dependencies: ["S2SCore", "S2SNN", "S2SText", "S2SDecoding"], swiftSettings: fastMath),
+        .target(name: "S2SCore", dependencies: ["CBLAS", "S2SKernels"]),
+        .target(name: "S2SNN", dependencies: ["S2SCore"]),
+        .target(name: "S2SText", dependencies: ["ICUShim", "S2SCore"]),
+        .target(name: "S2STraining", dependencies: ["MPIShim", "S2SCore", "S2SNN"]),
+        .target(name: "S2SDecoding", dependencies: ["S2SCore"]),
+        .target(name: "S2SModels", dependencies: ["S2SCore", "S2SNN", "S2SText", "S2SDecoding"]),
         // The task layer, the public library: translation, language modelling and classification, each
         // with a bundle, text pipeline, data, validator, training job and inference type.
         .target(name: "S2STasks",
-                dependencies: ["S2SCore", "S2SNN", "S2SText", "S2SModels", "S2STraining", "S2SDecoding"],
-                swiftSettings: fastMath),
+                dependencies: ["S2SCore", "S2SNN", "S2SText", "S2SModels", "S2STraining", "S2SDecoding"]),
         // `s2s serve`: the task layer over HTTP (JSON endpoints, batching across requests, a web page).
         .target(name: "S2SServe",
                 dependencies: ["S2STasks", "S2SText", "S2STraining",
@@ -54,27 +50,26 @@ let package = Package(
                 resources: [.embedInCode("Web/index.html"), .embedInCode("Web/app.js"), .embedInCode("Web/style.css")]),
         .target(name: "S2SCLI",
                 dependencies: ["S2STasks", "S2SServe", "S2SCore", "S2SNN", "S2SText", "S2SModels", "S2STraining", "S2SDecoding",
-                               .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                swiftSettings: fastMath),
-        .executableTarget(name: "s2s", dependencies: ["S2SCLI", "S2SCore"], swiftSettings: fastMath),
+                               .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "s2s", dependencies: ["S2SCLI", "S2SCore"]),
 
         // Tests --------------------------------------------------------------------------------------
         // What every test target shares (paths to the corpora and fixtures, temporary directories, the tiny
         // trained models of the public-API and server tests):
         // test targets cannot import each other, so it is a plain target that only they depend on.
         .target(name: "S2STestSupport", dependencies: ["S2SCore", "S2STasks", "S2STraining"], path: "Tests/S2STestSupport"),
-        .testTarget(name: "S2SCoreTests", dependencies: ["S2SCore", "S2STestSupport"], swiftSettings: fastMath),
+        .testTarget(name: "S2SCoreTests", dependencies: ["S2SCore", "S2STestSupport"]),
         .testTarget(name: "S2SNNTests", dependencies: ["S2SNN", "S2STestSupport"],
-                    exclude: ["Fixtures"], swiftSettings: fastMath),
+                    exclude: ["Fixtures"]),
         .testTarget(name: "S2STextTests", dependencies: ["S2SText", "S2STestSupport"],
-                    exclude: ["Fixtures"], swiftSettings: fastMath),
-        .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2STestSupport"], swiftSettings: fastMath),
-        .testTarget(name: "S2SModelsTests", dependencies: ["S2SModels", "S2STraining", "S2STasks", "S2STestSupport"], swiftSettings: fastMath),
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2STestSupport"]),
+        .testTarget(name: "S2SModelsTests", dependencies: ["S2SModels", "S2STraining", "S2STasks", "S2STestSupport"]),
         .testTarget(name: "S2SDecodingTests", dependencies: ["S2SDecoding", "S2STestSupport"],
-                    exclude: ["Fixtures"], swiftSettings: fastMath),
-        .testTarget(name: "S2STasksTests", dependencies: ["S2STasks", "S2SModels", "S2STraining", "S2STestSupport"], swiftSettings: fastMath),
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "S2STasksTests", dependencies: ["S2STasks", "S2SModels", "S2STraining", "S2STestSupport"]),
         .testTarget(name: "S2SServeTests", dependencies: ["S2SServe", "S2STasks", "S2STraining", "S2STestSupport"]),
-        .testTarget(name: "S2SCLITests", dependencies: ["S2SCLI", "S2STasks", "S2STestSupport"], swiftSettings: fastMath),
+        .testTarget(name: "S2SCLITests", dependencies: ["S2SCLI", "S2STasks", "S2STestSupport"]),
         // The library as a program using the S2S product sees it: plain `import`, never `@testable`.
         .testTarget(name: "S2SPublicAPITests", dependencies: ["S2SCore", "S2STasks", "S2STraining", "S2STestSupport"]),
     ],

@@ -1,4 +1,5 @@
 import ArgumentParser
+import S2SCore
 
 /// `s2s`: the root command. Each subcommand lives in its own file under Sources/S2SCLI/Commands.
 public struct RootCommand: ParsableCommand {
@@ -9,7 +10,7 @@ public struct RootCommand: ParsableCommand {
             Inference commands read standard input (or files; '-' means stdin) and write one output line \
             per input line to standard output; progress and diagnostics go to standard error.
             """,
-        version: "0.1.0",
+        version: "0.1.0 (\(KernelLevel.summary))",
         subcommands: commandList
     )
 

@@ -106,35 +106,12 @@ public final class Adam: Optimizer {
             negativeStepSize: Float(-(learningRate / biasCorrection1)))
     }
 
-    /// The vectorised update over `count` elements.
+    /// The vectorised update over `count` elements (S2SKernels' optimizers.h).
     static func kernel(count: Int, _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
                        _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>, _ c: Constants) {
-        let smallWeight = c.lerpWeight < 0.5
-        @inline(__always) func body(_ p: Float16x, _ g: Float16x, _ m: Float16x, _ v: Float16x)
-            -> (p: Float16x, m: Float16x, v: Float16x) {
-            let grad = c.l2 == 0 ? g : g.addingProduct(c.l2, p)
-            let param = c.shrink == 1 ? p : p * c.shrink
-            // torch's lerp_vec: fmadd(w, end − start, start) for w < 0.5, else fmadd(w − 1, end − start, end).
-            let m = smallWeight ? m.addingProduct(c.lerpWeight, grad - m)
-                                : grad.addingProduct(c.lerpWeight - 1, grad - m)
-            let v = v * c.beta2 + c.oneMinusBeta2 * grad * grad
-            let denominator = v.squareRoot() / c.biasCorrection2Sqrt + c.epsilon
-            return (param + c.negativeStepSize * m / denominator, m, v)
-        }
-        var i = 0
-        while i + 16 <= count {
-            let out = body(p.loadVector(at: i), g.loadVector(at: i), m.loadVector(at: i), v.loadVector(at: i))
-            p.storeVector(out.p, at: i)
-            m.storeVector(out.m, at: i)
-            v.storeVector(out.v, at: i)
-            i += 16
-        }
-        let n = count - i
-        guard n > 0 else { return }
-        let out = body(.padded(p + i, n), .padded(g + i, n), .padded(m + i, n), .padded(v + i, n))
-        out.p.storePrefix(n, to: p + i)
-        out.m.storePrefix(n, to: m + i)
-        out.v.storePrefix(n, to: v + i)
+        Kernels.current.adam(count, p, g, m, v, l2: c.l2, shrink: c.shrink, lerpWeight: c.lerpWeight, beta2: c.beta2,
+                             oneMinusBeta2: c.oneMinusBeta2, biasCorrection2Sqrt: c.biasCorrection2Sqrt,
+                             epsilon: c.epsilon, negativeStepSize: c.negativeStepSize)
     }
 
     /// The same update one scalar at a time: the oracle `kernel` is tested against (bit for bit).

@@ -27,20 +27,7 @@ public func globalGradientNorm(_ parameters: [(name: String, variable: Variable)
         guard let grad = variable.grad else { continue }
         grad.withUnsafeBufferPointer { g in
             guard let base = g.baseAddress else { return }
-            var accumulator = SIMD8<Double>.zero
-            var i = 0
-            while i + 8 <= g.count {
-                let x = SIMD8<Double>(UnsafeRawPointer(base + i).loadUnaligned(as: SIMD8<Float>.self))
-                accumulator = accumulator.addingProduct(x, x)
-                i += 8
-            }
-            var total = accumulator.sum()
-            while i < g.count {
-                let x = Double(g[i])
-                total += x * x
-                i += 1
-            }
-            sum += total
+            sum += Kernels.current.sumOfSquares(g.count, base)
         }
     }
     return sum.squareRoot()

@@ -85,46 +85,17 @@ public final class SGD: Optimizer {
         buffers = loaded
     }
 
-    // Kernels: a 16-lane body for full vectors, the same body on a zero-padded vector for the tail,
-    // so every element goes through identical arithmetic.
+    // Kernels (S2SKernels' optimizers.h): a 16-lane body for full vectors, the same body on a zero-padded
+    // vector for the tail, so every element goes through identical arithmetic.
 
     static func plainKernel(count: Int, _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
                             lr: Float, decay: Float) {
-        @inline(__always) func body(_ p: Float16x, _ g: Float16x) -> Float16x {
-            let grad = decay == 0 ? g : g.addingProduct(decay, p)
-            return p.addingProduct(-lr, grad)
-        }
-        var i = 0
-        while i + 16 <= count {
-            p.storeVector(body(p.loadVector(at: i), g.loadVector(at: i)), at: i)
-            i += 16
-        }
-        let n = count - i
-        guard n > 0 else { return }
-        let out = body(.padded(p + i, n), .padded(g + i, n))
-        out.storePrefix(n, to: p + i)
+        Kernels.current.sgd(count, p, g, lr: lr, decay: decay)
     }
 
     static func momentumKernel(count: Int, _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
                                _ b: UnsafeMutablePointer<Float>,
                                lr: Float, mu: Float, decay: Float, nesterov: Bool, first: Bool) {
-        @inline(__always) func body(_ p: Float16x, _ g: Float16x, _ b: Float16x) -> (p: Float16x, b: Float16x) {
-            let grad = decay == 0 ? g : g.addingProduct(decay, p)
-            let buffer = first ? grad : b * mu + grad
-            let direction = nesterov ? grad.addingProduct(mu, buffer) : buffer
-            return (p.addingProduct(-lr, direction), buffer)
-        }
-        var i = 0
-        while i + 16 <= count {
-            let out = body(p.loadVector(at: i), g.loadVector(at: i), b.loadVector(at: i))
-            p.storeVector(out.p, at: i)
-            b.storeVector(out.b, at: i)
-            i += 16
-        }
-        let n = count - i
-        guard n > 0 else { return }
-        let out = body(.padded(p + i, n), .padded(g + i, n), .padded(b + i, n))
-        out.p.storePrefix(n, to: p + i)
-        out.b.storePrefix(n, to: b + i)
+        Kernels.current.sgdMomentum(count, p, g, b, lr: lr, mu: mu, decay: decay, nesterov: nesterov, first: first)
     }
 }

@@ -119,6 +119,7 @@ struct BenchClassifyCommand: ParsableCommand {
             ("infer1", Double(singleTexts.count), { _ = try predictor(batchSize: 1).probabilities(lines: singleTexts) }),
         ]
         print("s2s bench classify — \(texts.count) tweets, vocabulary \(text.vocabulary.count), model E \(config.embeddingSize) H \(config.hiddenSize) \(config.bidirectional ? "bi" : "uni") \(config.layers) layer(s) \(config.pooling.rawValue) pooling; threads \(options.threads); \(repeats) repeats × \(rounds) rounds, medians")
+        print(KernelLevel.summary)
         var measured = Measurements()
         for _ in 0..<max(1, rounds) {
             for c in cases {

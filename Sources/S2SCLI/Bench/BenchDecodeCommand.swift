@@ -2,6 +2,7 @@
 // model's cost taken out (see DecodeBench). Run it on a release build:
 //     swift build -c release && .build/release/s2s bench decode
 import ArgumentParser
+import S2SCore
 import Foundation
 import S2SDecoding
 
@@ -43,6 +44,7 @@ struct BenchDecodeCommand: ParsableCommand {
     func run() throws {
         let bench = DecodeBench(vocabulary: vocabulary, batch: batch, beamSize: beamSize, steps: steps, seed: options.seed)
         print("s2s bench decode — V \(vocabulary), B \(batch), K \(beamSize), \(steps) steps; medians of \(repeats)")
+        print(KernelLevel.summary)
         let beam = bench.beamSecondsPerStep(repeats: repeats), rows = Double(batch * beamSize)
         print("beam search  \(Self.format(beam)) per step (\(batch * beamSize) rows: \(Self.format(beam / rows)) per row)")
         print("greedy       \(Self.format(bench.greedySecondsPerStep(repeats: repeats))) per step")

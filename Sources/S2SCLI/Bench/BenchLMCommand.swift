@@ -45,6 +45,7 @@ struct BenchLMCommand: ParsableCommand {
     func run() throws {
         BLAS.setThreads(1)
         print("s2s bench lm — 2×512 LSTM, embedding 128, batch \(Self.batch) × \(Self.bptt), V \(Self.vocabulary); threads \(options.threads); \(rounds) rounds, medians")
+        print(KernelLevel.summary)
         var ours: [String: [Double]] = [:], theirs: [String: [Double]] = [:]
         var referenceProblem: String?
         let bench = LMBench(shards: options.threads, seed: options.seed)

@@ -27,6 +27,7 @@ struct BenchLSTMCommand: ParsableCommand {
         var rng = options.generator()
         let cases = LSTMBenchCase.standard
         print("s2s bench lstm — threads \(options.threads), \(repeats) repeats × \(rounds) rounds, medians")
+        print(KernelLevel.summary)
         var ours: [String: [Double]] = [:], theirs: [String: [Double]] = [:]
         var sgemm: [Double] = []
         var referenceProblem: String?

@@ -89,6 +89,7 @@ struct BenchTranslateCommand: ParsableCommand {
         print("s2s bench translate — \(model): encoder \(config.encoderHiddenSize)×2, decoder \(config.decoderHiddenSize), "
               + "\(config.attention.rawValue) attention, vocabularies \(config.sourceVocabularySize)/\(config.targetVocabularySize); "
               + "threads \(options.threads), \(rounds) rounds, medians; s2s beam weights \(weightPrecision.rawValue)")
+        print(KernelLevel.summary)
         let flopsPerToken = describe(data, config: config)
         let opennmtDirectory = opennmtData ?? FileManager.default.temporaryDirectory.path + "/s2s-bench-opennmt-\(getpid())"
         if opennmt != nil {

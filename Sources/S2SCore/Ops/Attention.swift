@@ -47,7 +47,7 @@ public enum AttentionKernel {
         var maximum = -Float.infinity
         for s in 0..<length { maximum = max(maximum, w[s]) }
         for s in 0..<length { w[s] -= maximum }
-        VectorMath.apply(length, w, w, VectorMath.exp)
+        VectorMath.exp(count: length, w, w)
         var total: Float = 0
         for s in 0..<length { total += w[s] }
         for s in 0..<length { w[s] /= total }
@@ -67,7 +67,7 @@ public enum AttentionKernel {
                 for s in 0..<n {
                     for h in 0..<H { t[s * H + h] = q[h] + k[s * H + h] }
                 }
-                VectorMath.apply(n * H, t, t, VectorMath.tanh)
+                VectorMath.tanh(count: n * H, t, t)
                 BLAS.gemv(rows: n, columns: H, t, lda: H, v, w)
             }
             maskedSoftmax(w, length: n, count: S)

@@ -65,15 +65,7 @@ public enum LogSoftmaxKernel {
         var maximum = lanes.max()
         while i < count { maximum = Swift.max(maximum, x[i]); i += 1 }
         guard maximum > -.infinity else { return (-.infinity, -.infinity) }
-        let shift = Float16x(repeating: maximum)
-        var sums = Float16x.zero
-        i = 0
-        while i + 16 <= count { sums += VectorMath.exp(x.loadVector(at: i) - shift); i += 16 }
-        if i < count {
-            var tail = Float16x(repeating: -.infinity)   // e^−∞ = 0 in the padding lanes
-            for lane in 0..<(count - i) { tail[lane] = x[i + lane] }
-            sums += VectorMath.exp(tail - shift)
-        }
+        let sums = Kernels.current.expSumLanes(count, x, shift: maximum)
         return (maximum, maximum + log(sums.sum()))
     }
 
@@ -157,20 +149,8 @@ public enum CrossEntropyKernel {
                                 scale: Float, dLogits: UnsafeMutablePointer<Float>) {
         let uniform = ε / Float(classes)
         for (r, target) in targets.enumerated() where target != ignoreIndex {
-            let x = logits + r * classes, dx = dLogits + r * classes
-            let lse = Float16x(repeating: logSumExp[r])
-            var i = 0
-            while i + 16 <= classes {
-                let p = VectorMath.exp(x.loadVector(at: i) - lse)
-                dx.storeVector(dx.loadVector(at: i) + scale * (p - uniform), at: i)
-                i += 16
-            }
-            if i < classes {
-                var tail = Float16x.zero
-                for lane in 0..<(classes - i) { tail[lane] = x[i + lane] }
-                let p = VectorMath.exp(tail - lse)
-                for lane in 0..<(classes - i) { dx[i + lane] += scale * (p[lane] - uniform) }
-            }
+            let dx = dLogits + r * classes
+            Kernels.current.softmaxGradientAdd(classes, logits + r * classes, lse: logSumExp[r], scale: scale, uniform: uniform, dx)
             dx[target] -= scale * (1 - ε)
         }
     }

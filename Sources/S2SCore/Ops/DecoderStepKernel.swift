@@ -173,7 +173,7 @@ package enum DecoderStepKernel {
                     let key = m.keys + step * rowStride + r * H, row = act + step * H
                     for j in 0..<H { row[j] = key[j] + pq[j] }
                 }
-                VectorMath.apply(length * H, act, act, VectorMath.tanh)
+                VectorMath.tanh(count: length * H, act, act)
                 BLAS.gemv(rows: length, columns: H, act, lda: H, v, a)
             }
             AttentionKernel.maskedSoftmax(a, length: length, count: S)
@@ -185,7 +185,7 @@ package enum DecoderStepKernel {
         if let bias = w.outBias { for n in 0..<N { (s.y + n * H).update(from: bias, count: H) } }
         gemm(stable: stable, m: N, n: H, k: 2 * H, s.contextQuery, lda: 2 * H, w.outWeight, ldb: 2 * H,
              packed: w.packed?.out, beta: w.outBias == nil ? 0 : 1, s.y, ldc: H)
-        if w.tanhOutput { VectorMath.apply(N * H, s.y, s.y, VectorMath.tanh) }
+        if w.tanhOutput { VectorMath.tanh(count: N * H, s.y, s.y) }
         if let mask = s.outputMask { ElementwiseKernel.multiply(count: N * H, s.y, mask, s.output) }
         else if s.output != s.y { s.output.update(from: s.y, count: N * H) }
     }

@@ -44,7 +44,7 @@ public enum ElementwiseKernel {
 
     /// y = tanh(x), SIMD.
     public static func tanhForward(count: Int, x: Input, y: Output) {
-        VectorMath.apply(count, x, y, VectorMath.tanh)
+        VectorMath.tanh(count: count, x, y)
     }
 
     /// dx += dy · (1 − y²).
@@ -54,7 +54,7 @@ public enum ElementwiseKernel {
 
     /// y = 1 / (1 + e^−x), SIMD.
     public static func sigmoidForward(count: Int, x: Input, y: Output) {
-        VectorMath.apply(count, x, y, VectorMath.sigmoid)
+        VectorMath.sigmoid(count: count, x, y)
     }
 
     /// dx += dy · y · (1 − y).

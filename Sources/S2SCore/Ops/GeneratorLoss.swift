@@ -4,12 +4,6 @@
 // [N, V] products are the largest in the translator (about half of its FLOPs); the rest of the op is
 // kept to passes over the logits that the products need anyway.
 // Shapes: x [N, H], weight [V, H], bias [V], targets N ids → a scalar loss (the mean over counted rows).
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 public enum GeneratorLossKernel {
     /// logits[r, v] ← scale·(softmax[r, v] − ε/V) − scale·(1 − ε)·[v = t_r], in place, softmax from the
     /// saved log-sum-exp.
@@ -18,13 +12,8 @@ public enum GeneratorLossKernel {
                                        labelSmoothing ε: Float, scale: Float) {
         let uniform = ε / Float(V)
         for r in 0..<rows {
-            let x = logits + r * V, lse = Float16x(repeating: logSumExp[r])
-            var i = 0
-            while i + 16 <= V {
-                x.storeVector(scale * (VectorMath.exp(x.loadVector(at: i) - lse) - uniform), at: i)
-                i += 16
-            }
-            while i < V { x[i] = scale * (Float(exp(Double(x[i] - logSumExp[r]))) - uniform); i += 1 }
+            let x = logits + r * V
+            Kernels.current.softmaxGradientInPlace(V, x, lse: logSumExp[r], scale: scale, uniform: uniform)
             x[targets[r]] -= scale * (1 - ε)
         }
     }

@@ -1,5 +1,5 @@
-// The LSTM cell's elementwise math for one time step, fused and vectorised, with the plain scalar
-// version kept beside it as the oracle the tests compare against. Gate order is PyTorch's: i, f, g, o.
+// The LSTM cell's elementwise math for one time step, fused and vectorised (S2SKernels' recurrent.h),
+// with the plain scalar version kept beside it as the oracle the tests compare against. Gate order is PyTorch's: i, f, g, o.
 //
 //   i = σ(a_i)  f = σ(a_f)  g = tanh(a_g)  o = σ(a_o)
 //   c' = f·c + i·g          h' = o·tanh(c')
@@ -14,20 +14,7 @@ public enum LSTMPointwise {
     public static func forward(hidden: Int, gates: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>,
                                cPrev: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
                                tanhC: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>) {
-        let H = hidden
-        var j = 0
-        while j < H {
-            let n = min(16, H - j)
-            let i = VectorMath.sigmoid(load(gates, j, n) + load(bias, j, n))
-            let f = VectorMath.sigmoid(load(gates, H + j, n) + load(bias, H + j, n))
-            let g = VectorMath.tanh(load(gates, 2 * H + j, n) + load(bias, 2 * H + j, n))
-            let o = VectorMath.sigmoid(load(gates, 3 * H + j, n) + load(bias, 3 * H + j, n))
-            let cNew = (f * load(cPrev, j, n)).addingProduct(i, g)
-            let tc = VectorMath.tanh(cNew)
-            store(i, gates, j, n); store(f, gates, H + j, n); store(g, gates, 2 * H + j, n); store(o, gates, 3 * H + j, n)
-            store(cNew, c, j, n); store(tc, tanhC, j, n); store(o * tc, h, j, n)
-            j += 16
-        }
+        Kernels.current.lstmForward(hidden, gates, bias, cPrev, c, tanhC, h)
     }
 
     /// Backward for one row. Given dh (gradient into h' from later steps), dOutput (into h' from this
@@ -37,43 +24,7 @@ public enum LSTMPointwise {
     public static func backward(hidden: Int, gates: UnsafePointer<Float>, cPrev: UnsafePointer<Float>,
                                 tanhC: UnsafePointer<Float>, dh: UnsafePointer<Float>, dOutput: UnsafePointer<Float>?,
                                 dc: UnsafeMutablePointer<Float>, dGates: UnsafeMutablePointer<Float>) {
-        let H = hidden
-        var j = 0
-        while j < H {
-            let n = min(16, H - j)
-            let i = load(gates, j, n), f = load(gates, H + j, n)
-            let g = load(gates, 2 * H + j, n), o = load(gates, 3 * H + j, n)
-            let tc = load(tanhC, j, n)
-            var dhv = load(dh, j, n)
-            if let dOutput { dhv += load(dOutput, j, n) }
-            let dcTotal = load(dc, j, n) + dhv * o * (1 - tc * tc)
-            store(dcTotal * g * i * (1 - i), dGates, j, n)
-            store(dcTotal * load(cPrev, j, n) * f * (1 - f), dGates, H + j, n)
-            store(dcTotal * i * (1 - g * g), dGates, 2 * H + j, n)
-            store(dhv * tc * o * (1 - o), dGates, 3 * H + j, n)
-            store(dcTotal * f, dc, j, n)
-            j += 16
-        }
-    }
-
-    // Loads/stores of up to 16 lanes; the partial form is for hidden sizes that are not multiples of 16.
-    @inline(__always)
-    static func load(_ p: UnsafePointer<Float>, _ offset: Int, _ n: Int) -> Float16x {
-        if n == 16 { return p.loadVector(at: offset) }
-        var v = Float16x(repeating: 0)
-        for lane in 0..<n { v[lane] = p[offset + lane] }
-        return v
-    }
-
-    @inline(__always)
-    static func load(_ p: UnsafeMutablePointer<Float>, _ offset: Int, _ n: Int) -> Float16x {
-        load(UnsafePointer(p), offset, n)
-    }
-
-    @inline(__always)
-    static func store(_ v: Float16x, _ p: UnsafeMutablePointer<Float>, _ offset: Int, _ n: Int) {
-        if n == 16 { p.storeVector(v, at: offset); return }
-        for lane in 0..<n { p[offset + lane] = v[lane] }
+        Kernels.current.lstmBackward(hidden, gates, cPrev, tanhC, dh, dOutput, dc, dGates)
     }
 }
 

@@ -1,6 +1,6 @@
-// The elementwise math of the GRU and the plain (Elman) RNN for one time step, fused and vectorised,
-// with the scalar versions beside them as the oracles the tests compare against. PyTorch's gate order
-// and equations (nn.GRU: r, z, n, with b_hn inside the reset product; nn.RNN: tanh or relu):
+// The elementwise math of the GRU and the plain (Elman) RNN for one time step, fused and vectorised
+// (S2SKernels' recurrent.h), with the scalar versions beside them as the oracles the tests compare
+// against. PyTorch's gate order and equations (nn.GRU: r, z, n, with b_hn inside the reset product; nn.RNN: tanh or relu):
 //
 //   GRU   r = σ(a_r + b_r)   z = σ(a_z + b_z)   n = tanh(a_n + b_in + r·(u_n + b_hn))   h' = (1 − z)·n + z·h
 //         where a = x·W_ihᵀ + h·W_hhᵀ for r and z, a_n = (x·W_ihᵀ)_n, u_n = (h·W_hhᵀ)_n, b = b_ih + b_hh
@@ -17,21 +17,7 @@ public enum GRUPointwise {
     public static func forward(hidden H: Int, gates: UnsafeMutablePointer<Float>, recurrent: UnsafePointer<Float>,
                                hiddenN: UnsafeMutablePointer<Float>, biasIH: UnsafePointer<Float>, biasHH: UnsafePointer<Float>,
                                hPrev: UnsafePointer<Float>, h: UnsafeMutablePointer<Float>) {
-        typealias P = LSTMPointwise
-        var j = 0
-        while j < H {
-            let n = min(16, H - j)
-            let r = VectorMath.sigmoid(P.load(gates, j, n) + P.load(recurrent, j, n) + P.load(biasIH, j, n) + P.load(biasHH, j, n))
-            let z = VectorMath.sigmoid(P.load(gates, H + j, n) + P.load(recurrent, H + j, n)
-                                       + P.load(biasIH, H + j, n) + P.load(biasHH, H + j, n))
-            let un = P.load(recurrent, 2 * H + j, n) + P.load(biasHH, 2 * H + j, n)
-            let candidate = VectorMath.tanh((P.load(gates, 2 * H + j, n) + P.load(biasIH, 2 * H + j, n)).addingProduct(r, un))
-            let hp = P.load(hPrev, j, n)
-            P.store(r, gates, j, n); P.store(z, gates, H + j, n); P.store(candidate, gates, 2 * H + j, n)
-            P.store(un, hiddenN, j, n)
-            P.store(candidate + z * (hp - candidate), h, j, n)
-            j += 16
-        }
+        Kernels.current.gruForward(H, gates, recurrent, hiddenN, biasIH, biasHH, hPrev, h)
     }
 
     /// Backward for one row. Given dh (into h' from later steps) and dOutput (into h' from this step's
@@ -43,23 +29,7 @@ public enum GRUPointwise {
                                 hPrev: UnsafePointer<Float>, dh: UnsafePointer<Float>, dOutput: UnsafePointer<Float>?,
                                 dInput: UnsafeMutablePointer<Float>, dHidden: UnsafeMutablePointer<Float>,
                                 dhDirect: UnsafeMutablePointer<Float>) {
-        var j = 0
-        while j < H {
-            let n = min(16, H - j)
-            let r = LSTMPointwise.load(gates, j, n), z = LSTMPointwise.load(gates, H + j, n)
-            let candidate = LSTMPointwise.load(gates, 2 * H + j, n), un = LSTMPointwise.load(hiddenN, j, n)
-            var dhv = LSTMPointwise.load(dh, j, n)
-            if let dOutput { dhv += LSTMPointwise.load(dOutput, j, n) }
-            let dnPre = dhv * (1 - z) * (1 - candidate * candidate)
-            let dzPre = dhv * (LSTMPointwise.load(hPrev, j, n) - candidate) * z * (1 - z)
-            let drPre = dnPre * un * r * (1 - r)
-            LSTMPointwise.store(drPre, dInput, j, n); LSTMPointwise.store(dzPre, dInput, H + j, n)
-            LSTMPointwise.store(dnPre, dInput, 2 * H + j, n)
-            LSTMPointwise.store(drPre, dHidden, j, n); LSTMPointwise.store(dzPre, dHidden, H + j, n)
-            LSTMPointwise.store(dnPre * r, dHidden, 2 * H + j, n)
-            LSTMPointwise.store(dhv * z, dhDirect, j, n)
-            j += 16
-        }
+        Kernels.current.gruBackward(H, gates, hiddenN, hPrev, dh, dOutput, dInput, dHidden, dhDirect)
     }
 }
 
@@ -68,28 +38,14 @@ public enum RNNPointwise {
     @inline(__always)
     public static func forward(hidden H: Int, relu: Bool, pre: UnsafePointer<Float>, biasIH: UnsafePointer<Float>,
                                biasHH: UnsafePointer<Float>, h: UnsafeMutablePointer<Float>) {
-        var j = 0
-        while j < H {
-            let n = min(16, H - j)
-            let a = LSTMPointwise.load(pre, j, n) + LSTMPointwise.load(biasIH, j, n) + LSTMPointwise.load(biasHH, j, n)
-            LSTMPointwise.store(relu ? a.replacing(with: 0, where: a .< 0) : VectorMath.tanh(a), h, j, n)
-            j += 16
-        }
+        Kernels.current.rnnForward(H, relu: relu, pre, biasIH, biasHH, h)
     }
 
     /// dPre = (dh + dOutput)·act'(h'), from the activation h' itself.
     @inline(__always)
     public static func backward(hidden H: Int, relu: Bool, h: UnsafePointer<Float>, dh: UnsafePointer<Float>,
                                 dOutput: UnsafePointer<Float>?, dPre: UnsafeMutablePointer<Float>) {
-        var j = 0
-        while j < H {
-            let n = min(16, H - j)
-            var dhv = LSTMPointwise.load(dh, j, n)
-            if let dOutput { dhv += LSTMPointwise.load(dOutput, j, n) }
-            let hv = LSTMPointwise.load(h, j, n)
-            LSTMPointwise.store(relu ? dhv.replacing(with: 0, where: hv .<= 0) : dhv * (1 - hv * hv), dPre, j, n)
-            j += 16
-        }
+        Kernels.current.rnnBackward(H, relu: relu, h, dh, dOutput, dPre)
     }
 }
 

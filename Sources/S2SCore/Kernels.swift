@@ -1,0 +1,129 @@
+// The SIMD kernels of the S2SKernels C target, as Swift calls. The C target compiles each kernel for
+// generic x86-64, AVX2+FMA and AVX-512 and picks one level per process (the best this CPU has, or the
+// one `S2S_CPU=generic|avx2|avx512` names); every level gives the same bits. See S2SKernels.h.
+import S2SKernels
+
+/// The level of kernels this process runs, and the CPU's low-precision dot products.
+public enum KernelLevel: Int, CaseIterable, Sendable, CustomStringConvertible {
+    case generic = 0, avx2 = 1, avx512 = 2
+
+    /// The level every kernel call uses (chosen on first use; `S2S_CPU` can lower it).
+    public static var current: KernelLevel { KernelLevel(rawValue: Int(Kernels.table.pointee.level.rawValue))! }
+    /// The best level this CPU and OS support.
+    public static var best: KernelLevel { KernelLevel(rawValue: Int(s2s_cpu_best_level().rawValue))! }
+    /// The levels this CPU can run (tests compare every one against the others).
+    public static var supported: [KernelLevel] { allCases.filter { $0.rawValue <= best.rawValue } }
+
+    public var description: String { ["generic", "avx2", "avx512"][rawValue] }
+
+    /// One line for `--version` and benchmarks, e.g. "avx512 (CPU: avx512 with BF16 and VNNI)".
+    public static var summary: String {
+        var cpu = best.description
+        let extras = [s2s_cpu_has_avx512_bf16() != 0 ? "BF16" : nil, s2s_cpu_has_avx512_vnni() != 0 ? "VNNI" : nil]
+            .compactMap { $0 }
+        if !extras.isEmpty { cpu += " with " + extras.joined(separator: " and ") }
+        return "kernels \(current) (CPU: \(cpu))"
+    }
+}
+
+/// Calls into one level's kernel table: `Kernels.current` for the process's level, `Kernels(level)`
+/// for a given one (tests).
+public struct Kernels: @unchecked Sendable {
+    nonisolated(unsafe) static let table: UnsafePointer<s2s_kernel_table> = s2s_kernels()
+    let table: UnsafePointer<s2s_kernel_table>
+
+    public static var current: Kernels { Kernels(table: table) }
+
+    /// The kernels of `level`; nil when this CPU cannot run it.
+    public init?(_ level: KernelLevel) {
+        guard let table = s2s_kernels_at(s2s_cpu_level(rawValue: UInt32(level.rawValue))) else { return nil }
+        self.table = table
+    }
+
+    init(table: UnsafePointer<s2s_kernel_table>) { self.table = table }
+
+    public var level: KernelLevel { KernelLevel(rawValue: Int(table.pointee.level.rawValue))! }
+
+    // Vector math (y may be x).
+    public func exp(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) { table.pointee.exp(n, x, y) }
+    public func sigmoid(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
+        table.pointee.sigmoid(n, x, y)
+    }
+    public func tanh(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) { table.pointee.tanh(n, x, y) }
+
+    /// The 16 lane sums of e^(x − shift) (padding −∞), for a log-sum-exp that adds them in lane order.
+    public func expSumLanes(_ n: Int, _ x: UnsafePointer<Float>, shift: Float) -> Float16x {
+        var lanes = Float16x.zero
+        withUnsafeMutableBytes(of: &lanes) { table.pointee.exp_sum_lanes(n, x, shift, $0.baseAddress!.assumingMemoryBound(to: Float.self)) }
+        return lanes
+    }
+
+    /// dx[i] += scale·(e^(x[i] − lse) − uniform).
+    public func softmaxGradientAdd(_ n: Int, _ x: UnsafePointer<Float>, lse: Float, scale: Float, uniform: Float,
+                                   _ dx: UnsafeMutablePointer<Float>) {
+        table.pointee.softmax_gradient_add(n, x, lse, scale, uniform, dx)
+    }
+
+    /// x[i] = scale·(e^(x[i] − lse) − uniform).
+    public func softmaxGradientInPlace(_ n: Int, _ x: UnsafeMutablePointer<Float>, lse: Float, scale: Float, uniform: Float) {
+        table.pointee.softmax_gradient_in_place(n, x, lse, scale, uniform)
+    }
+
+    // Recurrent cells (one row; see LSTMPointwise and RecurrentPointwise).
+    public func lstmForward(_ H: Int, _ gates: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>,
+                            _ cPrev: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+                            _ tanhC: UnsafeMutablePointer<Float>, _ h: UnsafeMutablePointer<Float>) {
+        table.pointee.lstm_forward(H, gates, bias, cPrev, c, tanhC, h)
+    }
+    public func lstmBackward(_ H: Int, _ gates: UnsafePointer<Float>, _ cPrev: UnsafePointer<Float>,
+                             _ tanhC: UnsafePointer<Float>, _ dh: UnsafePointer<Float>, _ dOutput: UnsafePointer<Float>?,
+                             _ dc: UnsafeMutablePointer<Float>, _ dGates: UnsafeMutablePointer<Float>) {
+        table.pointee.lstm_backward(H, gates, cPrev, tanhC, dh, dOutput, dc, dGates)
+    }
+    public func gruForward(_ H: Int, _ gates: UnsafeMutablePointer<Float>, _ recurrent: UnsafePointer<Float>,
+                           _ hiddenN: UnsafeMutablePointer<Float>, _ biasIH: UnsafePointer<Float>,
+                           _ biasHH: UnsafePointer<Float>, _ hPrev: UnsafePointer<Float>, _ h: UnsafeMutablePointer<Float>) {
+        table.pointee.gru_forward(H, gates, recurrent, hiddenN, biasIH, biasHH, hPrev, h)
+    }
+    public func gruBackward(_ H: Int, _ gates: UnsafePointer<Float>, _ hiddenN: UnsafePointer<Float>,
+                            _ hPrev: UnsafePointer<Float>, _ dh: UnsafePointer<Float>, _ dOutput: UnsafePointer<Float>?,
+                            _ dInput: UnsafeMutablePointer<Float>, _ dHidden: UnsafeMutablePointer<Float>,
+                            _ dhDirect: UnsafeMutablePointer<Float>) {
+        table.pointee.gru_backward(H, gates, hiddenN, hPrev, dh, dOutput, dInput, dHidden, dhDirect)
+    }
+    public func rnnForward(_ H: Int, relu: Bool, _ pre: UnsafePointer<Float>, _ biasIH: UnsafePointer<Float>,
+                           _ biasHH: UnsafePointer<Float>, _ h: UnsafeMutablePointer<Float>) {
+        table.pointee.rnn_forward(H, relu ? 1 : 0, pre, biasIH, biasHH, h)
+    }
+    public func rnnBackward(_ H: Int, relu: Bool, _ h: UnsafePointer<Float>, _ dh: UnsafePointer<Float>,
+                            _ dOutput: UnsafePointer<Float>?, _ dPre: UnsafeMutablePointer<Float>) {
+        table.pointee.rnn_backward(H, relu ? 1 : 0, h, dh, dOutput, dPre)
+    }
+
+    // Optimizer updates (see Adam and SGD in S2SNN).
+    public func adam(_ n: Int, _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+                     _ v: UnsafeMutablePointer<Float>, l2: Float, shrink: Float, lerpWeight: Float, beta2: Float,
+                     oneMinusBeta2: Float, biasCorrection2Sqrt: Float, epsilon: Float, negativeStepSize: Float) {
+        table.pointee.adam(n, p, g, m, v, l2, shrink, lerpWeight, beta2, oneMinusBeta2, biasCorrection2Sqrt, epsilon,
+                           negativeStepSize)
+    }
+    public func sgd(_ n: Int, _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, lr: Float, decay: Float) {
+        table.pointee.sgd(n, p, g, lr, decay)
+    }
+    public func sgdMomentum(_ n: Int, _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
+                            _ b: UnsafeMutablePointer<Float>, lr: Float, mu: Float, decay: Float, nesterov: Bool, first: Bool) {
+        table.pointee.sgd_momentum(n, p, g, b, lr, mu, decay, nesterov ? 1 : 0, first ? 1 : 0)
+    }
+    /// Σ x² in double (8 fused lanes, added in order, then the tail).
+    public func sumOfSquares(_ n: Int, _ x: UnsafePointer<Float>) -> Double { table.pointee.sum_of_squares(n, x) }
+
+    // Row-stable products (see DotGEMM).
+    public func dotGEMM(m: Int, n: Int, k: Int, _ x: UnsafePointer<Float>, lda: Int, _ w: UnsafePointer<Float>, ldb: Int,
+                        beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        table.pointee.dot_gemm(m, n, k, x, lda, w, ldb, beta, c, ldc)
+    }
+    public func dotGEMMBFloat16(m: Int, n: Int, k: Int, _ x: UnsafePointer<Float>, lda: Int, _ w: UnsafePointer<UInt32>,
+                                rowStride: Int, beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        table.pointee.dot_gemm_bf16(m, n, k, x, lda, w, rowStride, beta, c, ldc)
+    }
+}

@@ -1,0 +1,23 @@
+// This level's table (S2S_TABLE, S2S_LEVEL and S2S_LEVEL_NAME come from the including kernels_*.c).
+__attribute__((visibility("hidden"))) const s2s_kernel_table S2S_TABLE = {
+    .level = S2S_LEVEL,
+    .name = S2S_LEVEL_NAME,
+    .exp = vexp,
+    .sigmoid = vsigmoid,
+    .tanh = vtanh,
+    .exp_sum_lanes = exp_sum_lanes,
+    .softmax_gradient_add = softmax_gradient_add,
+    .softmax_gradient_in_place = softmax_gradient_in_place,
+    .lstm_forward = lstm_forward,
+    .lstm_backward = lstm_backward,
+    .gru_forward = gru_forward,
+    .gru_backward = gru_backward,
+    .rnn_forward = rnn_forward,
+    .rnn_backward = rnn_backward,
+    .adam = adam,
+    .sgd = sgd,
+    .sgd_momentum = sgd_momentum,
+    .sum_of_squares = sum_of_squares,
+    .dot_gemm = dot_gemm,
+    .dot_gemm_bf16 = dot_gemm_bf16,
+};

@@ -1,0 +1,108 @@
+// Which level of kernels this process runs: the best the CPU and the OS support (cpuid, and xgetbv for
+// the register state the OS saves), unless S2S_CPU names a lower one. Chosen once, on first use.
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "S2SKernels.h"
+
+extern const s2s_kernel_table s2s_kernels_generic;
+#if defined(__x86_64__)
+#include <cpuid.h>
+extern const s2s_kernel_table s2s_kernels_avx2;
+extern const s2s_kernel_table s2s_kernels_avx512;
+
+typedef struct { int avx2, avx512, bf16, vnni; } cpu_features;
+
+static uint64_t xgetbv0(void) {
+    uint32_t eax, edx;
+    __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
+    return ((uint64_t)edx << 32) | eax;
+}
+
+static cpu_features detect(void) {
+    cpu_features f = {0, 0, 0, 0};
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return f;
+    int fma = (c >> 12) & 1, osxsave = (c >> 27) & 1, avx = (c >> 28) & 1;
+    if (!osxsave || !avx) return f;
+    uint64_t xcr0 = xgetbv0();
+    int ymm_state = (xcr0 & 0x6) == 0x6, zmm_state = (xcr0 & 0xE6) == 0xE6;
+    if (__get_cpuid_max(0, 0) < 7) return f;
+    __cpuid_count(7, 0, a, b, c, d);
+    int avx2 = (b >> 5) & 1;
+    int avx512 = ((b >> 16) & 1) && ((b >> 17) & 1) && ((b >> 30) & 1) && ((b >> 31) & 1);   // F, DQ, BW, VL
+    int vnni = (c >> 11) & 1;
+    __cpuid_count(7, 1, a, b, c, d);
+    int bf16 = (a >> 5) & 1;
+    f.avx2 = ymm_state && avx2 && fma;
+    f.avx512 = f.avx2 && zmm_state && avx512;
+    f.bf16 = f.avx512 && bf16;
+    f.vnni = f.avx512 && vnni;
+    return f;
+}
+#endif
+
+s2s_cpu_level s2s_cpu_best_level(void) {
+#if defined(__x86_64__)
+    cpu_features f = detect();
+    return f.avx512 ? S2S_CPU_AVX512 : f.avx2 ? S2S_CPU_AVX2 : S2S_CPU_GENERIC;
+#else
+    return S2S_CPU_GENERIC;
+#endif
+}
+
+int s2s_cpu_has_avx512_bf16(void) {
+#if defined(__x86_64__)
+    return detect().bf16;
+#else
+    return 0;
+#endif
+}
+
+int s2s_cpu_has_avx512_vnni(void) {
+#if defined(__x86_64__)
+    return detect().vnni;
+#else
+    return 0;
+#endif
+}
+
+const s2s_kernel_table *s2s_kernels_at(s2s_cpu_level level) {
+    if (level > s2s_cpu_best_level()) return NULL;
+    switch (level) {
+    case S2S_CPU_GENERIC: return &s2s_kernels_generic;
+#if defined(__x86_64__)
+    case S2S_CPU_AVX2: return &s2s_kernels_avx2;
+    case S2S_CPU_AVX512: return &s2s_kernels_avx512;
+#endif
+    default: return NULL;
+    }
+}
+
+static const s2s_kernel_table *choose(void) {
+    s2s_cpu_level best = s2s_cpu_best_level();
+    const char *names[] = {"generic", "avx2", "avx512"};
+    const char *forced = getenv("S2S_CPU");
+    if (!forced || !*forced) return s2s_kernels_at(best);
+    for (int level = 0; level < 3; level++) {
+        if (strcmp(forced, names[level]) != 0) continue;
+        if (level <= (int)best) return s2s_kernels_at((s2s_cpu_level)level);
+        fprintf(stderr, "s2s: S2S_CPU=%s: this CPU does not support it; using %s\n", forced, names[best]);
+        return s2s_kernels_at(best);
+    }
+    fprintf(stderr, "s2s: S2S_CPU=%s is not a kernel level (generic, avx2 or avx512); using %s\n", forced,
+            names[best]);
+    return s2s_kernels_at(best);
+}
+
+const s2s_kernel_table *s2s_kernels(void) {
+    static _Atomic(const s2s_kernel_table *) chosen = NULL;
+    const s2s_kernel_table *table = atomic_load_explicit(&chosen, memory_order_acquire);
+    if (table) return table;
+    // Two threads may both choose on first use; they choose the same table (the warning may print twice).
+    table = choose();
+    atomic_store_explicit(&chosen, table, memory_order_release);
+    return table;
+}

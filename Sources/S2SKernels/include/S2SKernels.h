@@ -1,0 +1,91 @@
+// s2s's SIMD kernels in C, compiled once per CPU level and chosen at run time.
+//
+// Why C: Swift has no per-function target attributes, so fast Swift SIMD code needed the whole package
+// built with `-target-cpu haswell` — an unsafe flag that SwiftPM refuses in any package used by
+// version. Here each kernel body is compiled three times (generic x86-64, AVX2+FMA, AVX-512) and the
+// first call picks the table for this CPU, or the one `S2S_CPU=generic|avx2|avx512` names.
+//
+// Every level performs the same IEEE operations in the same order (fused multiply-adds where the
+// body says fma, nothing contracted otherwise), so float32 results are identical bit for bit on every
+// level: a model trains, translates and resumes to the same bytes on any x86-64 machine.
+#ifndef S2S_KERNELS_H
+#define S2S_KERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Kernel levels, lowest first.
+typedef enum {
+    S2S_CPU_GENERIC = 0,   // baseline x86-64 (or any other architecture): fma through libm
+    S2S_CPU_AVX2 = 1,      // AVX2 + FMA
+    S2S_CPU_AVX512 = 2,    // AVX-512 F/BW/DQ/VL (+ BF16 and VNNI for the low-precision products)
+} s2s_cpu_level;
+
+/// One level's kernels. Sizes are element counts; pointers may alias where a comment says so.
+typedef struct {
+    s2s_cpu_level level;
+    const char *name;
+
+    // Vector math over n floats (y may be x): e^x, 1/(1+e^−x), tanh x.
+    void (*exp)(long n, const float *x, float *y);
+    void (*sigmoid)(long n, const float *x, float *y);
+    void (*tanh)(long n, const float *x, float *y);
+    /// lanes[l] = Σ e^(x[16b + l] − shift) over blocks b (the last block padded with −∞): the 16 partial
+    /// sums of a log-sum-exp, which the caller adds in lane order.
+    void (*exp_sum_lanes)(long n, const float *x, float shift, float lanes[16]);
+    /// dx[i] += scale·(e^(x[i] − lse) − uniform).
+    void (*softmax_gradient_add)(long n, const float *x, float lse, float scale, float uniform, float *dx);
+    /// x[i] = scale·(e^(x[i] − lse) − uniform): blocks of 16 through the vector exp, the last n mod 16
+    /// through double-precision libm exp.
+    void (*softmax_gradient_in_place)(long n, float *x, float lse, float scale, float uniform);
+
+    // Recurrent cells, one row of H units (see LSTMPointwise / RecurrentPointwise in S2SCore).
+    void (*lstm_forward)(long H, float *gates, const float *bias, const float *c_prev, float *c, float *tanh_c, float *h);
+    void (*lstm_backward)(long H, const float *gates, const float *c_prev, const float *tanh_c, const float *dh,
+                          const float *d_output, float *dc, float *d_gates);
+    void (*gru_forward)(long H, float *gates, const float *recurrent, float *hidden_n, const float *bias_ih,
+                        const float *bias_hh, const float *h_prev, float *h);
+    void (*gru_backward)(long H, const float *gates, const float *hidden_n, const float *h_prev, const float *dh,
+                         const float *d_output, float *d_input, float *d_hidden, float *dh_direct);
+    void (*rnn_forward)(long H, int relu, const float *pre, const float *bias_ih, const float *bias_hh, float *h);
+    void (*rnn_backward)(long H, int relu, const float *h, const float *dh, const float *d_output, float *d_pre);
+
+    // Optimizer updates over n parameters (see Adam / SGD in S2SNN for the constants).
+    void (*adam)(long n, float *p, const float *g, float *m, float *v, float l2, float shrink, float lerp_weight,
+                 float beta2, float one_minus_beta2, float bias_correction2_sqrt, float epsilon, float negative_step);
+    void (*sgd)(long n, float *p, const float *g, float lr, float decay);
+    void (*sgd_momentum)(long n, float *p, const float *g, float *b, float lr, float mu, float decay, int nesterov,
+                         int first);
+    /// Σ x² in double: 8 lanes of fused multiply-adds, the lanes added in order, the tail last.
+    double (*sum_of_squares)(long n, const float *x);
+
+    // Row-stable products C = X·Wᵀ (+ C), W stored [n, k] (see DotGEMM in S2SCore). beta is 0 or 1.
+    void (*dot_gemm)(long m, long n, long k, const float *x, long lda, const float *w, long ldb, float beta,
+                     float *c, long ldc);
+    /// The same with W packed as bfloat16 pairs (BFloat16Matrix): row_stride words per row, k columns.
+    void (*dot_gemm_bf16)(long m, long n, long k, const float *x, long lda, const uint32_t *w, long row_stride,
+                          float beta, float *c, long ldc);
+} s2s_kernel_table;
+
+/// The table every call uses: the best level this CPU and OS support, or the one S2S_CPU names
+/// (generic, avx2 or avx512; a level the CPU lacks falls back to the best it has, with a warning on
+/// stderr). Chosen once, on first use.
+const s2s_kernel_table *s2s_kernels(void);
+
+/// The table of one level if this CPU can run it, else NULL (tests compare levels with it).
+const s2s_kernel_table *s2s_kernels_at(s2s_cpu_level level);
+
+/// The best level this CPU and OS support.
+s2s_cpu_level s2s_cpu_best_level(void);
+
+/// Whether the CPU has the AVX-512 BF16 dot product (vdpbf16ps) and VNNI (vpdpbusd) instructions.
+int s2s_cpu_has_avx512_bf16(void);
+int s2s_cpu_has_avx512_vnni(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,14 @@
+// The kernels compiled for AVX2 + FMA (Haswell and later, Zen and later).
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include "S2SKernels.h"
+
+#if defined(__x86_64__)
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#define S2S_TABLE s2s_kernels_avx2
+#define S2S_LEVEL S2S_CPU_AVX2
+#define S2S_LEVEL_NAME "avx2"
+#include "body/all.h"
+#pragma clang attribute pop
+#endif

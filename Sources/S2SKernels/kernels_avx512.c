@@ -1,0 +1,15 @@
+// The kernels compiled for AVX-512 (Skylake-X, Ice Lake, Zen 4 and later): 16-lane vector math in one
+// register, 32 vector registers for the product tiles.
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include "S2SKernels.h"
+
+#if defined(__x86_64__)
+#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma"))), apply_to = function)
+#define S2S_TABLE s2s_kernels_avx512
+#define S2S_LEVEL S2S_CPU_AVX512
+#define S2S_LEVEL_NAME "avx512"
+#include "body/all.h"
+#pragma clang attribute pop
+#endif

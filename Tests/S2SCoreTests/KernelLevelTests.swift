@@ -1,0 +1,145 @@
+import Testing
+@testable import S2SCore
+
+/// Every kernel level this CPU can run (generic, AVX2, AVX-512) gives the same bits as the generic
+/// one, on inputs with partial vectors at the end; so does the level the process chose. The generic
+/// level is itself checked against the Swift oracles in the kernels' own tests (DotGEMMTests, AdamTests,
+/// LSTMLayerTests, VectorMathTests…) when `S2S_CPU=generic` forces it.
+@Suite struct KernelLevelTests {
+    static func random(_ count: Int, _ low: Float = -1, _ high: Float = 1, seed: UInt64) -> [Float] {
+        var rng = Generator(seed: seed)
+        return (0..<count).map { _ in rng.uniform(low, high) }
+    }
+
+    /// Runs `body` on every supported level and expects each result bitwise equal to generic's.
+    static func expectSameOnEveryLevel(_ what: String, _ body: (Kernels) -> [Float]) {
+        let levels = KernelLevel.supported.compactMap(Kernels.init)
+        let generic = body(levels[0]).map(\.bitPattern)
+        for kernels in levels.dropFirst() + [Kernels.current] {
+            let result = body(kernels).map(\.bitPattern)
+            let differing = zip(generic, result).filter { $0 != $1 }.count
+            #expect(result.count == generic.count && differing == 0,
+                    "\(what): level \(kernels.level) differs from generic in \(differing) of \(generic.count) values")
+        }
+    }
+
+    @Test func theProcessRunsTheBestLevelUnlessS2SCPUSaysOtherwise() {
+        #expect(KernelLevel.supported.contains(KernelLevel.current))
+        #expect(Kernels(.generic) != nil)
+        if KernelLevel.best != .avx512 { #expect(Kernels(.avx512) == nil) }
+        #expect(KernelLevel.summary.hasPrefix("kernels \(KernelLevel.current)"))
+    }
+
+    @Test(arguments: [1, 15, 16, 17, 333])
+    func vectorMath(n: Int) {
+        let x = Self.random(n, -100, 100, seed: UInt64(n)) + [0, -0.0, 88.5, -90, .infinity, -.infinity, 1e-6]
+        let shifted = x.map { $0 - 100 }
+        for (name, function) in [("exp", Kernels.exp), ("sigmoid", Kernels.sigmoid), ("tanh", Kernels.tanh)] {
+            Self.expectSameOnEveryLevel(name) { k in
+                var y = [Float](repeating: 0, count: x.count)
+                function(k)(x.count, x, &y)
+                return y
+            }
+        }
+        Self.expectSameOnEveryLevel("expSumLanes") { k in
+            let lanes = k.expSumLanes(x.count - 2, shifted, shift: 3)
+            return (0..<16).map { lanes[$0] }
+        }
+        Self.expectSameOnEveryLevel("softmaxGradientAdd") { k in
+            var dx = Self.random(x.count, seed: 9)
+            k.softmaxGradientAdd(x.count - 2, shifted, lse: 2.5, scale: 0.3, uniform: 0.01, &dx)
+            return dx
+        }
+        Self.expectSameOnEveryLevel("softmaxGradientInPlace") { k in
+            var y = shifted
+            k.softmaxGradientInPlace(x.count - 2, &y, lse: 2.5, scale: 0.3, uniform: 0.01)
+            return y
+        }
+    }
+
+    @Test(arguments: [5, 16, 37])
+    func recurrentCells(H: Int) {
+        let rows = { (count: Int, seed: UInt64) in Self.random(count, -4, 4, seed: seed) }
+        let (a, b, c, d) = (rows(4 * H, 1), rows(4 * H, 2), rows(4 * H, 3), rows(4 * H, 4))
+        let (e, f) = (rows(4 * H, 5).map { 1 / (1 + abs($0)) }, rows(4 * H, 6))
+        for withOutput in [false, true] {
+            Self.expectSameOnEveryLevel("lstm") { k in
+                var gates = a, cNew = [Float](repeating: 0, count: H), tanhC = cNew, h = cNew
+                k.lstmForward(H, &gates, b, c, &cNew, &tanhC, &h)
+                var dc = Array(d.prefix(H)), dGates = [Float](repeating: 0, count: 4 * H)
+                k.lstmBackward(H, gates, c, tanhC, e, withOutput ? f : nil, &dc, &dGates)
+                return gates + cNew + tanhC + h + dc + dGates
+            }
+            Self.expectSameOnEveryLevel("gru") { k in
+                var gates = Array(a.prefix(3 * H)), hiddenN = [Float](repeating: 0, count: H), h = hiddenN
+                k.gruForward(H, &gates, b, &hiddenN, c, d, e, &h)
+                var dInput = [Float](repeating: 0, count: 3 * H), dHidden = dInput, dhDirect = hiddenN
+                k.gruBackward(H, gates, hiddenN, e, f, withOutput ? c : nil, &dInput, &dHidden, &dhDirect)
+                return gates + hiddenN + h + dInput + dHidden + dhDirect
+            }
+            for relu in [false, true] {
+                Self.expectSameOnEveryLevel("rnn relu \(relu)") { k in
+                    var h = [Float](repeating: 0, count: H), dPre = h
+                    k.rnnForward(H, relu: relu, a, b, c, &h)
+                    k.rnnBackward(H, relu: relu, h, d, withOutput ? e : nil, &dPre)
+                    return h + dPre
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [7, 16, 1001])
+    func optimizers(n: Int) {
+        let (p, g, m, v) = (Self.random(n, seed: 1), Self.random(n, seed: 2), Self.random(n, seed: 3),
+                            Self.random(n, 0, 1, seed: 4))
+        for (l2, shrink, lerp): (Float, Float, Float) in [(0, 1, 0.1), (0.01, 1, 0.9), (0, 0.999, 0.1)] {
+            Self.expectSameOnEveryLevel("adam") { k in
+                var (p, m, v) = (p, m, v)
+                k.adam(n, &p, g, &m, &v, l2: l2, shrink: shrink, lerpWeight: lerp, beta2: 0.999, oneMinusBeta2: 0.001,
+                       biasCorrection2Sqrt: 0.3, epsilon: 1e-8, negativeStepSize: -0.01)
+                return p + m + v
+            }
+        }
+        for decay: Float in [0, 0.01] {
+            Self.expectSameOnEveryLevel("sgd") { k in
+                var p = p
+                k.sgd(n, &p, g, lr: 0.1, decay: decay)
+                return p
+            }
+            for (nesterov, first) in [(false, false), (true, false), (false, true)] {
+                Self.expectSameOnEveryLevel("sgd momentum") { k in
+                    var (p, b) = (p, m)
+                    k.sgdMomentum(n, &p, g, &b, lr: 0.1, mu: 0.9, decay: decay, nesterov: nesterov, first: first)
+                    return p + b
+                }
+            }
+        }
+        Self.expectSameOnEveryLevel("sumOfSquares") { k in
+            let sum = k.sumOfSquares(n, g)
+            return [Float(bitPattern: UInt32(truncatingIfNeeded: sum.bitPattern)),
+                    Float(bitPattern: UInt32(truncatingIfNeeded: sum.bitPattern >> 32))]
+        }
+    }
+
+    @Test(arguments: [1, 3, 5, 6, 9])
+    func products(m: Int) {
+        let (n, k) = (13, 67)
+        let x = Self.random(m * k, seed: 1), w = Self.random(n * k, seed: 2), start = Self.random(m * n, seed: 3)
+        let packed = BFloat16Matrix(rows: n, columns: k, w, ldw: k)
+        for beta: Float in [0, 1] {
+            Self.expectSameOnEveryLevel("dotGEMM") { kernels in
+                var c = start
+                kernels.dotGEMM(m: m, n: n, k: k, x, lda: k, w, ldb: k, beta: beta, &c, ldc: n)
+                return c
+            }
+            Self.expectSameOnEveryLevel("dotGEMM bfloat16") { kernels in
+                var c = start
+                packed.words.withUnsafeBufferPointer {
+                    kernels.dotGEMMBFloat16(m: m, n: n, k: k, x, lda: k, $0.baseAddress!, rowStride: packed.rowStride,
+                                            beta: beta, &c, ldc: n)
+                }
+                return c
+            }
+        }
+    }
+}
