@@ -10,7 +10,7 @@ public struct RootCommand: ParsableCommand {
             Inference commands read standard input (or files; '-' means stdin) and write one output line \
             per input line to standard output; progress and diagnostics go to standard error.
             """,
-        version: "0.1.0 (\(KernelLevel.summary))",
+        version: "0.1.0 — \(KernelLevel.summary)",
         subcommands: commandList
     )
 

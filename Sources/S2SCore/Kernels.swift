@@ -16,13 +16,13 @@ public enum KernelLevel: Int, CaseIterable, Sendable, CustomStringConvertible {
 
     public var description: String { ["generic", "avx2", "avx512"][rawValue] }
 
-    /// One line for `--version` and benchmarks, e.g. "avx512 (CPU: avx512 with BF16 and VNNI)".
+    /// One line for `--version` and benchmarks, e.g. "kernels avx512, CPU avx512 with BF16 and VNNI".
     public static var summary: String {
         var cpu = best.description
         let extras = [s2s_cpu_has_avx512_bf16() != 0 ? "BF16" : nil, s2s_cpu_has_avx512_vnni() != 0 ? "VNNI" : nil]
             .compactMap { $0 }
         if !extras.isEmpty { cpu += " with " + extras.joined(separator: " and ") }
-        return "kernels \(current) (CPU: \(cpu))"
+        return "kernels \(current), CPU \(cpu)"
     }
 }
 
