@@ -1,5 +1,7 @@
-// The one door to OpenBLAS. Weights are stored as PyTorch stores them, [out, in], and multiplied with
-// `transposeB`: at batch 1 that is twice as fast as the other layout (see ../shared/DESIGN.md).
+// The one door to matrix products. Weights are stored as PyTorch stores them, [out, in], and multiplied
+// with `transposeB`: at batch 1 that is twice as fast as the other layout (see ../shared/DESIGN.md).
+// `gemm` runs the kernels' own product on AVX2 and AVX-512 (1.6× OpenBLAS 0.3.21 on Zen 4, and the
+// same bits on both levels: see S2SKernels' gemm.h) and OpenBLAS otherwise; gemv and ger are OpenBLAS.
 import CBLAS
 
 public enum BLAS {
@@ -26,6 +28,25 @@ public enum BLAS {
             for row in 0..<m { for col in 0..<n { c[row * ldc + col] *= beta } }
             return
         }
+        // A few rows (a batch-1 step) go to OpenBLAS: its matrix-vector path reads B in place, where ours
+        // would pack all of B for a product that uses each packed value a few times.
+        let kernels = Kernels.current
+        if kernels.hasGEMM, m >= 16, alpha == 1, beta == 0 || beta == 1 {
+            kernels.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb,
+                         beta: beta, c, ldc: ldc)
+            return
+        }
+        openBLAS(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a, lda: lda, b, ldb: ldb,
+                 beta: beta, c, ldc: ldc)
+    }
+
+    /// The same product through OpenBLAS's sgemm, whatever the kernel level (benchmarks compare the two).
+    public static func openBLAS(
+        transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
+        _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        guard m > 0, n > 0, k > 0 else { return }
         cblas_sgemm(CblasRowMajor,
                     transposeA ? CblasTrans : CblasNoTrans,
                     transposeB ? CblasTrans : CblasNoTrans,

@@ -1,6 +1,7 @@
 // The SIMD kernels of the S2SKernels C target, as Swift calls. The C target compiles each kernel for
 // generic x86-64, AVX2+FMA and AVX-512 and picks one level per process (the best this CPU has, or the
-// one `S2S_CPU=generic|avx2|avx512` names); every level gives the same bits. See S2SKernels.h.
+// one `S2S_CPU=generic|avx2|avx512` names); every level gives the same bits, except that the generic
+// level has no product kernel of its own (BLAS.gemm then calls OpenBLAS). See S2SKernels.h.
 import S2SKernels
 
 /// The level of kernels this process runs, and the CPU's low-precision dot products.
@@ -122,6 +123,29 @@ public struct Kernels: @unchecked Sendable {
                         beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
         table.pointee.dot_gemm(m, n, k, x, lda, w, ldb, beta, c, ldc)
     }
+    /// Whether this level has its own product kernel (AVX2 and AVX-512; generic uses OpenBLAS).
+    public var hasGEMM: Bool { table.pointee.gemm != nil }
+
+    /// C = op(A)·op(B) + beta·C, beta 0 or 1 (requires `hasGEMM`).
+    public func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
+                     _ b: UnsafePointer<Float>, ldb: Int, beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        table.pointee.gemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, a, lda, b, ldb, beta, c, ldc)
+    }
+
+    /// Floats that op(B) [k, n] takes packed (requires `hasGEMM`).
+    public func packedSize(k: Int, n: Int) -> Int { table.pointee.gemm_packed_b_size(k, n) }
+
+    public func pack(transposeB: Bool, k: Int, n: Int, _ b: UnsafePointer<Float>, ldb: Int,
+                     into packed: UnsafeMutablePointer<Float>) {
+        table.pointee.gemm_pack_b(k, n, b, ldb, transposeB ? 1 : 0, packed)
+    }
+
+    /// C = op(A)·B + beta·C with B packed by `pack` (same k and n).
+    public func gemm(transposeA: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
+                     packed: UnsafePointer<Float>, beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        table.pointee.gemm_packed(transposeA ? 1 : 0, m, n, k, a, lda, packed, beta, c, ldc)
+    }
+
     public func dotGEMMBFloat16(m: Int, n: Int, k: Int, _ x: UnsafePointer<Float>, lda: Int, _ w: UnsafePointer<UInt32>,
                                 rowStride: Int, beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
         table.pointee.dot_gemm_bf16(m, n, k, x, lda, w, rowStride, beta, c, ldc)

@@ -1,5 +1,6 @@
 // The kernels compiled for AVX2 + FMA (Haswell and later, Zen and later).
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include "S2SKernels.h"
@@ -9,6 +10,9 @@
 #define S2S_TABLE s2s_kernels_avx2
 #define S2S_LEVEL S2S_CPU_AVX2
 #define S2S_LEVEL_NAME "avx2"
+// The product tile: 6 rows × 16 columns (two ymm), 12 accumulators of the 16 registers.
+typedef float gemm_vector __attribute__((ext_vector_type(8)));
+#define S2S_GEMM_MR 6
 #include "body/all.h"
 #pragma clang attribute pop
 #endif

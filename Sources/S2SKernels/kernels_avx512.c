@@ -1,6 +1,7 @@
 // The kernels compiled for AVX-512 (Skylake-X, Ice Lake, Zen 4 and later): 16-lane vector math in one
 // register, 32 vector registers for the product tiles.
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include "S2SKernels.h"
@@ -10,6 +11,9 @@
 #define S2S_TABLE s2s_kernels_avx512
 #define S2S_LEVEL S2S_CPU_AVX512
 #define S2S_LEVEL_NAME "avx512"
+// The product tile: 12 rows × 32 columns (two zmm), 24 accumulators of the 32 registers.
+typedef float gemm_vector __attribute__((ext_vector_type(16)));
+#define S2S_GEMM_MR 12
 #include "body/all.h"
 #pragma clang attribute pop
 #endif

@@ -143,3 +143,59 @@ import Testing
         }
     }
 }
+
+/// The product kernel: one fused multiply-add chain per element, k in order — the scalar oracle's bits,
+/// on AVX2 and AVX-512 alike, packed B or not, whatever the tile edges.
+@Suite struct GEMMKernelTests {
+    static func oracle(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, _ a: [Float], _ b: [Float],
+                       beta: Float, _ c: [Float]) -> [Float] {
+        var out = c
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum: Float = beta == 0 ? 0 : c[i * n + j]
+                for p in 0..<k {
+                    let x = transposeA ? a[p * m + i] : a[i * k + p], y = transposeB ? b[j * k + p] : b[p * n + j]
+                    sum = sum.addingProduct(x, y)
+                }
+                out[i * n + j] = sum
+            }
+        }
+        return out
+    }
+
+    @Test(arguments: [(1, 1, 1), (13, 33, 7), (30, 70, 300), (150, 40, 520), (25, 2100, 9)])
+    func productIsTheFusedChainOnEveryLevel(m: Int, n: Int, k: Int) {
+        let a = KernelLevelTests.random(m * k, seed: 1), b = KernelLevelTests.random(k * n, seed: 2)
+        let start = KernelLevelTests.random(m * n, seed: 3)
+        let levels = KernelLevel.supported.compactMap(Kernels.init).filter(\.hasGEMM)
+        for (transposeA, transposeB) in [(false, false), (false, true), (true, false), (true, true)] {
+            for beta: Float in [0, 1] {
+                let expected = Self.oracle(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a, b,
+                                           beta: beta, start).map(\.bitPattern)
+                for kernels in levels {
+                    var c = start
+                    kernels.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a,
+                                 lda: transposeA ? m : k, b, ldb: transposeB ? k : n, beta: beta, &c, ldc: n)
+                    #expect(c.map(\.bitPattern) == expected, "\(kernels.level) tA \(transposeA) tB \(transposeB) beta \(beta)")
+                    var packed = [Float](repeating: .nan, count: kernels.packedSize(k: k, n: n))
+                    kernels.pack(transposeB: transposeB, k: k, n: n, b, ldb: transposeB ? k : n, into: &packed)
+                    var viaPacked = start
+                    kernels.gemm(transposeA: transposeA, m: m, n: n, k: k, a, lda: transposeA ? m : k, packed: packed,
+                                 beta: beta, &viaPacked, ldc: n)
+                    #expect(viaPacked.map(\.bitPattern) == expected, "\(kernels.level) packed")
+                }
+            }
+        }
+    }
+
+    @Test func packedMatrixEqualsBLAS() {
+        let (m, n, k) = (40, 96, 64)
+        let a = KernelLevelTests.random(m * k, seed: 4), w = KernelLevelTests.random(n * k, seed: 5)
+        var viaBLAS = [Float](repeating: 0, count: m * n), viaPacked = viaBLAS
+        BLAS.gemm(transposeB: true, m: m, n: n, k: k, a, lda: k, w, ldb: k, beta: 0, &viaBLAS, ldc: n)
+        w.withUnsafeBufferPointer { pw in
+            PackedMatrix(transposeB: true, k: k, n: n, pw.baseAddress!, ldb: k).product(m: m, a, lda: k, beta: 0, &viaPacked, ldc: n)
+        }
+        #expect(viaPacked == viaBLAS)
+    }
+}

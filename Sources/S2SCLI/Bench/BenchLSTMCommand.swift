@@ -32,9 +32,7 @@ struct BenchLSTMCommand: ParsableCommand {
         var sgemm: [Double] = []
         var referenceProblem: String?
         for _ in 0..<max(1, rounds) {
-            BLAS.setThreads(options.threads)  // the ceiling: sgemm on every core we use
-            sgemm.append(SgemmBench.gflops(size: 1024, repeats: repeats))
-            BLAS.setThreads(1)
+            sgemm.append(SgemmBench.gflops(size: 1024, repeats: repeats, threads: options.threads))   // every core we use
             for c in cases { ours[c.name, default: []].append(c.measure(repeats: repeats, shards: options.threads, rng: &rng)) }
             guard python != "none", referenceProblem == nil else { continue }
             switch ReferenceRunner.run(python: python, script: referenceScript,

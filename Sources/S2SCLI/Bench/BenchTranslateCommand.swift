@@ -119,8 +119,8 @@ struct BenchTranslateCommand: ParsableCommand {
 
     /// One round of s2s: the sgemm ceiling, beam search at batch 1 and 64, training.
     private func measureRound(_ measured: inout Measurements, config: TranslatorConfig, data: TranslateBenchData) throws {
+        measured.sgemm.append(SgemmBench.gflops(size: 1024, repeats: 3, threads: options.threads))
         BLAS.setThreads(options.threads)
-        measured.sgemm.append(SgemmBench.gflops(size: 1024, repeats: 3))
         // Each measured job starts from a trimmed heap, as each reference run starts a new process:
         // the Allocator keeps freed memory resident, and what the previous job or the harness (data
         // preparation, reading OpenNMT-py's logs) left in the heap would count as this job's.

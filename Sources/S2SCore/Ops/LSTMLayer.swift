@@ -174,12 +174,14 @@ final class LSTMDirectionRun {
                     if let c0 { c0.withUnsafeBufferPointer { cFinal.update(from: $0.baseAddress! + stateOffset, count: BH) } }
                     return
                 }
+                let recurrent = rowStable ? nil : PackedMatrix(transposeB: true, k: H, n: G, whh, ldb: H)
                 for (position, t) in order.enumerated() {
                     let hp = hPrev + t * BH, cp = cPrev + t * BH, g = gates + t * B * G
                     let isLast = position == T - 1
                     let hNext = isLast ? hFinal : hPrev + order[position + 1] * BH
                     let cNext = isLast ? cFinal : cPrev + order[position + 1] * BH
-                    product(m: B, n: G, k: H, hp, lda: H, whh, ldb: H, beta: 1, g, ldc: G)
+                    if let recurrent { recurrent.product(m: B, hp, lda: H, beta: 1, g, ldc: G) }
+                    else { product(m: B, n: G, k: H, hp, lda: H, whh, ldb: H, beta: 1, g, ldc: G) }
                     for b in 0..<B {
                         let o = out + (t * B + b) * D * H + direction * H
                         if t < lengths[b] {
@@ -218,7 +220,7 @@ final class LSTMDirectionRun {
             let dGates = dGatesBuf.baseAddress!, dh = dhBuf.baseAddress!, dc = dcBuf.baseAddress!
             let dhPrev = dhPrevBuf.baseAddress!, dOut = dOutput == nil ? nil : dOutBuf.baseAddress!
             let gates = gatesBuf.baseAddress!, cPrev = cPrevBuf.baseAddress!, tanhC = tanhCBuf.baseAddress!
-            let whh = whhBuf.baseAddress!
+            let recurrent = PackedMatrix(transposeB: false, k: G, n: H, whhBuf.baseAddress!, ldb: H)
             for t in order.reversed() {
                 let dg = dGates + t * B * G
                 var anyActive = false
@@ -235,7 +237,7 @@ final class LSTMDirectionRun {
                 }
                 guard anyActive else { continue }
                 // dh_{t-1} = dGates_t · W_hh for active rows; padded rows keep passing dh through.
-                BLAS.gemm(m: B, n: H, k: G, dg, lda: G, whh, ldb: H, beta: 0, dhPrev, ldc: H)
+                recurrent.product(m: B, dg, lda: G, beta: 0, dhPrev, ldc: H)
                 for b in 0..<B where t < lengths[b] { (dh + b * H).update(from: dhPrev + b * H, count: H) }
             }
         }}}}}}}}}

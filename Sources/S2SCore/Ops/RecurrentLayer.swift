@@ -191,11 +191,13 @@ final class RecurrentDirectionRun {
             // The initial state goes into the slot of the first processed step.
             if let h0 { h0.withUnsafeBufferPointer { (hPrev + first * BH).update(from: $0.baseAddress! + stateOffset, count: BH) } }
             else { (hPrev + first * BH).update(repeating: 0, count: BH) }
+            let packed = rowStable ? nil : PackedMatrix(transposeB: true, k: H, n: G, whh, ldb: H)
             for (position, t) in order.enumerated() {
                 let hp = hPrev + t * BH, g = gates + t * B * G
                 let hNext = position == T - 1 ? hFinal : hPrev + order[position + 1] * BH
-                if cell == .gru { product(m: B, n: G, k: H, hp, lda: H, whh, ldb: H, beta: 0, recurrent, ldc: G) }
-                else { product(m: B, n: G, k: H, hp, lda: H, whh, ldb: H, beta: 1, g, ldc: G) }
+                let target = cell == .gru ? recurrent : g, beta: Float = cell == .gru ? 0 : 1
+                if let packed { packed.product(m: B, hp, lda: H, beta: beta, target, ldc: G) }
+                else { product(m: B, n: G, k: H, hp, lda: H, whh, ldb: H, beta: beta, target, ldc: G) }
                 for b in 0..<B {
                     guard t < lengths[b] else {  // padding: the state passes through
                         (hNext + b * H).update(from: hp + b * H, count: H)
@@ -234,7 +236,8 @@ final class RecurrentDirectionRun {
         hiddenN.withUnsafeBufferPointer { hiddenNBuf in
         hPrev.withUnsafeBufferPointer { hPrevBuf in
         weights.weightHH.value.withUnsafeBufferPointer { whhBuf in
-            let dh = dhBuf.baseAddress!, dhPrev = dhPrevBuf.baseAddress!, whh = whhBuf.baseAddress!
+            let dh = dhBuf.baseAddress!, dhPrev = dhPrevBuf.baseAddress!
+            let packed = PackedMatrix(transposeB: false, k: G, n: H, whhBuf.baseAddress!, ldb: H)
             let dOut = dOutput == nil ? nil : dOutBuf.baseAddress!
             let gates = gatesBuf.baseAddress!, hPrev = hPrevBuf.baseAddress!
             let dRecurrentAll = cell == .gru ? dHiddenBuf.baseAddress! : dInputBuf.baseAddress!
@@ -261,7 +264,7 @@ final class RecurrentDirectionRun {
                 }
                 guard anyActive else { continue }
                 // dh_{t-1} = (direct part) + dRecurrent_t · W_hh for active rows; padded rows pass dh through.
-                BLAS.gemm(m: B, n: H, k: G, dr, lda: G, whh, ldb: H, beta: 1, dhPrev, ldc: H)
+                packed.product(m: B, dr, lda: G, beta: 1, dhPrev, ldc: H)
                 for b in 0..<B where t < lengths[b] { (dh + b * H).update(from: dhPrev + b * H, count: H) }
             }
         }}}}}}}}}

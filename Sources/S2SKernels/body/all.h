@@ -4,4 +4,5 @@
 #include "recurrent.h"
 #include "optimizers.h"
 #include "dot_gemm.h"
+#include "gemm.h"
 #include "table.h"

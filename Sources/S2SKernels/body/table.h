@@ -20,4 +20,5 @@ __attribute__((visibility("hidden"))) const s2s_kernel_table S2S_TABLE = {
     .sum_of_squares = sum_of_squares,
     .dot_gemm = dot_gemm,
     .dot_gemm_bf16 = dot_gemm_bf16,
+    S2S_GEMM_ENTRIES
 };

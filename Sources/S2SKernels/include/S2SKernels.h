@@ -7,7 +7,8 @@
 //
 // Every level performs the same IEEE operations in the same order (fused multiply-adds where the
 // body says fma, nothing contracted otherwise), so float32 results are identical bit for bit on every
-// level: a model trains, translates and resumes to the same bytes on any x86-64 machine.
+// level. The product kernel (gemm) exists on AVX2 and AVX-512 only — the generic level multiplies with
+// OpenBLAS, whose sums differ — so a model trains to the same bytes on every machine with AVX2.
 #ifndef S2S_KERNELS_H
 #define S2S_KERNELS_H
 
@@ -68,6 +69,16 @@ typedef struct {
     /// The same with W packed as bfloat16 pairs (BFloat16Matrix): row_stride words per row, k columns.
     void (*dot_gemm_bf16)(long m, long n, long k, const float *x, long lda, const uint32_t *w, long row_stride,
                           float beta, float *c, long ldc);
+
+    // Training's products, C = op(A)·op(B) + beta·C with beta 0 or 1 (see gemm.h): one chain of fused
+    // multiply-adds per element, k in order. NULL on the generic level (BLAS.gemm then calls OpenBLAS).
+    void (*gemm)(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+                 float beta, float *c, long ldc);
+    /// op(B) [k, n] packed once for many products (floats needed, the packing, the product with it).
+    long (*gemm_packed_b_size)(long k, long n);
+    void (*gemm_pack_b)(long k, long n, const float *b, long ldb, int trans_b, float *packed);
+    void (*gemm_packed)(int trans_a, long m, long n, long k, const float *a, long lda, const float *packed_b,
+                        float beta, float *c, long ldc);
 } s2s_kernel_table;
 
 /// The table every call uses: the best level this CPU and OS support, or the one S2S_CPU names
