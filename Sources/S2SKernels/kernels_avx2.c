@@ -10,7 +10,7 @@
 #define S2S_TABLE s2s_kernels_avx2
 #define S2S_LEVEL S2S_CPU_AVX2
 #define S2S_LEVEL_NAME "avx2"
-// The product tile: 6 rows × 16 columns (two ymm), 12 accumulators of the 16 registers.
+// The product tile: 6 rows × 16 columns (two ymm), 12 accumulators of the 16 registers (Haswell's classic).
 typedef float gemm_vector __attribute__((ext_vector_type(8)));
 #define S2S_GEMM_MR 6
 #include "body/all.h"
