@@ -7,9 +7,9 @@ let package = Package(
     name: "s2s-examples",
     platforms: [.macOS(.v13)],
     dependencies: [
-        // A local path: the library's targets use unsafe flags (-target-cpu), which SwiftPM allows for
-        // root and path dependencies only. `name:` lets the product below say "s2s" whatever the
-        // checkout's directory is called.
+        // A local path, so CI builds the checkout it tests (Tools/consumer/check.sh depends on s2s by
+        // version instead). `name:` lets the product below say "s2s" whatever the checkout's directory
+        // is called.
         .package(name: "s2s", path: ".."),
     ],
     targets: [

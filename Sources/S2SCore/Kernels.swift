@@ -146,6 +146,13 @@ public struct Kernels: @unchecked Sendable {
         table.pointee.gemm_packed(transposeA ? 1 : 0, m, n, k, a, lda, packed, beta, c, ldc)
     }
 
+    /// The int8 product (see Int8Matrix).
+    public func int8GEMM(m: Int, n: Int, k: Int, _ x: UnsafePointer<Float>, lda: Int, _ w: UnsafePointer<Int8>,
+                         scales: UnsafePointer<Float>, sums: UnsafePointer<Int32>, beta: Float,
+                         _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        table.pointee.int8_gemm(m, n, k, x, lda, w, scales, sums, beta, c, ldc)
+    }
+
     public func dotGEMMBFloat16(m: Int, n: Int, k: Int, _ x: UnsafePointer<Float>, lda: Int, _ w: UnsafePointer<UInt32>,
                                 rowStride: Int, beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
         table.pointee.dot_gemm_bf16(m, n, k, x, lda, w, rowStride, beta, c, ldc)

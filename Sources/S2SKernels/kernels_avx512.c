@@ -2,6 +2,7 @@
 // register, 32 vector registers for the product tiles.
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include "S2SKernels.h"
@@ -15,6 +16,19 @@
 // two cores) is 4 full tiles; 12 rows left a third of the last tile empty (LSTM layer 0.96× → 1.12× torch).
 typedef float gemm_vector __attribute__((ext_vector_type(16)));
 #define S2S_GEMM_MR 8
+// int8 products: VNNI when the CPU has it (kernels_vnni.c), else the portable loop — the same bits.
+void s2s_int8_gemm_vnni(long m, long n, long k, const float *x, long lda, const int8_t *w, const float *scales,
+                        const int32_t *sums, float beta, float *c, long ldc);
+static void int8_gemm_portable(long m, long n, long k, const float *x, long lda, const int8_t *w, const float *scales,
+                               const int32_t *sums, float beta, float *c, long ldc);
+static void int8_gemm_avx512(long m, long n, long k, const float *x, long lda, const int8_t *w, const float *scales,
+                             const int32_t *sums, float beta, float *c, long ldc) {
+    static _Atomic int vnni = -1;
+    int has = atomic_load_explicit(&vnni, memory_order_relaxed);
+    if (has < 0) atomic_store_explicit(&vnni, has = s2s_cpu_has_avx512_vnni(), memory_order_relaxed);
+    (has ? s2s_int8_gemm_vnni : int8_gemm_portable)(m, n, k, x, lda, w, scales, sums, beta, c, ldc);
+}
+#define S2S_INT8_GEMM int8_gemm_avx512
 #include "body/all.h"
 #pragma clang attribute pop
 #endif

@@ -84,19 +84,24 @@ extension TrainingStep {
     /// statistics in rank order; returns the summed statistics.
     static func sumAcrossRanks(_ parameters: [Variable], stats: LossStats, _ collective: any Collective) -> LossStats {
         let total = parameters.reduce(0) { $0 + $1.value.count }
-        var gradients = [Float](repeating: 0, count: total)
+        let gradients = UnsafeMutableBufferPointer<Float>.allocate(capacity: total)
+        defer { gradients.deallocate() }
         var numbers = [stats.lossSum, Double(stats.units), Double(stats.correct)] + parameters.map { $0.grad == nil ? 0 : 1 }
         var offset = 0
-        for p in parameters {
-            if let grad = p.grad { grad.withUnsafeBufferPointer { g in for i in 0..<g.count { gradients[offset + i] = g[i] } } }
+        for p in parameters {   // memcpy, not element loops: these passes touch every gradient
+            let slot = gradients.baseAddress! + offset
+            if let grad = p.grad { grad.withUnsafeBufferPointer { slot.update(from: $0.baseAddress!, count: $0.count) } }
+            else { slot.update(repeating: 0, count: p.value.count) }
             offset += p.value.count
         }
-        collective.sumInRankOrder(&gradients)
+        collective.sumInRankOrder(gradients)
         collective.sumInRankOrder(&numbers)
         offset = 0
         for (index, p) in parameters.enumerated() {
             let count = p.value.count
-            p.grad = numbers[3 + index] > 0 ? Tensor(shape: p.value.shape, scalars: Array(gradients[offset..<(offset + count)])) : nil
+            p.grad = numbers[3 + index] > 0
+                ? Tensor(shape: p.value.shape, scalars: Array(UnsafeBufferPointer(start: gradients.baseAddress! + offset, count: count)))
+                : nil
             offset += count
         }
         return LossStats(lossSum: numbers[0], units: Int(numbers[1]), correct: Int(numbers[2]))

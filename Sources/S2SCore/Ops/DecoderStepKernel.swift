@@ -101,11 +101,11 @@ package struct DecoderStepSlots {
 
 package enum DecoderStepKernel {
     /// C = A·Bᵀ (+ C when beta 1): at inference (`stable`) the row-stable DotGEMM, which also reads the
-    /// weights once for a small beam instead of packing them — from `packed` (B as bfloat16) when
-    /// given; in training plain BLAS.
+    /// weights once for a small beam instead of packing them — from `packed` (B as bfloat16 or int8)
+    /// when given; in training plain BLAS.
     @inline(__always)
     static func gemm(stable: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
-                     _ b: UnsafePointer<Float>, ldb: Int, packed: BFloat16Matrix? = nil, beta: Float,
+                     _ b: UnsafePointer<Float>, ldb: Int, packed: StepMatrix? = nil, beta: Float,
                      _ c: UnsafeMutablePointer<Float>, ldc: Int) {
         if let packed {
             precondition(stable && packed.rows == n && packed.columns == k, "DecoderStepKernel: packed weight does not fit")

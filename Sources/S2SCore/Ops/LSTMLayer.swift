@@ -9,7 +9,7 @@
 // direction of row b starts at t = lengths[b] − 1 from h0. Padded inputs are never read into the state.
 //
 // Speed: the input projection of all T steps is one GEMM; the recurrence is one [B,H]·[H,4H] GEMM per
-// step followed by the fused SIMD gate math; backward runs the gate math in reverse and computes the
+// step (W_hh packed once per call: PackedMatrix) followed by the fused SIMD gate math; backward runs the gate math in reverse and computes the
 // weight gradients as one GEMM over all steps at the end.
 
 /// The four parameters of one LSTM direction, named as PyTorch names them.

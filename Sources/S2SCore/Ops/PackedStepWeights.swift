@@ -1,6 +1,7 @@
 // The weights one decoding step multiplies with, packed once as bfloat16 (`WeightPrecision.bfloat16`)
-// so every step reads half the bytes. Biases, embeddings, the encoder and the attention keys stay
-// float32: they are read once per sentence or per token, not once per step for every weight.
+// or int8 (`.int8`) so every step reads a half or a quarter of the bytes. Biases, embeddings, the
+// encoder and the attention keys stay float32: they are read once per sentence or per token, not once
+// per step for every weight.
 // DecoderStepKernel reads these in place of the float32 matrices; a translator packs its own with
 // `PackedStepWeights(translator)` (S2SModels).
 
@@ -11,35 +12,84 @@ public enum WeightPrecision: String, CaseIterable, Sendable {
     /// Rounded to bfloat16 (8 significant bits), sums in float32: faster beam search at small batches,
     /// translations that may differ from float32's in a few words.
     case bfloat16
+    /// Quantized to int8 per row, each step's inputs per row too, integer sums (VNNI on AVX-512): the
+    /// fastest at every batch size; translations that may differ from float32's in more words.
+    case int8
 }
 
-/// The step's weight matrices as bfloat16, packed from a translator's current parameters.
+/// One step weight matrix [n, k] in a precision below float32, and its product C = X·Wᵀ (+ C).
+public enum StepMatrix: Sendable {
+    case bfloat16(BFloat16Matrix)
+    case int8(Int8Matrix)
+
+    /// Columns `columnOffset ..< columnOffset + columns` of the row-major [rows, ldw] matrix `w`.
+    public init(_ precision: WeightPrecision, rows: Int, columns: Int, _ w: UnsafePointer<Float>, ldw: Int,
+                columnOffset: Int = 0) {
+        switch precision {
+        case .float32, .bfloat16: self = .bfloat16(BFloat16Matrix(rows: rows, columns: columns, w, ldw: ldw, columnOffset: columnOffset))
+        case .int8: self = .int8(Int8Matrix(rows: rows, columns: columns, w, ldw: ldw, columnOffset: columnOffset))
+        }
+    }
+
+    public var rows: Int { switch self { case .bfloat16(let m): m.rows; case .int8(let m): m.rows } }
+    public var columns: Int { switch self { case .bfloat16(let m): m.columns; case .int8(let m): m.columns } }
+    /// Bytes held (scales and sums included).
+    public var byteCount: Int {
+        switch self {
+        case .bfloat16(let m): 4 * m.words.count
+        case .int8(let m): m.bytes.count + 4 * (m.scales.count + m.sums.count)
+        }
+    }
+}
+
+extension DotGEMM {
+    /// c[i, j] = beta·c[i, j] + x_i·w_j for i < m, j < w.rows (beta 0 or 1), row-stable in every precision.
+    public static func gemm(m: Int, _ x: UnsafePointer<Float>, lda: Int, _ w: StepMatrix, beta: Float,
+                            _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        switch w {
+        case .bfloat16(let matrix): gemm(m: m, x, lda: lda, matrix, beta: beta, c, ldc: ldc)
+        case .int8(let matrix): gemm(m: m, x, lda: lda, matrix, beta: beta, c, ldc: ldc)
+        }
+    }
+}
+
+/// The step's weight matrices as bfloat16 or int8, packed from a translator's current parameters.
 ///
-///     let packed = PackedStepWeights(translator)
+///     let packed = PackedStepWeights(translator, precision: .int8)
 ///     let search = translator.searchModel(sources: ids, packed: packed)
 public final class PackedStepWeights: Sendable {
     /// Layer 0's W_ih split at the embedding: [G·H, E] (the token) and [G·H, H] (the input feed).
-    package let embeddingInput: BFloat16Matrix
-    package let feedInput: BFloat16Matrix
+    package let embeddingInput: StepMatrix
+    package let feedInput: StepMatrix
     /// Per layer: W_ih (nil for layer 0, which is split above) and W_hh, [G·H, H].
-    package let input: [BFloat16Matrix?]
-    package let hidden: [BFloat16Matrix]
+    package let input: [StepMatrix?]
+    package let hidden: [StepMatrix]
     /// mlp attention's query weight [H, H], else nil.
-    package let query: BFloat16Matrix?
+    package let query: StepMatrix?
     /// linear_out [H, 2H] and the generator [V, H].
-    package let out: BFloat16Matrix
-    package let generator: BFloat16Matrix
+    package let out: StepMatrix
+    package let generator: StepMatrix
+    public let precision: WeightPrecision
     /// The translator these were packed from (another one's would multiply with the wrong weights).
     package let source: ObjectIdentifier
 
-    /// Packs the decoder's step weights and the generator [V, H]; `source` identifies their model.
-    package init(decoder: AttentionDecoderParameters, generatorWeight: Variable, source: ObjectIdentifier) {
+    /// Bytes of every packed matrix, and what the same matrices take as float32.
+    public var byteCount: Int { all.reduce(0) { $0 + $1.byteCount } }
+    public var float32ByteCount: Int { all.reduce(0) { $0 + 4 * $1.rows * $1.columns } }
+    private var all: [StepMatrix] { [embeddingInput, feedInput, out, generator] + input.compactMap { $0 } + hidden + [query].compactMap { $0 } }
+
+    /// Packs the decoder's step weights and the generator [V, H] in `precision` (bfloat16 or int8);
+    /// `source` identifies their model.
+    package init(decoder: AttentionDecoderParameters, generatorWeight: Variable, source: ObjectIdentifier,
+                 precision: WeightPrecision) {
+        precondition(precision != .float32, "PackedStepWeights: float32 weights are used as they are")
         self.source = source
+        self.precision = precision
         let H = decoder.hidden, E = decoder.embeddingSize
-        func pack(_ variable: Variable, columns: Int? = nil, offset: Int = 0) -> BFloat16Matrix {
+        func pack(_ variable: Variable, columns: Int? = nil, offset: Int = 0) -> StepMatrix {
             let shape = variable.value.shape
             return variable.value.withPointer {
-                BFloat16Matrix(rows: shape[0], columns: columns ?? shape[1], $0, ldw: shape[1], columnOffset: offset)
+                StepMatrix(precision, rows: shape[0], columns: columns ?? shape[1], $0, ldw: shape[1], columnOffset: offset)
             }
         }
         embeddingInput = pack(decoder.layers[0].weightIH, columns: E)

@@ -5,4 +5,6 @@
 #include "optimizers.h"
 #include "dot_gemm.h"
 #include "gemm.h"
+#include "int8.h"
+#include "int8_portable.h"
 #include "table.h"

@@ -79,6 +79,12 @@ typedef struct {
     void (*gemm_pack_b)(long k, long n, const float *b, long ldb, int trans_b, float *packed);
     void (*gemm_packed)(int trans_a, long m, long n, long k, const float *a, long lda, const float *packed_b,
                         float beta, float *c, long ldc);
+
+    /// int8 step products (see body/int8.h): W [n, k] quantized per row in panels of 16 rows (Int8Matrix),
+    /// each row of X quantized on the fly; VNNI on the AVX-512 level when the CPU has it. Same bits on
+    /// every level.
+    void (*int8_gemm)(long m, long n, long k, const float *x, long lda, const int8_t *w, const float *scales,
+                      const int32_t *sums, float beta, float *c, long ldc);
 } s2s_kernel_table;
 
 /// The table every call uses: the best level this CPU and OS support, or the one S2S_CPU names

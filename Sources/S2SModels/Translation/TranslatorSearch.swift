@@ -160,9 +160,10 @@ extension TranslationModel {
 }
 
 extension PackedStepWeights {
-    /// The step weights of `model` as bfloat16 (the packing and the kernel that reads it live in S2SCore).
-    public convenience init(_ model: TranslationModel) {
-        self.init(decoder: model.decoderParameters, generatorWeight: model.generatorWeight, source: ObjectIdentifier(model))
+    /// The step weights of `model` as bfloat16 or int8 (the packing and the kernels live in S2SCore).
+    public convenience init(_ model: TranslationModel, precision: WeightPrecision = .bfloat16) {
+        self.init(decoder: model.decoderParameters, generatorWeight: model.generatorWeight, source: ObjectIdentifier(model),
+                  precision: precision)
     }
 }
 

@@ -83,7 +83,7 @@ public final class Translator: @unchecked Sendable {
     /// Every model decoded together, `bundle` first; one model unless loaded as an ensemble.
     public let members: [TranslationBundle]
     private let lock = NSLock()
-    private var packed: PackedStepWeights?
+    private var packed: [WeightPrecision: PackedStepWeights] = [:]
 
     /// Loads the model directory `train-translate` wrote; throws `BundleError` naming what is wrong.
     public convenience init(contentsOf directory: String) throws { try self.init(contentsOf: [directory]) }
@@ -147,7 +147,7 @@ public final class Translator: @unchecked Sendable {
         let search = DecodingSearch(beamSize: options.beamSize, nBest: options.nBest, lengthPenalty: options.lengthPenalty,
                                     minLength: options.minLength, blockNgramRepeat: options.blockNgramRepeat)
         try OptionsError.require(members.count == 1 || options.weightPrecision == .float32,
-                                 "TranslationOptions: bfloat16 step weights are for a single model, not an ensemble")
+                                 "TranslationOptions: bfloat16 and int8 step weights are for a single model, not an ensemble")
         var job = TranslationJob(model: bundle.model, search: search, batchSize: options.batchSize, threads: options.threads,
                                  maxLengthRatio: options.maxLengthRatio, packed: packedWeights(options.weightPrecision))
         job.ensemble = members.dropFirst().map(\.model)
@@ -162,12 +162,15 @@ public final class Translator: @unchecked Sendable {
         }
     }
 
-    /// The bfloat16 step weights, packed on first use and kept (the model's weights never change).
+    /// The bfloat16 or int8 step weights, packed on first use and kept per precision (the model's
+    /// weights never change).
     private func packedWeights(_ precision: WeightPrecision) -> PackedStepWeights? {
-        guard precision == .bfloat16 else { return nil }
+        guard precision != .float32 else { return nil }
         return lock.withLock {
-            if packed == nil { packed = PackedStepWeights(bundle.model) }
-            return packed
+            if let kept = packed[precision] { return kept }
+            let made = PackedStepWeights(bundle.model, precision: precision)
+            packed[precision] = made
+            return made
         }
     }
 

@@ -53,22 +53,30 @@ public final class MPICollective: Collective, @unchecked Sendable {
         sum(values, alltoall: s2s_mpi_alltoall_doubles, allgather: s2s_mpi_allgather_doubles)
     }
 
-    /// All-to-all of slices, a rank-order sum of the slice this rank owns, all-gather of the sums.
+    /// All-to-all of slices, a rank-order sum of the slice this rank owns, all-gather of the sums. The
+    /// copies are memcpy and the sum runs over raw pointers: with bounds-checked element loops, these
+    /// passes over every gradient cost as much as the exchange itself.
     private func sum<T: BinaryFloatingPoint>(_ values: UnsafeMutableBufferPointer<T>,
                                              alltoall: (UnsafePointer<T>?, Int32, UnsafeMutablePointer<T>?) -> Int32,
                                              allgather: (UnsafePointer<T>?, Int32, UnsafeMutablePointer<T>?) -> Int32) {
-        guard size > 1, values.count > 0 else { return }
+        guard size > 1, let base = values.baseAddress, values.count > 0 else { return }
+        let largest = (min(Self.bucket, values.count) + size - 1) / size * size
+        let send = UnsafeMutablePointer<T>.allocate(capacity: largest), received = UnsafeMutablePointer<T>.allocate(capacity: largest)
+        defer { send.deallocate(); received.deallocate() }
         for start in stride(from: 0, to: values.count, by: Self.bucket) {
             let count = min(Self.bucket, values.count - start)
             let slice = (count + size - 1) / size, padded = slice * size
-            var send = [T](repeating: 0, count: padded), received = [T](repeating: 0, count: padded)
-            for i in 0..<count { send[i] = values[start + i] }
-            check(alltoall(send, Int32(slice), &received), "MPI_Alltoall")
-            // received[k·slice ..< (k+1)·slice] is rank k's copy of the slice this rank owns.
-            var owned = Array(received[0..<slice])
-            for k in 1..<size { for i in 0..<slice { owned[i] += received[k * slice + i] } }
-            check(allgather(owned, Int32(slice), &send), "MPI_Allgather")
-            for i in 0..<count { values[start + i] = send[i] }
+            send.update(from: base + start, count: count)
+            (send + count).update(repeating: 0, count: padded - count)
+            check(alltoall(send, Int32(slice), received), "MPI_Alltoall")
+            // received[k·slice ..< (k+1)·slice] is rank k's copy of the slice this rank owns: add them in
+            // rank order into rank 0's copy, (((r0 + r1) + r2) + …).
+            for k in 1..<size {
+                let other = received + k * slice
+                for i in 0..<slice { received[i] += other[i] }
+            }
+            check(allgather(received, Int32(slice), send), "MPI_Allgather")
+            (base + start).update(from: send, count: count)
         }
     }
 

@@ -1,0 +1,45 @@
+// int8 step products (WeightPrecision.int8): C = X·Wᵀ (+ C) with W quantized per row (Int8Matrix in
+// S2SCore) and every row of X quantized on the fly, so a beam step reads a quarter of float32's bytes
+// and, with VNNI, does 64 multiply-adds per instruction (float32: 16).
+//
+// X row i: s_i = max|x|/127, q = rint(x·127/max|x|) in [−127, 127], stored + 128 as a byte (vpdpbusd
+// multiplies unsigned bytes by signed ones). W row j: scale_j and q_j the same way; sums_j = Σ q_j.
+// Then Σ_k (q_ik + 128)·q_jk − 128·sums_j is the exact integer dot product of the two rows, and
+// c_ij = float(that) · (s_i · scale_j). Integer sums are exact, so every level — VNNI or this portable
+// loop — gives the same bits, and a row's result depends on that row alone (beam search stays
+// independent of the batch).
+//
+// W layout: panels of 16 rows; panel P holds, for each group of 4 columns p, 16 × 4 bytes:
+// row 16P + l's columns 4p..4p+3 at bytes 64p + 4l. Columns past k and rows past n are zero.
+
+/// Rows of X as bytes (q + 128, padded with 128 to kp columns) and their scales.
+static void int8_quantize_rows(long m, long k, long kp, const float *x, long lda, uint8_t *xq, float *sx) {
+    for (long i = 0; i < m; i++) {
+        const float *row = x + i * lda;
+        uint8_t *out = xq + i * kp;
+        float maximum = 0;
+        for (long p = 0; p < k; p++) {
+            float a = __builtin_fabsf(row[p]);
+            maximum = a > maximum ? a : maximum;
+        }
+        if (!(maximum > 0) || maximum == __builtin_inff()) {   // all zero (or not finite): the zero row
+            sx[i] = 0;
+            for (long p = 0; p < kp; p++) out[p] = 128;
+            continue;
+        }
+        float inverse = 127.0f / maximum;
+        sx[i] = maximum / 127.0f;
+        for (long p = 0; p < k; p++) {
+            float q = __builtin_rintf(row[p] * inverse);
+            q = q > 127.0f ? 127.0f : q < -127.0f ? -127.0f : q;
+            out[p] = (uint8_t)((int32_t)q + 128);
+        }
+        for (long p = k; p < kp; p++) out[p] = 128;
+    }
+}
+
+/// The one way an element is finished, on every level.
+static inline float int8_value(int32_t acc, int32_t sum, float sx, float scale) {
+    return (float)(acc - sum * 128) * (sx * scale);
+}
+

@@ -1,0 +1,66 @@
+import Testing
+@testable import S2SCore
+
+/// The int8 product: the oracle's bits on every kernel level (VNNI or not), a row's result whatever
+/// the other rows, and close to the float32 product.
+@Suite struct Int8MatrixTests {
+    static func product(_ kernels: Kernels?, _ x: [Float], _ w: Int8Matrix, m: Int, beta: Float, start: [Float]) -> [Float] {
+        var c = start
+        x.withUnsafeBufferPointer { px in c.withUnsafeMutableBufferPointer { pc in
+            guard let kernels else {
+                DotGEMM.reference(m: m, px.baseAddress!, lda: w.columns, w, beta: beta, pc.baseAddress!, ldc: w.rows)
+                return
+            }
+            w.bytes.withUnsafeBufferPointer { b in w.scales.withUnsafeBufferPointer { s in w.sums.withUnsafeBufferPointer { u in
+                kernels.int8GEMM(m: m, n: w.rows, k: w.columns, px.baseAddress!, lda: w.columns, b.baseAddress!,
+                                 scales: s.baseAddress!, sums: u.baseAddress!, beta: beta, pc.baseAddress!, ldc: w.rows)
+            } } }
+        } }
+        return c
+    }
+
+    @Test(arguments: [(1, 37, 67), (5, 16, 64), (7, 33, 5), (12, 70, 130)])
+    func everyLevelGivesTheOraclesBits(m: Int, n: Int, k: Int) {
+        let x = KernelLevelTests.random(m * k, -3, 3, seed: 1) , wf = KernelLevelTests.random(n * k, seed: 2)
+        var xs = x
+        for p in 0..<k { xs[p] = 0 }   // an all-zero row quantizes to the zero row
+        let w = wf.withUnsafeBufferPointer { Int8Matrix(rows: n, columns: k, $0.baseAddress!, ldw: k) }
+        let start = KernelLevelTests.random(m * n, seed: 3)
+        for beta: Float in [0, 1] {
+            let expected = Self.product(nil, xs, w, m: m, beta: beta, start: start).map(\.bitPattern)
+            for kernels in KernelLevel.supported.compactMap(Kernels.init) {
+                #expect(Self.product(kernels, xs, w, m: m, beta: beta, start: start).map(\.bitPattern) == expected,
+                        "\(kernels.level) beta \(beta)")
+            }
+        }
+    }
+
+    @Test func aRowIsTheSameInAnyBatchAndCloseToFloat32() {
+        let (n, k) = (50, 96)
+        let x = KernelLevelTests.random(9 * k, -2, 2, seed: 4), wf = KernelLevelTests.random(n * k, seed: 5)
+        let w = wf.withUnsafeBufferPointer { Int8Matrix(rows: n, columns: k, $0.baseAddress!, ldw: k) }
+        let all = Self.product(Kernels.current, x, w, m: 9, beta: 0, start: .init(repeating: 0, count: 9 * n))
+        for i in 0..<9 {
+            let alone = Self.product(Kernels.current, Array(x[(i * k)..<((i + 1) * k)]), w, m: 1, beta: 0,
+                                     start: .init(repeating: 0, count: n))
+            #expect(alone == Array(all[(i * n)..<((i + 1) * n)]))
+            for j in 0..<n {
+                let exact = (0..<k).reduce(Float(0)) { $0 + x[i * k + $1] * wf[j * k + $1] }
+                let xNorm = (0..<k).reduce(Float(0)) { max($0, abs(x[i * k + $1])) }
+                let wNorm = (0..<k).reduce(Float(0)) { max($0, abs(wf[j * k + $1])) }
+                // Each factor is off by at most half a quantization step (max/254): a bound over k terms.
+                #expect(abs(all[i * n + j] - exact) <= Float(k) * xNorm * wNorm / 127, "row \(i) column \(j)")
+            }
+        }
+        #expect(w.value(row: 3, column: 5) != 0)
+    }
+
+    @Test func aStepMatrixTakesAQuarterOfFloat32sBytes() {
+        let (n, k) = (256, 512)
+        let w = KernelLevelTests.random(n * k, seed: 6)
+        let int8 = w.withUnsafeBufferPointer { StepMatrix(.int8, rows: n, columns: k, $0.baseAddress!, ldw: k) }
+        let bfloat16 = w.withUnsafeBufferPointer { StepMatrix(.bfloat16, rows: n, columns: k, $0.baseAddress!, ldw: k) }
+        #expect(int8.byteCount == n * k + 8 * n)   // 0.254 of float32's 4·n·k
+        #expect(bfloat16.byteCount == 2 * n * k)
+    }
+}
