@@ -153,6 +153,12 @@ public struct Kernels: @unchecked Sendable {
         table.pointee.int8_gemm(m, n, k, x, lda, w, scales, sums, beta, c, ldc)
     }
 
+    /// The bfloat16-activation product (see BFloat16PairMatrix).
+    public func bfloat16DotGEMM(m: Int, n: Int, k: Int, _ x: UnsafePointer<Float>, lda: Int, _ w: UnsafePointer<UInt32>,
+                                beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        table.pointee.bf16_dot_gemm(m, n, k, x, lda, w, beta, c, ldc)
+    }
+
     public func dotGEMMBFloat16(m: Int, n: Int, k: Int, _ x: UnsafePointer<Float>, lda: Int, _ w: UnsafePointer<UInt32>,
                                 rowStride: Int, beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
         table.pointee.dot_gemm_bf16(m, n, k, x, lda, w, rowStride, beta, c, ldc)

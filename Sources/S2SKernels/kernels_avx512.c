@@ -29,6 +29,19 @@ static void int8_gemm_avx512(long m, long n, long k, const float *x, long lda, c
     (has ? s2s_int8_gemm_vnni : int8_gemm_portable)(m, n, k, x, lda, w, scales, sums, beta, c, ldc);
 }
 #define S2S_INT8_GEMM int8_gemm_avx512
+// bfloat16-activation products: vdpbf16ps when the CPU has AVX512_BF16 (kernels_bf16.c), else the portable chain.
+void s2s_bf16_dot_gemm_hardware(long m, long n, long k, const float *x, long lda, const uint32_t *w, float beta,
+                                float *c, long ldc);
+static void bf16_dot_gemm_portable(long m, long n, long k, const float *x, long lda, const uint32_t *w, float beta,
+                                   float *c, long ldc);
+static void bf16_dot_gemm_avx512(long m, long n, long k, const float *x, long lda, const uint32_t *w, float beta,
+                                 float *c, long ldc) {
+    static _Atomic int bf16 = -1;
+    int has = atomic_load_explicit(&bf16, memory_order_relaxed);
+    if (has < 0) atomic_store_explicit(&bf16, has = s2s_cpu_has_avx512_bf16(), memory_order_relaxed);
+    (has ? s2s_bf16_dot_gemm_hardware : bf16_dot_gemm_portable)(m, n, k, x, lda, w, beta, c, ldc);
+}
+#define S2S_BF16_DOT_GEMM bf16_dot_gemm_avx512
 #include "body/all.h"
 #pragma clang attribute pop
 #endif

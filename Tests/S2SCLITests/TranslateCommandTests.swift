@@ -48,7 +48,7 @@ import S2STestSupport
         let long = Array(repeating: "twenty", count: 150).joined(separator: " ")
         let lines = ["the fourth of july, nineteen seventy-six", "", long, "March 3rd, 2021", "   ", "zzz unknown words"]
         var outputs: [[String]] = []
-        for precision in ["float32", "bfloat16", "int8"] {
+        for precision in ["float32", "bfloat16", "int8", "bfloat16-dot"] {
             for batchSize in ["1", "4", "32"] {
                 outputs.append(try translate(["-m", modelDir, "--batch-size", batchSize, "--threads", "2",
                                               "--weight-precision", precision], lines, with: translator))
@@ -61,6 +61,7 @@ import S2STestSupport
         #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2])   // beam 5: batch 1 = batch 4 = batch 32
         #expect(outputs[3] == outputs[4] && outputs[4] == outputs[5])   // with bfloat16 weights too
         #expect(outputs[6] == outputs[7] && outputs[7] == outputs[8])   // and int8
+        #expect(outputs[9] == outputs[10] && outputs[10] == outputs[11])   // and bfloat16-dot
         #expect(outputs[6][1] == "" && !outputs[6][0].isEmpty)
         let greedy = try translate(["-m", modelDir, "--beam-size", "1"], lines, with: translator)
         #expect(greedy.count == lines.count)

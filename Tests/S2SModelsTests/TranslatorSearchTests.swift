@@ -47,7 +47,8 @@ import S2SNN
     }
 
     @Test(arguments: [(AttentionType.general, RecurrentCell.lstm, WeightPrecision.float32), (.general, .lstm, .bfloat16),
-                      (.general, .lstm, .int8), (.mlp, .lstm, .float32), (.mlp, .lstm, .bfloat16), (.mlp, .lstm, .int8),
+                      (.general, .lstm, .int8), (.general, .lstm, .bfloat16Dot), (.mlp, .lstm, .float32),
+                      (.mlp, .lstm, .bfloat16), (.mlp, .lstm, .int8), (.mlp, .lstm, .bfloat16Dot),
                       (.general, .gru, .float32), (.general, .gru, .bfloat16), (.general, .gru, .int8),
                       (.mlp, .rnnTanh, .float32), (.mlp, .rnnTanh, .bfloat16), (.mlp, .rnnTanh, .int8)])
     func sentenceAloneOrInABatchIsBitwiseTheSame(type: AttentionType, cell: RecurrentCell, precision: WeightPrecision) throws {
@@ -91,7 +92,7 @@ import S2SNN
         #expect(worst == 0)
     }
 
-    @Test(arguments: [(WeightPrecision.bfloat16, Float(0.1)), (.int8, 0.2)])
+    @Test(arguments: [(WeightPrecision.bfloat16, Float(0.1)), (.bfloat16Dot, 0.2), (.int8, 0.2)])
     func lowPrecisionStepsStayCloseToFloat32(precision: WeightPrecision, bound: Float) throws {
         let model = try Self.model(.general)
         let exact = model.searchModel(sources: Self.sources)

@@ -7,4 +7,5 @@
 #include "gemm.h"
 #include "int8.h"
 #include "int8_portable.h"
+#include "bf16_dot.h"
 #include "table.h"

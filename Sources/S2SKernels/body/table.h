@@ -1,4 +1,7 @@
 // This level's table (S2S_TABLE, S2S_LEVEL and S2S_LEVEL_NAME come from the including kernels_*.c).
+#ifndef S2S_BF16_DOT_GEMM
+#define S2S_BF16_DOT_GEMM bf16_dot_gemm_portable
+#endif
 #ifndef S2S_INT8_GEMM
 #define S2S_INT8_GEMM int8_gemm_portable
 #endif
@@ -25,4 +28,5 @@ __attribute__((visibility("hidden"))) const s2s_kernel_table S2S_TABLE = {
     .dot_gemm_bf16 = dot_gemm_bf16,
     S2S_GEMM_ENTRIES
     .int8_gemm = S2S_INT8_GEMM,
+    .bf16_dot_gemm = S2S_BF16_DOT_GEMM,
 };

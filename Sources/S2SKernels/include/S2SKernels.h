@@ -85,6 +85,11 @@ typedef struct {
     /// every level.
     void (*int8_gemm)(long m, long n, long k, const float *x, long lda, const int8_t *w, const float *scales,
                       const int32_t *sums, float beta, float *c, long ldc);
+    /// bfloat16 products with bfloat16 activations (see body/bf16_dot.h): W packed as pairs in panels of 16
+    /// rows (BFloat16PairMatrix); vdpbf16ps on the AVX-512 level when the CPU has AVX512_BF16, within a
+    /// bound of the portable chain elsewhere.
+    void (*bf16_dot_gemm)(long m, long n, long k, const float *x, long lda, const uint32_t *w, float beta, float *c,
+                          long ldc);
 } s2s_kernel_table;
 
 /// The table every call uses: the best level this CPU and OS support, or the one S2S_CPU names
