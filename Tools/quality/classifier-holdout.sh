@@ -19,7 +19,7 @@ awk 'NR % 10 != 0' "$DATA/train.tsv" > "$OUT/train90.tsv"
 awk 'NR % 10 == 0' "$DATA/train.tsv" > "$OUT/holdout.tsv"
 LABEL_ARGS=(); [ -n "${LABELS:-}" ] && LABEL_ARGS=(--labels "$LABELS")
 score() { "$S2S" test-classify --json "$@" "$OUT/holdout.tsv" 2>/dev/null \
-          | python3 -c 'import json,sys; d=json.load(sys.stdin); print(f"{d["accuracy"]:.4f} {d["macro_f1"]:.4f}")'; }
+          | python3 -c 'import json,sys; d=json.load(sys.stdin); print("%.4f %.4f" % (d["accuracy"], d["macro_f1"]))'; }
 
 echo "held out: $(wc -l < "$OUT/holdout.tsv") lines of train.tsv; training on $(wc -l < "$OUT/train90.tsv"); labels ${LABELS:-all}"
 for s in $(seq 1 "$SEEDS"); do
@@ -32,6 +32,6 @@ for s in $(seq 1 "$SEEDS"); do
         echo "seed $seed: held-out accuracy/macro-F1 $(score -m "$dir") ($(( $(date +%s) - start )) s)"
         members+=(-m "$dir")
     done
-    [ "$MEMBERS" -gt 1 ] && echo "ensemble $s (${#members[@]} / 2 members): $(score "${members[@]}")"
+    if [ "$MEMBERS" -gt 1 ]; then echo "ensemble $s ($MEMBERS members): $(score "${members[@]}")"; fi
 done
 echo "models in $OUT"
