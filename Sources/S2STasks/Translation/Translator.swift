@@ -38,7 +38,8 @@ public struct TranslationOptions: Sendable, Equatable {
     public var batchSize = 32
     /// Cores used (batches run in parallel); results do not depend on it.
     public var threads = 1
-    /// float32 (exact) or bfloat16 decoder and generator weights (faster at small batches).
+    /// Decoder and generator weights: float32 (exact), bfloat16 (faster at small batches), bfloat16-dot or
+    /// int8 (fastest at every batch size; see WeightPrecision).
     public var weightPrecision = WeightPrecision.float32
 
     /// The defaults: beam 5, one hypothesis, no length penalty, float32, one core.
@@ -147,7 +148,7 @@ public final class Translator: @unchecked Sendable {
         let search = DecodingSearch(beamSize: options.beamSize, nBest: options.nBest, lengthPenalty: options.lengthPenalty,
                                     minLength: options.minLength, blockNgramRepeat: options.blockNgramRepeat)
         try OptionsError.require(members.count == 1 || options.weightPrecision == .float32,
-                                 "TranslationOptions: bfloat16 and int8 step weights are for a single model, not an ensemble")
+                                 "TranslationOptions: \(options.weightPrecision.rawValue) step weights are for a single model, not an ensemble")
         var job = TranslationJob(model: bundle.model, search: search, batchSize: options.batchSize, threads: options.threads,
                                  maxLengthRatio: options.maxLengthRatio, packed: packedWeights(options.weightPrecision))
         job.ensemble = members.dropFirst().map(\.model)
@@ -162,7 +163,7 @@ public final class Translator: @unchecked Sendable {
         }
     }
 
-    /// The bfloat16 or int8 step weights, packed on first use and kept per precision (the model's
+    /// The bfloat16, bfloat16-dot or int8 step weights, packed on first use and kept per precision (the model's
     /// weights never change).
     private func packedWeights(_ precision: WeightPrecision) -> PackedStepWeights? {
         guard precision != .float32 else { return nil }
