@@ -9,6 +9,10 @@ public final class Variable {
     public var grad: Tensor?
     /// Leaves created from data (token ids, masks) need no gradient; parameters and activations do.
     public let requiresGrad: Bool
+    /// A hint for the exchange of distributed training: in a step, most rows of this [rows, columns]
+    /// parameter's gradient stay zero (an embedding table), so only the rows some rank touched are sent.
+    /// The sum is the same bits either way; the hint only saves bytes.
+    public var sparseGradientRows = false
     /// One box per shard of the last `DataParallel.run`; a box holds a buffer only while a run is in
     /// progress (shard 0 usually needs none: see `shardZeroWritesGrad`).
     var shardGradients: [ShardGradient] = []

@@ -20,6 +20,7 @@ public final class Embedding: Layer {
             for e in 0..<dimension { table[paddingIndex, e] = 0 }
         }
         weight = parameter(table)
+        weight.sparseGradientRows = true   // a batch touches a few hundred rows of thousands
         self.paddingIndex = paddingIndex
     }
 

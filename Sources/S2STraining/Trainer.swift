@@ -46,8 +46,9 @@ public final class Trainer<Model: TrainableModel> {
     private var runStart = 0.0, elapsedAtStart = 0.0, stepAtStart = 0
     private var reserveSeconds = 0.0  // what a final validation + checkpoint costs, kept free of the budget
     private var smoothing: WeightSmoothing?
-    /// Distributed: seconds of this invocation spent adding gradients across ranks, and in steps.
-    private var exchangeSeconds = 0.0, stepSeconds = 0.0
+    /// Distributed: seconds of this invocation spent adding gradients across ranks (of them, waiting for
+    /// the slowest rank's backward pass), and in steps; floats of gradient sent.
+    private var exchangeSeconds = 0.0, waitSeconds = 0.0, stepSeconds = 0.0, exchangedFloats = 0
 
     public init(model: Model, optimizer: Optimizer, schedule: LearningRateSchedule, options: TrainerOptions, bundle: ModelBundle) {
         self.model = model; self.optimizer = optimizer; self.options = options; self.bundle = bundle
@@ -83,6 +84,9 @@ public final class Trainer<Model: TrainableModel> {
         runStart = Self.now(); elapsedAtStart = state.elapsed; stepAtStart = state.step; windowStart = runStart
         defer { try? tensorBoard?.flush(); reportExchange(); progress(.finished) }
 
+        // One step for the whole run: a distributed step keeps its exchange buffer.
+        let step = TrainingStep(model: model, shards: options.shards, maxGradientNorm: options.maxGradientNorm,
+                                collective: collective)
         var lastValidatedStep = -1
         func validateAndSave() throws -> Bool {
             lastValidatedStep = state.step
@@ -102,7 +106,7 @@ public final class Trainer<Model: TrainableModel> {
                     log("time budget reached at step \(state.step)")
                     return .timeBudget
                 }
-                try trainStep(batches[state.batchInEpoch], parameters: parameters)
+                try trainStep(step, batches[state.batchInEpoch], parameters: parameters)
                 state.batchInEpoch += 1
                 report(metrics: metrics, batchesPerEpoch: batches.count)
                 if options.validateEvery > 0, state.step % options.validateEvery == 0 {
@@ -121,14 +125,13 @@ public final class Trainer<Model: TrainableModel> {
 
     // MARK: one step
 
-    private func trainStep(_ batch: Model.Batch, parameters: [(name: String, variable: Variable)]) throws {
+    private func trainStep(_ step: TrainingStep<Model>, _ batch: Model.Batch, parameters: [(name: String, variable: Variable)]) throws {
         state.elapsed = elapsed()
         optimizer.learningRate = state.schedule.learningRate(step: state.step + 1)
-        let step = TrainingStep(model: model, shards: options.shards, maxGradientNorm: options.maxGradientNorm,
-                                collective: collective)
         let started = Self.now()
         let outcome = step.run(batch, parameters: parameters, optimizer: optimizer) { stepSeed(shard: $0) }
-        exchangeSeconds += outcome.exchangeSeconds
+        exchangeSeconds += outcome.exchangeSeconds; waitSeconds += outcome.waitSeconds
+        exchangedFloats += outcome.exchangedFloats
         stepSeconds += Self.now() - started
         guard outcome.applied else {
             state.consecutiveBadSteps += 1
@@ -250,15 +253,12 @@ public final class Trainer<Model: TrainableModel> {
     private func reportExchange() {
         guard let collective, state.step > stepAtStart else { return }
         let steps = Double(state.step - stepAtStart)
-        log(String(format: "%d ranks: gradient exchange %.1f ms per step, %.1f%% of the steps' %.1f s",
-                   collective.size, 1000 * exchangeSeconds / steps, 100 * exchangeSeconds / max(1e-9, stepSeconds), stepSeconds))
+        log(String(format: "%d ranks: gradient exchange %.1f ms per step, %.1f%% of the steps' %.1f s (%.1f ms of it waiting for the slowest rank; %.1f MB sent per step)",
+                   collective.size, 1000 * exchangeSeconds / steps, 100 * exchangeSeconds / max(1e-9, stepSeconds), stepSeconds,
+                   1000 * waitSeconds / steps, 4 * Double(exchangedFloats) / steps / 1e6))
     }
 
     private func elapsed() -> Double { elapsedAtStart + Self.now() - runStart }
 
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
+    static func now() -> Double { MonotonicClock.seconds() }
 }

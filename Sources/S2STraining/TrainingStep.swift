@@ -24,11 +24,13 @@ public struct TrainingStep<Model: TrainableModel> {
     public let maxGradientNorm: Double?
 
     /// The ranks of a distributed run (nil: this process alone).
-    public let collective: (any Collective)?
+    public var collective: (any Collective)? { exchange?.collective }
+    /// Adds the gradients across ranks; it keeps its buffer from step to step, so keep the step too.
+    let exchange: GradientExchange?
 
     public init(model: Model, shards: Int, maxGradientNorm: Double?, collective: (any Collective)? = nil) {
         self.model = model; self.shards = max(1, shards); self.maxGradientNorm = maxGradientNorm
-        self.collective = collective
+        exchange = collective.map { GradientExchange(collective: $0) }
     }
 
     /// What one step did.
@@ -39,8 +41,11 @@ public struct TrainingStep<Model: TrainableModel> {
         public var norm: Double
         /// The optimizer ran; false when loss or norm was not finite (the gradients were zeroed instead).
         public var applied: Bool
-        /// Seconds spent adding the gradients across ranks (0 alone).
-        public var exchangeSeconds = 0.0
+        /// Seconds spent adding the gradients across ranks (0 alone), and of them the seconds until
+        /// every rank had finished its backward pass.
+        public var exchangeSeconds = 0.0, waitSeconds = 0.0
+        /// Floats of gradient each rank sent into the sum.
+        public var exchangedFloats = 0
     }
 
     /// Runs one step on `batch`; `seed(shard)` seeds that shard's tape (its dropout masks).
@@ -62,49 +67,21 @@ public struct TrainingStep<Model: TrainableModel> {
                 results[k].stats = stats
             }
         }
-        var stats = results.reduce(LossStats()) { $0 + $1.stats }
-        var exchangeSeconds = 0.0
-        if let collective {
-            let start = Trainer<Model>.now()
-            stats = Self.sumAcrossRanks(parameters.map(\.variable), stats: stats, collective)
-            exchangeSeconds = Trainer<Model>.now() - start
+        var outcome = Outcome(stats: results.reduce(LossStats()) { $0 + $1.stats }, norm: 0, applied: false)
+        if let exchange {
+            outcome.stats = exchange.sum(parameters.map(\.variable), stats: outcome.stats)
+            outcome.exchangeSeconds = exchange.lastWaitSeconds + exchange.lastGradientSeconds
+            outcome.waitSeconds = exchange.lastWaitSeconds
+            outcome.exchangedFloats = exchange.lastFloats
         }
-        let norm = maxGradientNorm.map { clipGradientNorm(parameters, maxNorm: $0).norm } ?? globalGradientNorm(parameters)
-        guard stats.lossSum.isFinite, norm.isFinite else {
+        outcome.norm = maxGradientNorm.map { clipGradientNorm(parameters, maxNorm: $0).norm } ?? globalGradientNorm(parameters)
+        guard outcome.stats.lossSum.isFinite, outcome.norm.isFinite else {
             for (_, v) in parameters { v.zeroGrad() }
-            return Outcome(stats: stats, norm: norm, applied: false, exchangeSeconds: exchangeSeconds)
+            return outcome
         }
         optimizer.step(parameters)
-        return Outcome(stats: stats, norm: norm, applied: true, exchangeSeconds: exchangeSeconds)
-    }
-}
-
-extension TrainingStep {
-    /// Adds every rank's gradients (a parameter no rank touched keeps grad nil, as in one process) and
-    /// statistics in rank order; returns the summed statistics.
-    static func sumAcrossRanks(_ parameters: [Variable], stats: LossStats, _ collective: any Collective) -> LossStats {
-        let total = parameters.reduce(0) { $0 + $1.value.count }
-        let gradients = UnsafeMutableBufferPointer<Float>.allocate(capacity: total)
-        defer { gradients.deallocate() }
-        var numbers = [stats.lossSum, Double(stats.units), Double(stats.correct)] + parameters.map { $0.grad == nil ? 0 : 1 }
-        var offset = 0
-        for p in parameters {   // memcpy, not element loops: these passes touch every gradient
-            let slot = gradients.baseAddress! + offset
-            if let grad = p.grad { grad.withUnsafeBufferPointer { slot.update(from: $0.baseAddress!, count: $0.count) } }
-            else { slot.update(repeating: 0, count: p.value.count) }
-            offset += p.value.count
-        }
-        collective.sumInRankOrder(gradients)
-        collective.sumInRankOrder(&numbers)
-        offset = 0
-        for (index, p) in parameters.enumerated() {
-            let count = p.value.count
-            p.grad = numbers[3 + index] > 0
-                ? Tensor(shape: p.value.shape, scalars: Array(UnsafeBufferPointer(start: gradients.baseAddress! + offset, count: count)))
-                : nil
-            offset += count
-        }
-        return LossStats(lossSum: numbers[0], units: Int(numbers[1]), correct: Int(numbers[2]))
+        outcome.applied = true
+        return outcome
     }
 }
 

@@ -127,14 +127,50 @@ final class ThreadCollective: Collective, @unchecked Sendable {
         ThreadCollective.run(size: 2) { collective in
             let mine = parameters[collective.rank]
             if collective.rank == 1 { mine[0].grad = Tensor(shape: [2], scalars: [1.5, -2]) }
-            let stats = TrainingStep<ToyModel>.sumAcrossRanks(mine, stats: LossStats(lossSum: Double(collective.rank + 1), units: 3),
-                                                              collective)
+            let stats = GradientExchange(collective: collective).sum(mine, stats: LossStats(lossSum: Double(collective.rank + 1), units: 3))
             #expect(stats.lossSum == 3 && stats.units == 6)
             results.update { $0[collective.rank] = mine.map(\.grad) }
         }
         for rank in 0..<2 {
             #expect(results.value[rank][0]?.scalars == [1.5, -2])
             #expect(results.value[rank][1] == nil)
+        }
+    }
+
+    /// An embedding table sends only the rows some rank touched, and the sum is the dense sum bit for
+    /// bit: rows no rank touched stay +0, a row one rank left at -0 is still sent, a rank without any
+    /// gradient for the table gets the others' rows.
+    @Test(arguments: [2, 3])
+    func embeddingTablesSendOnlyTouchedRows(ranks: Int) {
+        let rows = 6, columns = 3
+        // Ranks 0 and 1 touch their own row and row 4, rank 1 writes -0 into row 5; a third rank has no gradient.
+        @Sendable func gradient(rank: Int) -> Tensor? {
+            guard rank < ranks - 1 || ranks == 2 else { return nil }
+            var g = Tensor(zeros: [rows, columns])
+            for c in 0..<columns {
+                g[rank, c] = Float(rank + 1) * 0.1 + Float(c)
+                g[4, c] = 1e-8 * Float(rank + 1) + 0.3
+            }
+            if rank == 1 { for c in 0..<columns { g[5, c] = -0.0 } }
+            return g
+        }
+        let sent = Locked([Int](repeating: 0, count: ranks))
+        let sums = Locked([[Float]](repeating: [], count: ranks))
+        let dense = Locked([[Float]](repeating: [], count: ranks))
+        ThreadCollective.run(size: ranks) { collective in
+            let table = Variable(Tensor(zeros: [rows, columns]), requiresGrad: true), plain = Variable(Tensor(zeros: [rows, columns]), requiresGrad: true)
+            table.sparseGradientRows = true
+            table.grad = gradient(rank: collective.rank); plain.grad = gradient(rank: collective.rank)
+            let exchange = GradientExchange(collective: collective)
+            _ = exchange.sum([table, plain], stats: LossStats())
+            sent.update { $0[collective.rank] = exchange.lastFloats }
+            sums.update { $0[collective.rank] = table.grad!.scalars }
+            dense.update { $0[collective.rank] = plain.grad!.scalars }
+        }
+        let touched = 4   // rows 0, 1, 4 and 5 (rank 1's -0)
+        for rank in 0..<ranks {
+            #expect(sums.value[rank].map(\.bitPattern) == dense.value[rank].map(\.bitPattern), "rank \(rank)")
+            #expect(sent.value[rank] == touched * columns + rows * columns, "rank \(rank): the table's touched rows and the whole plain gradient")
         }
     }
 

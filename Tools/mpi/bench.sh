@@ -2,7 +2,8 @@
 # Distributed training throughput: target tokens/s of train-translate on Multi30k en→de (the README's
 # model and recipe) with 1 rank × 1 thread, 2 ranks × 1 thread on loopback, and 2 ranks across the two
 # network namespaces of hosts.sh with the link shaped to RATE (root only). Prints the median tokens/s
-# of the report windows after the first, the scaling over 1 rank, and the gradient exchange per step.
+# of the report windows after the first, the scaling over 1 rank, and the gradient exchange per step
+# (with the time spent waiting for the slowest rank's backward pass, and the megabytes sent).
 #
 #   Tools/mpi/bench.sh [STEPS=120] [RATE=1gbit]        # run alone on a quiet machine
 set -euo pipefail
@@ -27,7 +28,7 @@ median() {
 
 report() {  # name dir log baseline
     local rate; rate=$(median "$2")
-    local exchange; exchange=$(grep -o 'gradient exchange [0-9.]* ms per step, [0-9.]*%' "$3" | tail -1 || true)
+    local exchange; exchange=$(grep -o 'gradient exchange .*' "$3" | tail -1 | sed 's/ of the steps.* s (/ (/' || true)
     printf '%-28s %9.0f tok/s  %5.2fx  %s\n' "$1" "$rate" "$(awk -v a="$rate" -v b="${4:-$rate}" 'BEGIN { print a / b }')" "$exchange"
 }
 

@@ -53,31 +53,45 @@ public final class MPICollective: Collective, @unchecked Sendable {
         sum(values, alltoall: s2s_mpi_alltoall_doubles, allgather: s2s_mpi_allgather_doubles)
     }
 
-    /// All-to-all of slices, a rank-order sum of the slice this rank owns, all-gather of the sums. The
-    /// copies are memcpy and the sum runs over raw pointers: with bounds-checked element loops, these
-    /// passes over every gradient cost as much as the exchange itself.
+    /// All-to-all of slices, a rank-order sum of the slice this rank owns, all-gather of the sums. A
+    /// bucket that splits evenly is sent from and gathered into `values` itself; the receive buffer is
+    /// kept from call to call (fresh pages cost a fault each, every step). The sum runs over raw pointers:
+    /// with bounds-checked element loops, these passes over every gradient cost as much as the exchange.
     private func sum<T: BinaryFloatingPoint>(_ values: UnsafeMutableBufferPointer<T>,
                                              alltoall: (UnsafePointer<T>?, Int32, UnsafeMutablePointer<T>?) -> Int32,
                                              allgather: (UnsafePointer<T>?, Int32, UnsafeMutablePointer<T>?) -> Int32) {
         guard size > 1, let base = values.baseAddress, values.count > 0 else { return }
         let largest = (min(Self.bucket, values.count) + size - 1) / size * size
-        let send = UnsafeMutablePointer<T>.allocate(capacity: largest), received = UnsafeMutablePointer<T>.allocate(capacity: largest)
-        defer { send.deallocate(); received.deallocate() }
+        let scratch = self.scratch(bytes: 2 * largest * MemoryLayout<T>.stride).bindMemory(to: T.self, capacity: 2 * largest)
+        let received = scratch, padding = scratch + largest
         for start in stride(from: 0, to: values.count, by: Self.bucket) {
             let count = min(Self.bucket, values.count - start)
             let slice = (count + size - 1) / size, padded = slice * size
-            send.update(from: base + start, count: count)
-            (send + count).update(repeating: 0, count: padded - count)
-            check(alltoall(send, Int32(slice), received), "MPI_Alltoall")
+            let even = padded == count   // else the bucket goes through `padding`, zeros after it
+            if !even {
+                padding.update(from: base + start, count: count)
+                (padding + count).update(repeating: 0, count: padded - count)
+            }
+            check(alltoall(even ? base + start : padding, Int32(slice), received), "MPI_Alltoall")
             // received[k·slice ..< (k+1)·slice] is rank k's copy of the slice this rank owns: add them in
             // rank order into rank 0's copy, (((r0 + r1) + r2) + …).
             for k in 1..<size {
                 let other = received + k * slice
                 for i in 0..<slice { received[i] += other[i] }
             }
-            check(allgather(received, Int32(slice), send), "MPI_Allgather")
-            (base + start).update(from: send, count: count)
+            check(allgather(received, Int32(slice), even ? base + start : padding), "MPI_Allgather")
+            if !even { (base + start).update(from: padding, count: count) }
         }
+    }
+
+    /// The receive buffer, grown to at least `bytes` (never shrunk: every step needs the same).
+    private var scratchBuffer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+    private func scratch(bytes: Int) -> UnsafeMutableRawPointer {
+        if scratchBuffer.count < bytes {
+            scratchBuffer.deallocate()
+            scratchBuffer = .allocate(byteCount: bytes, alignment: 64)
+        }
+        return scratchBuffer.baseAddress!
     }
 
     public func allGather(_ bytes: [UInt8]) -> [[UInt8]] {
