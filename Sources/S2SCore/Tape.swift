@@ -17,8 +17,9 @@ public final class Tape {
     /// The generator that dropout masks are drawn from.
     public var rng: Generator
     /// Inference whose rows must not depend on each other to the bit (beam search: a sentence alone or
-    /// in a batch): the LSTM layer's products go through DotGEMM, whose sums do not depend on the
-    /// number of rows, instead of BLAS, whose small-matrix path sums in another order.
+    /// in a batch; a line classified alone or with others): the recurrent layers' and `linear`'s
+    /// products go through DotGEMM, whose sums do not depend on the number of rows, instead of BLAS,
+    /// whose path changes with the number of rows.
     public var isRowStable = false
 
     private var entries: [(op: String, backward: () -> Void)] = []

@@ -44,6 +44,15 @@ import S2SNN
         #expect((0..<8).contains { grad[12, $0] != 0 })
     }
 
+    /// Shards deal the length-sorted sentences out in turn, so every core gets as long a share.
+    @Test func shardsTakeSentencesInTurn() {
+        let batch = TranslationBatch(source: [[1], [2], [3], [4], [5]], target: [[6], [7], [8], [9], [10, 11]])
+        let shards = (0..<2).compactMap { batch.shard($0, of: 2) }
+        #expect(shards.map(\.source) == [[[1], [3], [5]], [[2], [4]]])
+        #expect(shards.map(\.target) == [[[6], [8], [10, 11]], [[7], [9]]])
+        #expect(batch.shard(5, of: 6)?.count == nil)
+    }
+
     @Test func badSettingsAreExplained() {
         var config = Self.config(tie: true)
         config.targetEmbeddingSize = 5

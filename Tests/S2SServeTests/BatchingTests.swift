@@ -38,7 +38,7 @@ import S2STestSupport
                 }
                 return try await group.first { $0.0 == 0 }!.1
             }
-            #expect(first.status == 200 && first.body == label.body)
+            #expect(first.status == 200 && first.body == label.body, "\(String(decoding: first.body, as: UTF8.self)) vs \(String(decoding: label.body, as: UTF8.self))")
         }
     }
 

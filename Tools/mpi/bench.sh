@@ -1,9 +1,11 @@
 #!/bin/bash
 # Distributed training throughput: target tokens/s of train-translate on Multi30k en→de (the README's
 # model and recipe) with 1 rank × 1 thread, 2 ranks × 1 thread on loopback, and 2 ranks across the two
-# network namespaces of hosts.sh with the link shaped to RATE (root only). Prints the median tokens/s
-# of the report windows after the first, the scaling over 1 rank, and the gradient exchange per step
-# (with the time spent waiting for the slowest rank's backward pass, and the megabytes sent).
+# network namespaces of hosts.sh with the link shaped to RATE (root only); each with the batch of 64
+# cut in two (strong scaling) and with 64 per rank (weak scaling), beside one process with two threads.
+# Prints the median tokens/s of the report windows after the first, the scaling over 1 rank, and the
+# gradient exchange per step (with the time spent waiting for the slowest rank's backward pass, and
+# the megabytes sent).
 #
 #   Tools/mpi/bench.sh [STEPS=120] [RATE=1gbit]        # run alone on a quiet machine
 set -euo pipefail
@@ -15,9 +17,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"; Tools/mpi/hosts.sh down >/dev/null 2>&1 || true' EXIT
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
-args() {  # $1 model dir
+args() {  # $1 model dir, $2 threads, $3 batch size
     echo train-translate --train-src "$C/train.en" --train-tgt "$C/train.de" --valid-src "$C/val.en" --valid-tgt "$C/val.de" \
-        --model-dir "$1" --max-steps "$steps" --report-every 10 --threads 1
+        --model-dir "$1" --max-steps "$steps" --report-every 10 --threads "${2:-1}" --batch-size "${3:-64}"
 }
 
 # The median tokens/s of the train events after the first (warm-up) window, from metrics.jsonl.
@@ -32,15 +34,25 @@ report() {  # name dir log baseline
     printf '%-28s %9.0f tok/s  %5.2fx  %s\n' "$1" "$rate" "$(awk -v a="$rate" -v b="${4:-$rate}" 'BEGIN { print a / b }')" "$exchange"
 }
 
+# Strong scaling: the same batches of 64, cut in two. What bounds it besides the exchange: a half batch
+# runs less efficiently than a whole one, and one process with two threads does the same split.
 $s2s $(args "$work/one") > "$work/one.log" 2>&1
 base=$(median "$work/one")
 report "1 rank x 1 thread" "$work/one" "$work/one.log" "$base"
-
+$s2s $(args "$work/half" 1 32) > "$work/half.log" 2>&1
+report "1 rank x 1 thread, batch 32" "$work/half" "$work/half.log" "$base"
+$s2s $(args "$work/threads" 2) > "$work/threads.log" 2>&1
+report "1 process x 2 threads" "$work/threads" "$work/threads.log" "$base"
 mpirun --oversubscribe -np 2 $s2s $(args "$work/loop") --distributed > "$work/loop.log" 2>&1
 report "2 ranks x 1 thread, loopback" "$work/loop" "$work/loop.log" "$base"
+# Weak scaling, as data-parallel training usually runs: each rank keeps the single process's 64 per step.
+mpirun --oversubscribe -np 2 $s2s $(args "$work/loop128" 1 128) --distributed > "$work/loop128.log" 2>&1
+report "2 ranks, loopback, batch 128" "$work/loop128" "$work/loop128.log" "$base"
 
 if [ "$(id -u)" = 0 ]; then
     Tools/mpi/hosts.sh up "$rate"
     Tools/mpi/mpirun-two-hosts.sh $s2s $(args "$work/veth") --distributed > "$work/veth.log" 2>&1
     report "2 ranks, veth at $rate" "$work/veth" "$work/veth.log" "$base"
+    Tools/mpi/mpirun-two-hosts.sh $s2s $(args "$work/veth128" 1 128) --distributed > "$work/veth128.log" 2>&1
+    report "2 ranks, veth, batch 128" "$work/veth128" "$work/veth128.log" "$base"
 fi

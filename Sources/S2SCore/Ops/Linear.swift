@@ -1,14 +1,19 @@
 // Linear: y[N, out] = x[N, in] · Wᵀ + b, with W stored as PyTorch stores it, [out, in].
 
 public enum LinearKernel {
-    /// y = x·Wᵀ + b. `y` is overwritten.
+    /// y = x·Wᵀ + b. `y` is overwritten. `rowStable`: each row's numbers do not depend on the other
+    /// rows (DotGEMM; see `Tape.isRowStable`).
     public static func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                               y: UnsafeMutablePointer<Float>, rows: Int, inputs: Int, outputs: Int) {
+                               y: UnsafeMutablePointer<Float>, rows: Int, inputs: Int, outputs: Int, rowStable: Bool = false) {
         if let bias {
             for r in 0..<rows { (y + r * outputs).update(from: bias, count: outputs) }
         }
-        BLAS.gemm(transposeB: true, m: rows, n: outputs, k: inputs,
-                  x, lda: inputs, weight, ldb: inputs, beta: bias == nil ? 0 : 1, y, ldc: outputs)
+        if rowStable {
+            DotGEMM.gemm(m: rows, n: outputs, k: inputs, x, lda: inputs, weight, ldb: inputs, beta: bias == nil ? 0 : 1, y, ldc: outputs)
+        } else {
+            BLAS.gemm(transposeB: true, m: rows, n: outputs, k: inputs,
+                      x, lda: inputs, weight, ldb: inputs, beta: bias == nil ? 0 : 1, y, ldc: outputs)
+        }
     }
 
     /// Accumulates dx += dy·W, dW += dyᵀ·x, db += Σ_rows dy. Any of the three may be skipped (nil).
@@ -45,11 +50,13 @@ extension Tape {
                     if let bias {
                         bias.value.withUnsafeBufferPointer { pb in
                             LinearKernel.forward(x: px.baseAddress!, weight: pw.baseAddress!, bias: pb.baseAddress!,
-                                                 y: py.baseAddress!, rows: rows, inputs: inputs, outputs: outputs)
+                                                 y: py.baseAddress!, rows: rows, inputs: inputs, outputs: outputs,
+                                                 rowStable: isRowStable)
                         }
                     } else {
                         LinearKernel.forward(x: px.baseAddress!, weight: pw.baseAddress!, bias: nil,
-                                             y: py.baseAddress!, rows: rows, inputs: inputs, outputs: outputs)
+                                             y: py.baseAddress!, rows: rows, inputs: inputs, outputs: outputs,
+                                             rowStable: isRowStable)
                     }
                 }
             }

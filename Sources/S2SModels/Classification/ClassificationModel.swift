@@ -107,6 +107,7 @@ public final class ClassificationModel: Layer, TrainableModel {
         guard !sequences.isEmpty else { return Tensor(zeros: [0, config.classes]) }
         let (ids, lengths, _) = timeMajor(sequences)
         let tape = Tape(recording: false)
+        tape.isRowStable = true   // a line's probabilities alone and in any batch: the same bits
         let scores = projections.map { self.logits(ids: ids, lengths: lengths, projections: $0, tape: tape) }
             ?? self.logits(ids: ids, lengths: lengths, tape: tape)
         var result = LogSoftmaxKernel.apply(scores.value)

@@ -1,4 +1,5 @@
-// A batch of labelled token sequences for the classifier: what the trainer shards across cores.
+// A batch of labelled token sequences for the classifier: what the trainer shards across cores. Shard
+// k takes examples k, k + n, k + 2n, … of the length-sorted batch, so every core gets as long a share.
 import S2SNN
 
 /// Token-id sequences with their class ids.
@@ -19,9 +20,8 @@ public struct ClassifierBatch: TrainingBatch, Sendable, Equatable {
     public var tokenCount: Int { sequences.reduce(0) { $0 + $1.count } }
 
     public func shard(_ index: Int, of count: Int) -> ClassifierBatch? {
-        let size = (labels.count + count - 1) / count
-        let range = (index * size)..<min(labels.count, (index + 1) * size)
-        guard !range.isEmpty else { return nil }
-        return ClassifierBatch(sequences: Array(sequences[range]), labels: Array(labels[range]))
+        guard index < labels.count else { return nil }
+        let mine = stride(from: index, to: labels.count, by: count)
+        return ClassifierBatch(sequences: mine.map { sequences[$0] }, labels: mine.map { labels[$0] })
     }
 }

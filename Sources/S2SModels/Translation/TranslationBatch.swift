@@ -1,5 +1,7 @@
 // A batch of sentence pairs for the translator: token ids per example, laid out time-major by the
-// model. Sharding cuts contiguous examples, so each core trains on whole sentences.
+// model. Sharding deals whole sentences out in turn (shard k: examples k, k + n, k + 2n, …): a batch
+// holds examples sorted by length, so contiguous halves would give the last core the longest sentences
+// and every other core a wait for it.
 import S2SNN
 
 /// Source and target ids of some sentence pairs (no bos/eos: the model adds them).
@@ -23,10 +25,9 @@ public struct TranslationBatch: TrainingBatch, Sendable {
     public var tokenCount: Int { lossUnits }
 
     public func shard(_ index: Int, of count: Int) -> TranslationBatch? {
-        let size = (self.count + count - 1) / count
-        let start = index * size, end = min(self.count, start + size)
-        guard start < end else { return nil }
-        return TranslationBatch(source: Array(source[start..<end]), target: Array(target[start..<end]))
+        guard index < self.count else { return nil }
+        let mine = stride(from: index, to: self.count, by: count)
+        return TranslationBatch(source: mine.map { source[$0] }, target: mine.map { target[$0] })
     }
 
     /// Decoder inputs (bos + target) and outputs (target + eos), time-major [T·B], padded with 0.
