@@ -84,7 +84,8 @@ public final class MPICollective: Collective, @unchecked Sendable {
         }
     }
 
-    /// The receive buffer, grown to at least `bytes` (never shrunk: every step needs the same).
+    /// The receive buffer and the padding of an uneven bucket, grown to at least `bytes` (never shrunk:
+    /// every step needs the same).
     private var scratchBuffer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     private func scratch(bytes: Int) -> UnsafeMutableRawPointer {
         if scratchBuffer.count < bytes {
