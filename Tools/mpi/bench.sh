@@ -34,8 +34,8 @@ report() {  # name dir log baseline
     printf '%-28s %9.0f tok/s  %5.2fx  %s\n' "$1" "$rate" "$(awk -v a="$rate" -v b="${4:-$rate}" 'BEGIN { print a / b }')" "$exchange"
 }
 
-# Strong scaling: the same batches of 64, cut in two. What bounds it besides the exchange: a half batch
-# runs less efficiently than a whole one, and one process with two threads does the same split.
+# Strong scaling: the same batches of 64, cut in two. Beside it, one core on half a batch, and one
+# process with two threads doing the same split without an exchange.
 $s2s $(args "$work/one") > "$work/one.log" 2>&1
 base=$(median "$work/one")
 report "1 rank x 1 thread" "$work/one" "$work/one.log" "$base"
