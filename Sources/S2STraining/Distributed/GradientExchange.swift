@@ -4,8 +4,8 @@
 //     the embedding tables (`Variable.sparseGradientRows`) some rank touched;
 //  2. the gradients, packed into one buffer that lives as long as the exchange (a fresh buffer every
 //     step costs a page fault per 4 KiB), leaving out parameters no rank touched and the untouched rows
-//     of embedding tables — a batch touches a few hundred rows of thousands, ~30% of the translator's
-//     parameters — and written back into the gradient tensors in place.
+//     of embedding tables (a batch touches a few hundred rows of thousands; the tables hold ~30% of the
+//     translator's parameters), and written back into the gradient tensors in place.
 // Left-out rows are +0 on every rank (a row counts as touched if any of its bits is set, so -0 is
 // sent), and +0 is what their sum would be: the result is the same bits as adding everything.
 import S2SCore
