@@ -98,6 +98,11 @@ struct TrainClassifyCommand: ParsableCommand {
     @Option(help: "Label smoothing of the loss.")
     var labelSmoothing: Float = 0
 
+    @Option(help: ArgumentHelp("Start from a language model (a `s2s train-lm` directory): its text pipeline, its encoder's shape and weights.",
+                               discussion: "Its cell, embedding size, hidden size, layers and vocabulary replace this command's; a bidirectional classifier takes its weights in the forward direction (one layer, or --no-bidirectional).",
+                               valueName: "lm-dir"))
+    var initFrom: String?
+
     @OptionGroup var training: TrainingOptions
     @OptionGroup var options: RunOptions
 
@@ -136,6 +141,7 @@ struct TrainClassifyCommand: ParsableCommand {
         options.bpeMerges = bpeMerges
         options.classWeighting = classWeights
         options.labelSmoothing = labelSmoothing
+        options.initFrom = initFrom
         training.apply(to: &options, run: self.options)
         var job = ClassificationTrainingJob(train: train, valid: valid, modelDirectory: training.modelDir, options: options)
         job.mode = training.mode

@@ -38,6 +38,8 @@ public struct ClassifierTrainingSettings: Codable, Sendable {
     public var minCount: Int
     public var maxVocabulary: Int
     public var bpeMerges: Int
+    /// The language model the encoder started from (--init-from); nil for a fresh encoder.
+    public var initFrom: String? = nil
     public var trainer: TrainerOptions
 
     /// Constant, or reduced by `learningRateDecay` when validation macro-F1 stalls.

@@ -40,6 +40,10 @@ public struct ClassificationTrainingOptions: TrainingJobOptions, Sendable {
     public var learningRatePatience = 0
     public var classWeighting = ClassWeighting.none
     public var labelSmoothing: Float = 0
+    /// A language-model bundle (`s2s train-lm`) to start from, ULMFiT-style: the classifier takes its
+    /// text pipeline, its encoder's shape (cell, embedding, hidden size, layers) and its encoder weights;
+    /// the tokenizer, vocabulary and shape settings above are then unused. nil: a fresh encoder.
+    public var initFrom: String? = nil
     /// A 2-minute budget, validation at every epoch end, best model and early stopping on validation
     /// macro-F1.
     public var trainer: TrainerOptions = {
@@ -125,6 +129,7 @@ public struct ClassificationTrainingJob: Sendable {
         }
 
         // Text pipeline, model, bundle files.
+        let pretrained = try existing == nil ? options.initFrom.map { try LanguageModelBundle.load(directory: $0) } : nil
         let text: TextProcessor
         var config: ClassificationBundleConfig
         if let existing {
@@ -132,16 +137,27 @@ public struct ClassificationTrainingJob: Sendable {
             config = existing.config
             log("resuming \(modelDirectory): \(labels.count) labels, vocabulary \(text.vocabulary.count)")
         } else {
-            text = try ClassificationText.buildPipeline(examples: trainData.examples, settings: options.tokenizer,
-                                                        bpeMerges: options.bpeMerges, minCount: options.minCount,
-                                                        maxSize: options.maxVocabulary)
-            var model = options.model
-            model.vocabularySize = text.vocabulary.count
+            var model: ClassifierConfig
+            if let pretrained {
+                text = pretrained.text
+                do { model = try ClassificationModel.config(options.model, startingFrom: pretrained.config.model) } catch {
+                    throw TrainingError("--init-from \(options.initFrom!): \(error)")
+                }
+            } else {
+                text = try ClassificationText.buildPipeline(examples: trainData.examples, settings: options.tokenizer,
+                                                            bpeMerges: options.bpeMerges, minCount: options.minCount,
+                                                            maxSize: options.maxVocabulary)
+                model = options.model
+                model.vocabularySize = text.vocabulary.count
+            }
             model.classes = labels.count
             if let problem = model.problem { throw TrainingError(problem) }
             config = ClassificationBundleConfig(model: model, text: text.pipeline, training: settings(labels: labels, trainData: trainData))
             try ClassificationBundle.save(directory: bundle.directory, config: config, text: text, labels: labels)
-            log("vocabulary: \(text.vocabulary.count) tokens (min count \(options.minCount)), labels: \(labels.joined(separator: ", "))")
+            log((pretrained == nil ? "vocabulary: \(text.vocabulary.count) tokens (min count \(options.minCount))"
+                    : "starting from the language model in \(options.initFrom!): its vocabulary (\(text.vocabulary.count) tokens) and "
+                        + "encoder (\(model.layers)×\(model.hiddenSize) \(model.cell), embedding \(model.embeddingSize))")
+                + ", labels: \(labels.joined(separator: ", "))")
         }
         let trainSequences = try ClassificationText.encode(trainData, with: text)
         let trainLabels = trainData.examples.map { labelIDs[$0.label]! }
@@ -153,10 +169,20 @@ public struct ClassificationTrainingJob: Sendable {
         let model = ClassificationModel(config: config.model, rng: &rng)
         model.classWeights = config.training.classWeights
         model.labelSmoothing = config.training.labelSmoothing
+        if let pretrained {
+            do { try model.startEncoder(from: pretrained.model) } catch {
+                throw TrainingError("--init-from \(options.initFrom!): \(error)")
+            }
+        }
 
         var compared = config.training
-        (compared.train, compared.valid) = ("", "")   // the files may sit at other paths on other hosts
+        (compared.train, compared.valid, compared.initFrom) = ("", "", nil)   // the files may sit at other paths on other hosts
+        // The language model's file, not its path: ranks on other hosts read their own copy.
+        let startingWeights = try options.initFrom.flatMap { directory in
+            try distributed.ranks > 1 ? Fingerprint.of(bytes: try Data(contentsOf: URL(fileURLWithPath: ModelBundle(directory: directory).weightsPath))) : nil
+        }
         try distributed.requireSame([("model settings", Fingerprint.of(bytes: try JSON.encode(config.model))),
+                                     ("starting language model", startingWeights ?? "none"),
                                      ("training settings", Fingerprint.of(bytes: try JSON.encode(compared))),
                                      ("vocabulary", text.pipeline.fingerprint), ("labels", labels.joined(separator: ",")),
                                      ("training data", Fingerprint.of(ids: trainSequences.flatMap { $0 + [-1] } + trainLabels)),
@@ -194,6 +220,7 @@ public struct ClassificationTrainingJob: Sendable {
                                           learningRateDecay: options.learningRateDecay, decayPatience: options.learningRatePatience,
                                           classWeighting: options.classWeighting.rawValue, classWeights: weights,
                                           labelSmoothing: options.labelSmoothing, minCount: options.minCount,
-                                          maxVocabulary: options.maxVocabulary, bpeMerges: options.bpeMerges, trainer: options.trainer)
+                                          maxVocabulary: options.maxVocabulary, bpeMerges: options.bpeMerges, initFrom: options.initFrom,
+                                          trainer: options.trainer)
     }
 }
