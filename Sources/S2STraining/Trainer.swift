@@ -48,7 +48,7 @@ public final class Trainer<Model: TrainableModel> {
     private var smoothing: WeightSmoothing?
     /// Distributed: seconds of this invocation spent adding gradients across ranks (of them, waiting for
     /// the slowest rank's backward pass), and in steps; floats of gradient sent.
-    private var exchangeSeconds = 0.0, waitSeconds = 0.0, stepSeconds = 0.0, exchangedFloats = 0
+    private var exchangeSeconds = 0.0, waitSeconds = 0.0, computeSeconds = 0.0, stepSeconds = 0.0, exchangedFloats = 0
 
     public init(model: Model, optimizer: Optimizer, schedule: LearningRateSchedule, options: TrainerOptions, bundle: ModelBundle) {
         self.model = model; self.optimizer = optimizer; self.options = options; self.bundle = bundle
@@ -130,7 +130,7 @@ public final class Trainer<Model: TrainableModel> {
         optimizer.learningRate = state.schedule.learningRate(step: state.step + 1)
         let started = Self.now()
         let outcome = step.run(batch, parameters: parameters, optimizer: optimizer) { stepSeed(shard: $0) }
-        exchangeSeconds += outcome.exchangeSeconds; waitSeconds += outcome.waitSeconds
+        exchangeSeconds += outcome.exchangeSeconds; waitSeconds += outcome.waitSeconds; computeSeconds += outcome.computeSeconds
         exchangedFloats += outcome.exchangedFloats
         stepSeconds += Self.now() - started
         guard outcome.applied else {
@@ -249,13 +249,15 @@ public final class Trainer<Model: TrainableModel> {
 
     private func log(_ message: String) { progress(.message(message)) }
 
-    /// Distributed: how much of the steps' time went into the gradient exchange.
+    /// Distributed: where a step's time went — what bounds the scaling. The parts this rank does as a
+    /// single process would (forward/backward of its shards, clipping and the update) beside the exchange.
     private func reportExchange() {
         guard let collective, state.step > stepAtStart else { return }
-        let steps = Double(state.step - stepAtStart)
-        log(String(format: "%d ranks: gradient exchange %.1f ms per step, %.1f%% of the steps' %.1f s (%.1f ms of it waiting for the slowest rank; %.1f MB sent per step)",
-                   collective.size, 1000 * exchangeSeconds / steps, 100 * exchangeSeconds / max(1e-9, stepSeconds), stepSeconds,
-                   1000 * waitSeconds / steps, 4 * Double(exchangedFloats) / steps / 1e6))
+        let steps = Double(state.step - stepAtStart), ms = { 1000 * $0 / steps }
+        log(String(format: "%d ranks: %.1f ms per step: forward and backward %.1f ms, gradient exchange %.1f ms "
+                   + "(%.1f ms of it waiting for the slowest rank; %.1f MB sent per step), clipping and update %.1f ms",
+                   collective.size, ms(stepSeconds), ms(computeSeconds), ms(exchangeSeconds), ms(waitSeconds),
+                   4 * Double(exchangedFloats) / steps / 1e6, ms(stepSeconds - computeSeconds - exchangeSeconds)))
     }
 
     private func elapsed() -> Double { elapsedAtStart + Self.now() - runStart }

@@ -44,6 +44,8 @@ public struct TrainingStep<Model: TrainableModel> {
         /// Seconds spent adding the gradients across ranks (0 alone), and of them the seconds until
         /// every rank had finished its backward pass.
         public var exchangeSeconds = 0.0, waitSeconds = 0.0
+        /// Seconds of this rank's forward and backward passes (all its shards).
+        public var computeSeconds = 0.0
         /// Floats of gradient each rank sent into the sum.
         public var exchangedFloats = 0
     }
@@ -57,6 +59,7 @@ public struct TrainingStep<Model: TrainableModel> {
         let mine = Array(pieces.indices.filter { $0 / shards == rank })   // this rank's block of pieces
         let results = (0..<mine.count).map { _ in ShardResult() }
         let totalUnits = max(1, pieces.reduce(0) { $0 + $1.lossUnits })
+        let started = MonotonicClock.seconds()
         if !mine.isEmpty {
             DataParallel.run(shards: mine.count, parameters: parameters.map(\.variable)) { k in
                 let piece = pieces[mine[k]]
@@ -68,6 +71,7 @@ public struct TrainingStep<Model: TrainableModel> {
             }
         }
         var outcome = Outcome(stats: results.reduce(LossStats()) { $0 + $1.stats }, norm: 0, applied: false)
+        outcome.computeSeconds = MonotonicClock.seconds() - started
         if let exchange {
             outcome.stats = exchange.sum(parameters.map(\.variable), stats: outcome.stats)
             outcome.exchangeSeconds = exchange.lastWaitSeconds + exchange.lastGradientSeconds

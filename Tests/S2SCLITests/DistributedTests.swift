@@ -84,7 +84,8 @@ import S2STestSupport
         let distributed = try Self.mpi(2, Self.lmArguments(text, ranks, threads: 1, steps: 12) + ["--distributed"])
         #expect(distributed.status == 0, "\(distributed.output)")
         try Self.expectSameRun(alone, ranks, "2 ranks × 1 thread vs 1 process × 2 threads")
-        #expect(distributed.output.contains("gradient exchange"), "\(distributed.output)")
+        #expect(distributed.output.contains("2 ranks: ") && distributed.output.contains(" ms per step: forward and backward ")
+                && distributed.output.contains("gradient exchange"), "\(distributed.output)")
     }
 
     @Test(.enabled(if: available, "needs Open MPI (mpirun) and the release build"))

@@ -3,9 +3,10 @@
 # model and recipe) with 1 rank × 1 thread, 2 ranks × 1 thread on loopback, and 2 ranks across the two
 # network namespaces of hosts.sh with the link shaped to RATE (root only); each with the batch of 64
 # cut in two (strong scaling) and with 64 per rank (weak scaling), beside one process with two threads.
-# Prints the median tokens/s of the report windows after the first, the scaling over 1 rank, and the
-# gradient exchange per step (with the time spent waiting for the slowest rank's backward pass, and
-# the megabytes sent).
+# Prints the median tokens/s of the report windows after the first, the scaling over 1 rank, and where
+# a distributed step's time went (the run's last line): forward and backward, the gradient exchange
+# (with the time spent waiting for the slowest rank's backward pass, and the megabytes sent), clipping
+# and the update.
 #
 #   Tools/mpi/bench.sh [STEPS=120] [RATE=1gbit]        # run alone on a quiet machine
 set -euo pipefail
@@ -30,7 +31,7 @@ median() {
 
 report() {  # name dir log baseline
     local rate; rate=$(median "$2")
-    local exchange; exchange=$(grep -o 'gradient exchange .*' "$3" | tail -1 | sed 's/ of the steps.* s (/ (/' || true)
+    local exchange; exchange=$(grep -o '[0-9.]* ms per step: .*' "$3" | tail -1 || true)
     printf '%-28s %9.0f tok/s  %5.2fx  %s\n' "$1" "$rate" "$(awk -v a="$rate" -v b="${4:-$rate}" 'BEGIN { print a / b }')" "$exchange"
 }
 
