@@ -47,7 +47,8 @@ public final class Trainer<Model: TrainableModel> {
     private var reserveSeconds = 0.0  // what a final validation + checkpoint costs, kept free of the budget
     private var smoothing: WeightSmoothing?
     /// Distributed: seconds of this invocation spent adding gradients across ranks (of them, waiting for
-    /// the slowest rank's backward pass), and in steps; floats of gradient sent.
+    /// the slowest rank's backward pass), in this rank's forward and backward passes, and in steps; floats
+    /// of gradient sent.
     private var exchangeSeconds = 0.0, waitSeconds = 0.0, computeSeconds = 0.0, stepSeconds = 0.0, exchangedFloats = 0
 
     public init(model: Model, optimizer: Optimizer, schedule: LearningRateSchedule, options: TrainerOptions, bundle: ModelBundle) {
