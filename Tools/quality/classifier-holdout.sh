@@ -29,7 +29,7 @@ if [ -n "${PRETRAIN:-}" ]; then
     # The classifier's own tokenizer settings, so the language model's vocabulary is the one it would build.
     cut -f2- "$OUT/train90.tsv" > "$OUT/train90.txt"; cut -f2- "$DATA/dev.tsv" > "$OUT/dev.txt"
     "$S2S" build-vocab --input "$OUT/train90.tsv" --format labelled --tweet --lowercase --squeeze --collapse-whitespace \
-        --min-count 2 --output "$OUT/pipeline" > /dev/null
+        --min-count 2 --output "$OUT/pipeline" > "$OUT/pipeline.log" 2>&1
 fi
 pretrain() {  # seed dir: a language model in dir-lm; prints the --init-from option
     [ -n "${PRETRAIN:-}" ] || return 0
