@@ -66,7 +66,7 @@ import S2STestSupport
         options.model.bidirectional = false
         try ClassificationTrainingJob(train: data, valid: data, modelDirectory: directory.file("model"), options: options).run()
         #expect(try ClassificationBundle.load(directory: directory.file("model")).config.model.layers == 2)
-        // A translator's or a classifier's directory is not a language model.
+        // A classifier's directory is not a language model.
         options.initFrom = directory.file("model")
         #expect(throws: (any Error).self) {
             try ClassificationTrainingJob(train: data, valid: data, modelDirectory: directory.file("other"), options: options).run()

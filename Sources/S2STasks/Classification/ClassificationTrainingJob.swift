@@ -130,6 +130,7 @@ public struct ClassificationTrainingJob: Sendable {
 
         // Text pipeline, model, bundle files.
         let pretrained = try existing == nil ? options.initFrom.map { try LanguageModelBundle.load(directory: $0) } : nil
+        let cannotStart = { (error: PretrainedEncoderError) in TrainingError("--init-from \(options.initFrom ?? ""): \(error)") }
         let text: TextProcessor
         var config: ClassificationBundleConfig
         if let existing {
@@ -140,9 +141,7 @@ public struct ClassificationTrainingJob: Sendable {
             var model: ClassifierConfig
             if let pretrained {
                 text = pretrained.text
-                do { model = try ClassificationModel.config(options.model, startingFrom: pretrained.config.model) } catch {
-                    throw TrainingError("--init-from \(options.initFrom!): \(error)")
-                }
+                do { model = try ClassificationModel.config(options.model, startingFrom: pretrained.config.model) } catch { throw cannotStart(error) }
             } else {
                 text = try ClassificationText.buildPipeline(examples: trainData.examples, settings: options.tokenizer,
                                                             bpeMerges: options.bpeMerges, minCount: options.minCount,
@@ -170,9 +169,7 @@ public struct ClassificationTrainingJob: Sendable {
         model.classWeights = config.training.classWeights
         model.labelSmoothing = config.training.labelSmoothing
         if let pretrained {
-            do { try model.startEncoder(from: pretrained.model) } catch {
-                throw TrainingError("--init-from \(options.initFrom!): \(error)")
-            }
+            do { try model.startEncoder(from: pretrained.model) } catch { throw cannotStart(error) }
         }
 
         var compared = config.training
