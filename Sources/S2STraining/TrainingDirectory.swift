@@ -34,7 +34,8 @@ public final class TrainingDirectory: @unchecked Sendable {
     public static let lockFile = "train.lock"
 
     public let bundle: ModelBundle
-    private var descriptor: Int32
+    /// The lock file's descriptor (-1 once closed); internal for a test that copies it.
+    private(set) var descriptor: Int32
 
     /// Creates (if needed) and locks `directory` for a run in `mode`; see the file comment.
     public static func open(_ directory: String, mode: Mode) throws -> TrainingDirectory {
@@ -66,6 +67,10 @@ public final class TrainingDirectory: @unchecked Sendable {
     /// Releases the lock (also done when the object is released or the process ends).
     public func close() {
         guard descriptor >= 0 else { return }
+        // Unlock before closing: a child that another thread forks at this moment holds a copy of the
+        // descriptor until it execs (O_CLOEXEC closes it only then), and a plain close would leave the
+        // lock held by that copy — a run in this process reopening the directory would find it locked.
+        _ = flock(descriptor, LOCK_UN)
         Glibc.close(descriptor)
         descriptor = -1
     }

@@ -1,6 +1,9 @@
 // Tests of TrainingDirectory: one run at a time per model directory, a killed run's lock never blocks,
 // and a new run never replaces a trained model or checkpoints unless told to.
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import S2SCore
 @testable import S2STraining
@@ -20,6 +23,17 @@ import S2STestSupport
         }
         first.close()
         _ = try TrainingDirectory.open(path, mode: .resume)   // free again once the first run ends
+    }
+
+    @Test func closingReleasesTheLockEvenWhileACopyOfItsDescriptorIsOpen() throws {
+        // What a child forked by another thread holds until it execs: the same open file, another descriptor.
+        let temporary = TemporaryDirectory("lock"), path = temporary.path
+        defer { temporary.remove() }
+        let first = try TrainingDirectory.open(path, mode: .new)
+        let copy = dup(first.descriptor)
+        defer { Glibc.close(copy) }
+        first.close()
+        _ = try TrainingDirectory.open(path, mode: .resume)
     }
 
     @Test func aLockLeftByAKilledProcessDoesNotBlock() throws {
