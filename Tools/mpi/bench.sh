@@ -2,7 +2,8 @@
 # Distributed training throughput: target tokens/s of train-translate on Multi30k en→de (the README's
 # model and recipe) with 1 rank × 1 thread, 2 ranks × 1 thread on loopback, and 2 ranks across the two
 # network namespaces of hosts.sh with the link shaped to RATE (root only); each with the batch of 64
-# cut in two (strong scaling) and with 64 per rank (weak scaling), beside one process with two threads.
+# cut in two (strong scaling) and with 64 per rank (weak scaling), beside one process with two threads
+# and two separate single-rank processes at once (the most two ranks could reach on this machine).
 # Prints the median tokens/s of the report windows after the first, the scaling over 1 rank, and where
 # a distributed step's time went (the run's last line): forward and backward, the gradient exchange
 # (with the time spent waiting for the slowest rank's backward pass, and the megabytes sent), clipping
@@ -44,6 +45,12 @@ $s2s $(args "$work/half" 1 32) > "$work/half.log" 2>&1
 report "1 rank x 1 thread, batch 32" "$work/half" "$work/half.log" "$base"
 $s2s $(args "$work/threads" 2) > "$work/threads.log" 2>&1
 report "1 process x 2 threads" "$work/threads" "$work/threads.log" "$base"
+# What the machine gives two processes that never wait for each other: two single-rank runs at once
+# (both on the same batches). The ranks' bound: each step they wait for the slower one, then exchange.
+$s2s $(args "$work/pairA") > "$work/pairA.log" 2>&1 & pair=$!
+$s2s $(args "$work/pairB") > "$work/pairB.log" 2>&1; wait $pair
+both=$(awk -v a="$(median "$work/pairA")" -v b="$(median "$work/pairB")" 'BEGIN { print a + b }')
+printf '%-28s %9.0f tok/s  %5.2fx\n' "2 separate processes at once" "$both" "$(awk -v a="$both" -v b="$base" 'BEGIN { print a / b }')"
 mpirun --oversubscribe -np 2 $s2s $(args "$work/loop") --distributed > "$work/loop.log" 2>&1
 report "2 ranks x 1 thread, loopback" "$work/loop" "$work/loop.log" "$base"
 # Weak scaling, as data-parallel training usually runs: each rank keeps the single process's 64 per step.
