@@ -21,7 +21,7 @@ import S2STestSupport
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         // A long batch wait keeps the request in flight while the signal arrives.
-        process.arguments = ["serve", "-m", directory.file("model"), "--port", "0", "--batch-wait-ms", "1500", "--threads", "1"]
+        process.arguments = ["serve", "-m", directory.file("model"), "--port", "0", "--batch-wait-ms", "4000", "--threads", "1"]
         let standardError = Pipe()
         process.standardError = standardError
         try process.run()
@@ -29,13 +29,21 @@ import S2STestSupport
         let port = try #require(try await Self.listeningPort(standardError.fileHandleForReading))
 
         async let reply = HTTPClient.post(port: port, "/translate", json: ["q": TinyTranslator.pair("42").source])
-        try await Task.sleep(for: .milliseconds(300))
+        // The signal must come while the server holds the request: a connection not yet read when the
+        // signal comes is closed unanswered (a stopping server reads no new requests), and a busy machine
+        // may take a while to deliver the request.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            let metrics = try await HTTPClient.get(port: port, "/metrics").text
+            if metrics.split(separator: "\n").contains(where: { $0.hasPrefix("s2s_queue_sentences{") && $0.hasSuffix("} 1") }) { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
         kill(process.processIdentifier, SIGTERM)
         let answered = try await reply
         #expect(answered.status == 200, "\(answered.text)")
         #expect((answered.json as? [String: Any])?["translatedText"] is String)
-        let deadline = Date().addingTimeInterval(20)
-        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        let exitDeadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < exitDeadline { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!process.isRunning && process.terminationStatus == 0)
     }
 
