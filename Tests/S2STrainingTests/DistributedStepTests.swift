@@ -119,15 +119,18 @@ final class ThreadCollective: Collective, @unchecked Sendable {
     }
 
     /// A rank whose pieces left a parameter untouched still gets the others' gradient for it, and a
-    /// parameter no rank touched keeps no gradient at all (as in one process).
-    @Test func gradientsOfAllRanksReachEveryRank() {
+    /// parameter no rank touched keeps no gradient at all (as in one process) — whether the gradients
+    /// are packed (`inPlaceFloats` above their size) or summed in place (0).
+    @Test(arguments: [0, 1 << 16])
+    func gradientsOfAllRanksReachEveryRank(inPlaceFloats: Int) {
         let values = [Variable(Tensor(shape: [2], scalars: [0, 0])), Variable(Tensor(shape: [1], scalars: [0]))]
         let results = Locked([[Tensor?]](repeating: [], count: 2))
         nonisolated(unsafe) let parameters = (0..<2).map { _ in values.map { Variable($0.value) } }
         ThreadCollective.run(size: 2) { collective in
             let mine = parameters[collective.rank]
             if collective.rank == 1 { mine[0].grad = Tensor(shape: [2], scalars: [1.5, -2]) }
-            let stats = GradientExchange(collective: collective).sum(mine, stats: LossStats(lossSum: Double(collective.rank + 1), units: 3))
+            let exchange = GradientExchange(collective: collective, inPlaceFloats: inPlaceFloats)
+            let stats = exchange.sum(mine, stats: LossStats(lossSum: Double(collective.rank + 1), units: 3))
             #expect(stats.lossSum == 3 && stats.units == 6)
             results.update { $0[collective.rank] = mine.map(\.grad) }
         }
@@ -140,8 +143,8 @@ final class ThreadCollective: Collective, @unchecked Sendable {
     /// An embedding table sends only the rows some rank touched, and the sum is the dense sum bit for
     /// bit: rows no rank touched stay +0, a row one rank left at -0 is still sent, a rank without any
     /// gradient for the table gets the others' rows.
-    @Test(arguments: [2, 3])
-    func embeddingTablesSendOnlyTouchedRows(ranks: Int) {
+    @Test(arguments: [2, 3], [0, 1 << 16])
+    func embeddingTablesSendOnlyTouchedRows(ranks: Int, inPlaceFloats: Int) {
         let rows = 6, columns = 3
         // Ranks 0 and 1 touch their own row and row 4, rank 1 writes -0 into row 5; a third rank has no gradient.
         @Sendable func gradient(rank: Int) -> Tensor? {
@@ -161,7 +164,7 @@ final class ThreadCollective: Collective, @unchecked Sendable {
             let table = Variable(Tensor(zeros: [rows, columns]), requiresGrad: true), plain = Variable(Tensor(zeros: [rows, columns]), requiresGrad: true)
             table.sparseGradientRows = true
             table.grad = gradient(rank: collective.rank); plain.grad = gradient(rank: collective.rank)
-            let exchange = GradientExchange(collective: collective)
+            let exchange = GradientExchange(collective: collective, inPlaceFloats: inPlaceFloats)
             _ = exchange.sum([table, plain], stats: LossStats())
             sent.update { $0[collective.rank] = exchange.lastFloats }
             sums.update { $0[collective.rank] = table.grad!.scalars }

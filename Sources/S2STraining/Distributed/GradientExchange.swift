@@ -2,10 +2,12 @@
 // collective sums in rank order:
 //  1. a small one: the statistics, which parameters have a gradient on some rank, and which rows of
 //     the embedding tables (`Variable.sparseGradientRows`) some rank touched;
-//  2. the gradients, packed into one buffer that lives as long as the exchange (a fresh buffer every
-//     step costs a page fault per 4 KiB), leaving out parameters no rank touched and the untouched rows
-//     of embedding tables (a batch touches a few hundred rows of thousands; the tables hold ~30% of the
-//     translator's parameters), and written back into the gradient tensors in place.
+//  2. the gradients, leaving out parameters no rank touched and the untouched rows of embedding tables
+//     (a batch touches a few hundred rows of thousands; the tables hold ~30% of the translator's
+//     parameters). Large dense gradients are summed where they are (copying the translator's ~28 MB of
+//     them into a buffer and back cost a quarter of the exchange); the touched rows and the small
+//     gradients are packed into one buffer that lives as long as the exchange (a fresh buffer every
+//     step costs a page fault per 4 KiB), one collective for them all, and written back in place.
 // Left-out rows are +0 on every rank (a row counts as touched if any of its bits is set, so -0 is
 // sent), and +0 is what their sum would be: the result is the same bits as adding everything.
 import S2SCore
@@ -23,7 +25,14 @@ final class GradientExchange {
     /// since it is the first meeting after the backward pass) and in the gradients', and floats sent.
     private(set) var lastWaitSeconds = 0.0, lastGradientSeconds = 0.0, lastFloats = 0
 
-    init(collective: any Collective) { self.collective = collective }
+    /// Dense gradients of at least this many floats are summed in place; smaller ones ride in the packed
+    /// buffer (a collective call per bias would cost more than copying it).
+    let inPlaceFloats: Int
+
+    init(collective: any Collective, inPlaceFloats: Int = 1 << 16) {
+        self.collective = collective
+        self.inPlaceFloats = inPlaceFloats
+    }
     deinit { buffer.deallocate() }
 
     /// Replaces every parameter's gradient with the sum over ranks (nil where no rank has one) and
@@ -44,21 +53,30 @@ final class GradientExchange {
             guard let at = rowsAt[index] else { return .dense }
             return .rows((0..<parameters[index].value.shape[0]).filter { numbers[at + $0] > 0 })
         }
-        let total = zip(parameters, layout).reduce(0) { $0 + $1.1.floats(of: $1.0) }
+        // Summing in place or packed adds the same numbers in the same rank order: the same bits.
+        let inPlace = zip(parameters, layout).map { p, part in
+            if case .dense = part { p.value.count >= inPlaceFloats } else { false }
+        }
+        for (p, isInPlace) in zip(parameters, inPlace) where isInPlace {
+            if p.grad == nil { p.grad = Tensor(zeros: p.value.shape) }   // another rank has one
+            p.grad!.withUnsafeMutableBufferPointer { collective.sumInRankOrder($0) }
+        }
+        let packedParts = parameters.indices.filter { !inPlace[$0] }
+        let total = packedParts.reduce(0) { $0 + layout[$1].floats(of: parameters[$1]) }
         if buffer.count < total {
             buffer.deallocate()
             buffer = .allocate(capacity: parameters.reduce(0) { $0 + $1.value.count })   // the most a step can send
         }
         let packed = UnsafeMutableBufferPointer(rebasing: buffer[0..<total])
         var offset = 0
-        for (p, part) in zip(parameters, layout) { offset += part.pack(p, into: packed.baseAddress.map { $0 + offset }) }
+        for k in packedParts { offset += layout[k].pack(parameters[k], into: packed.baseAddress.map { $0 + offset }) }
         collective.sumInRankOrder(packed)
         offset = 0
-        for (p, part) in zip(parameters, layout) { offset += part.unpack(packed.baseAddress.map { $0 + offset }, into: p) }
+        for k in packedParts { offset += layout[k].unpack(packed.baseAddress.map { $0 + offset }, into: parameters[k]) }
 
         lastWaitSeconds = met - start
         lastGradientSeconds = MonotonicClock.seconds() - met
-        lastFloats = total
+        lastFloats = zip(parameters, layout).reduce(0) { $0 + $1.1.floats(of: $1.0) }
         return LossStats(lossSum: numbers[0], units: Int(numbers[1]), correct: Int(numbers[2]))
     }
 
