@@ -5,7 +5,7 @@
 //  2. the gradients, leaving out parameters no rank touched and the untouched rows of embedding tables
 //     (a batch touches a few hundred rows of thousands; the tables hold ~30% of the translator's
 //     parameters). Large dense gradients are summed where they are (copying the translator's ~28 MB of
-//     them into a buffer and back cost a quarter of the exchange); the touched rows and the small
+//     them into a buffer and back cost 40% of the exchange); the touched rows and the small
 //     gradients are packed into one buffer that lives as long as the exchange (a fresh buffer every
 //     step costs a page fault per 4 KiB), one collective for them all, and written back in place.
 // Left-out rows are +0 on every rank (a row counts as touched if any of its bits is set, so -0 is
