@@ -7,12 +7,15 @@
 # Prints the median tokens/s of the report windows after the first, the scaling over 1 rank, and where
 # a distributed step's time went (the run's last line): forward and backward, the gradient exchange
 # (with the time spent waiting for the slowest rank's backward pass, and the megabytes sent), clipping
-# and the update.
+# and the update. With ROUNDS > 1 it does all of that ROUNDS times and ends with each row's median
+# tokens/s and its scaling over the median 1-rank tokens/s (and, for reference, each round's scaling
+# over that round's own 1-rank run): on a shared machine a single slow or fast 1-rank run skews a whole
+# table.
 #
-#   Tools/mpi/bench.sh [STEPS=120] [RATE=1gbit]        # run alone on a quiet machine
+#   Tools/mpi/bench.sh [STEPS=120] [RATE=1gbit] [ROUNDS=1]   # run alone on a quiet machine
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-steps=${1:-120}; rate=${2:-1gbit}
+steps=${1:-120}; rate=${2:-1gbit}; rounds=${3:-1}
 s2s=$(pwd)/.build/release/s2s
 C=$(cd ../shared/corpora/translation/multi30k && pwd)
 work=$(mktemp -d)
@@ -30,37 +33,68 @@ median() {
         | tail -n +2 | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-report() {  # name dir log baseline
-    local rate; rate=$(median "$2")
-    local exchange; exchange=$(grep -o '[0-9.]* ms per step: .*' "$3" | tail -1 || true)
-    printf '%-28s %9.0f tok/s  %5.2fx  %s\n' "$1" "$rate" "$(awk -v a="$rate" -v b="${4:-$rate}" 'BEGIN { print a / b }')" "$exchange"
+report() {  # name dir log baseline [tok/s, when not the median of dir]
+    local rate; rate=${5:-$(median "$2")}
+    local exchange=""; [ -n "$3" ] && exchange=$(grep -o '[0-9.]* ms per step: .*' "$3" | tail -1 || true)
+    local ratio; ratio=$(awk -v a="$rate" -v b="${4:-$rate}" 'BEGIN { printf "%.3f", a / b }')
+    printf '%-28s %9.0f tok/s  %5.2fx  %s\n' "$1" "$rate" "$ratio" "$exchange"
+    printf '%s\t%s\t%s\n' "$1" "$rate" "$ratio" >> "$work/rows.tsv"
 }
 
-# Strong scaling: the same batches of 64, cut in two. Beside it, one core on half a batch, and one
-# process with two threads doing the same split without an exchange.
-$s2s $(args "$work/one") > "$work/one.log" 2>&1
-base=$(median "$work/one")
-report "1 rank x 1 thread" "$work/one" "$work/one.log" "$base"
-$s2s $(args "$work/half" 1 32) > "$work/half.log" 2>&1
-report "1 rank x 1 thread, batch 32" "$work/half" "$work/half.log" "$base"
-$s2s $(args "$work/threads" 2) > "$work/threads.log" 2>&1
-report "1 process x 2 threads" "$work/threads" "$work/threads.log" "$base"
-# What the machine gives two processes that never wait for each other: two single-rank runs at once
-# (both on the same batches). The ranks' bound: each step they wait for the slower one, then exchange.
-$s2s $(args "$work/pairA") > "$work/pairA.log" 2>&1 & pair=$!
-$s2s $(args "$work/pairB") > "$work/pairB.log" 2>&1; wait $pair
-both=$(awk -v a="$(median "$work/pairA")" -v b="$(median "$work/pairB")" 'BEGIN { print a + b }')
-printf '%-28s %9.0f tok/s  %5.2fx\n' "2 separate processes at once" "$both" "$(awk -v a="$both" -v b="$base" 'BEGIN { print a / b }')"
-mpirun --oversubscribe -np 2 $s2s $(args "$work/loop") --distributed > "$work/loop.log" 2>&1
-report "2 ranks x 1 thread, loopback" "$work/loop" "$work/loop.log" "$base"
-# Weak scaling, as data-parallel training usually runs: each rank keeps the single process's 64 per step.
-mpirun --oversubscribe -np 2 $s2s $(args "$work/loop128" 1 128) --distributed > "$work/loop128.log" 2>&1
-report "2 ranks, loopback, batch 128" "$work/loop128" "$work/loop128.log" "$base"
+one_round() {
+    # Strong scaling: the same batches of 64, cut in two. Beside it, one core on half a batch, and one
+    # process with two threads doing the same split without an exchange.
+    rm -rf "$work"/*/ "$work"/*.log
+    $s2s $(args "$work/one") > "$work/one.log" 2>&1
+    base=$(median "$work/one")
+    report "1 rank x 1 thread" "$work/one" "$work/one.log" "$base"
+    $s2s $(args "$work/half" 1 32) > "$work/half.log" 2>&1
+    report "1 rank x 1 thread, batch 32" "$work/half" "$work/half.log" "$base"
+    $s2s $(args "$work/threads" 2) > "$work/threads.log" 2>&1
+    report "1 process x 2 threads" "$work/threads" "$work/threads.log" "$base"
+    # What the machine gives two processes that never wait for each other: two single-rank runs at once
+    # (both on the same batches). The ranks' bound: each step they wait for the slower one, then exchange.
+    $s2s $(args "$work/pairA") > "$work/pairA.log" 2>&1 & pair=$!
+    $s2s $(args "$work/pairB") > "$work/pairB.log" 2>&1; wait $pair
+    both=$(awk -v a="$(median "$work/pairA")" -v b="$(median "$work/pairB")" 'BEGIN { print a + b }')
+    report "2 separate processes at once" "" "" "$base" "$both"
+    mpirun --oversubscribe -np 2 $s2s $(args "$work/loop") --distributed > "$work/loop.log" 2>&1
+    report "2 ranks x 1 thread, loopback" "$work/loop" "$work/loop.log" "$base"
+    # Weak scaling, as data-parallel training usually runs: each rank keeps the single process's 64 per step.
+    mpirun --oversubscribe -np 2 $s2s $(args "$work/loop128" 1 128) --distributed > "$work/loop128.log" 2>&1
+    report "2 ranks, loopback, batch 128" "$work/loop128" "$work/loop128.log" "$base"
 
-if [ "$(id -u)" = 0 ]; then
-    Tools/mpi/hosts.sh up "$rate"
-    Tools/mpi/mpirun-two-hosts.sh $s2s $(args "$work/veth") --distributed > "$work/veth.log" 2>&1
-    report "2 ranks, veth at $rate" "$work/veth" "$work/veth.log" "$base"
-    Tools/mpi/mpirun-two-hosts.sh $s2s $(args "$work/veth128" 1 128) --distributed > "$work/veth128.log" 2>&1
-    report "2 ranks, veth, batch 128" "$work/veth128" "$work/veth128.log" "$base"
+    if [ "$(id -u)" = 0 ]; then
+        Tools/mpi/hosts.sh up "$rate"
+        Tools/mpi/mpirun-two-hosts.sh $s2s $(args "$work/veth") --distributed > "$work/veth.log" 2>&1
+        report "2 ranks, veth at $rate" "$work/veth" "$work/veth.log" "$base"
+        Tools/mpi/mpirun-two-hosts.sh $s2s $(args "$work/veth128" 1 128) --distributed > "$work/veth128.log" 2>&1
+        report "2 ranks, veth, batch 128" "$work/veth128" "$work/veth128.log" "$base"
+        Tools/mpi/hosts.sh down >/dev/null 2>&1
+    fi
+}
+
+for round in $(seq "$rounds"); do
+    [ "$rounds" -gt 1 ] && echo "round $round of $rounds"
+    one_round
+done
+if [ "$rounds" -gt 1 ]; then
+    echo "medians over $rounds rounds"
+    # Rows in their first round's order; for each, the median tokens/s over the median of the first row's.
+    awk -F '\t' '
+        function median(list,   n, v, i, j, t) {
+            n = split(list, v, " ")
+            for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+            return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+        }
+        !($1 in rates) { order[++rows] = $1 }
+        { rates[$1] = rates[$1] " " $2; ratios[$1] = ratios[$1] " " $3 }
+        END {
+            base = median(rates[order[1]])
+            for (r = 1; r <= rows; r++) {
+                rate = median(rates[order[r]])
+                printf "%-28s %9.0f tok/s  %5.2fx  (each round:%s)\n", order[r], rate, rate / base, ratios[order[r]]
+            }
+        }
+    ' "$work/rows.tsv"
 fi
