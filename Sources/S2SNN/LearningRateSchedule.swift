@@ -1,5 +1,7 @@
 // Learning-rate schedules: constant, step decay (torch StepLR, or OpenNMT's "start decay at step S,
-// then every N steps"), and reduce-on-plateau (torch ReduceLROnPlateau), each with an optional linear
+// then every N steps"), reduce-on-plateau (torch ReduceLROnPlateau), and annealing to zero over the
+// run's own length (linear or cosine in the fraction of the budget spent — "budgeted training": a
+// 30-minute run decays over its 30 minutes, however many steps they hold), each with an optional linear
 // warmup. A schedule is a Codable value: its settings and its state (the plateau's best metric and
 // counters) save into a checkpoint as JSON and restore exactly.
 #if canImport(Glibc)
@@ -27,6 +29,14 @@ public struct LearningRateSchedule: Codable, Equatable, Sendable {
         case step(factor: Double, every: Int, start: Int)
         /// Reduce when a validation metric stops improving; see `ReduceOnPlateau`.
         case plateau(ReduceOnPlateau)
+        /// From the base rate to zero over the run: lr·(1 − p) or lr·(1 + cos πp)/2, where p ∈ [0, 1]
+        /// is the fraction of the run done (the caller's `progress`).
+        case anneal(AnnealShape)
+    }
+
+    /// How an annealed rate falls with the fraction of the run done.
+    public enum AnnealShape: String, Codable, Sendable, CaseIterable {
+        case linear, cosine
     }
 
     /// The rate before any decay.
@@ -67,8 +77,20 @@ public struct LearningRateSchedule: Codable, Equatable, Sendable {
         Self(baseLearningRate: learningRate, warmupSteps: warmupSteps, decay: .plateau(plateau))
     }
 
-    /// The rate of update number `step` (1-based).
-    public func learningRate(step: Int) -> Double {
+    /// Annealed to zero over the run (see `Decay.anneal`).
+    public static func anneal(_ learningRate: Double, _ shape: AnnealShape, warmupSteps: Int = 0) -> Self {
+        Self(baseLearningRate: learningRate, warmupSteps: warmupSteps, decay: .anneal(shape))
+    }
+
+    /// Whether the rate depends on `progress` (the trainer then works out how far the run is).
+    public var needsProgress: Bool {
+        if case .anneal = decay { return true }
+        return false
+    }
+
+    /// The rate of update number `step` (1-based); `progress` is the fraction of the run done before
+    /// it (0…1; only the annealed schedule reads it).
+    public func learningRate(step: Int, progress: Double = 0) -> Double {
         let warmup = warmupSteps > 0 && step < warmupSteps ? Double(max(step, 1)) / Double(warmupSteps) : 1
         switch decay {
         case .constant:
@@ -78,6 +100,10 @@ public struct LearningRateSchedule: Codable, Equatable, Sendable {
             return baseLearningRate * pow(factor, Double(decays)) * warmup
         case let .plateau(plateau):
             return plateau.learningRate * warmup
+        case let .anneal(shape):
+            let p = min(max(progress, 0), 1)
+            let left = shape == .linear ? 1 - p : (1 + cos(Double.pi * p)) / 2
+            return baseLearningRate * left * warmup
         }
     }
 

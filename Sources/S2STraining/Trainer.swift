@@ -81,6 +81,9 @@ public final class Trainer<Model: TrainableModel> {
             throw TrainingError("\(checkpoints.directory) holds the checkpoints of an earlier run; resume it, or start with --overwrite")
         }
         if !resume, let rate = options.exponentialSmoothing { smoothing = WeightSmoothing(rate: rate, parameters: parameters) }
+        if state.schedule.needsProgress, options.epochs == nil, options.maxSteps == nil, options.timeBudget == nil {
+            throw TrainingError("an annealed learning rate falls over the run's length: give it epochs, a step limit or a time budget")
+        }
         let metrics = try MetricsLog(directory: bundle.directory)
         runStart = Self.now(); elapsedAtStart = state.elapsed; stepAtStart = state.step; windowStart = runStart
         defer { try? tensorBoard?.flush(); reportExchange(); progress(.finished) }
@@ -107,7 +110,7 @@ public final class Trainer<Model: TrainableModel> {
                     log("time budget reached at step \(state.step)")
                     return .timeBudget
                 }
-                try trainStep(step, batches[state.batchInEpoch], parameters: parameters)
+                try trainStep(step, batches[state.batchInEpoch], parameters: parameters, batchesPerEpoch: batches.count)
                 state.batchInEpoch += 1
                 report(metrics: metrics, batchesPerEpoch: batches.count)
                 if options.validateEvery > 0, state.step % options.validateEvery == 0 {
@@ -126,9 +129,11 @@ public final class Trainer<Model: TrainableModel> {
 
     // MARK: one step
 
-    private func trainStep(_ step: TrainingStep<Model>, _ batch: Model.Batch, parameters: [(name: String, variable: Variable)]) throws {
+    private func trainStep(_ step: TrainingStep<Model>, _ batch: Model.Batch, parameters: [(name: String, variable: Variable)],
+                           batchesPerEpoch: Int) throws {
         state.elapsed = elapsed()
-        optimizer.learningRate = state.schedule.learningRate(step: state.step + 1)
+        let done = state.schedule.needsProgress ? runProgress(batchesPerEpoch: batchesPerEpoch) : 0
+        optimizer.learningRate = state.schedule.learningRate(step: state.step + 1, progress: done)
         let started = Self.now()
         let outcome = step.run(batch, parameters: parameters, optimizer: optimizer) { stepSeed(shard: $0) }
         exchangeSeconds += outcome.exchangeSeconds; waitSeconds += outcome.waitSeconds; computeSeconds += outcome.computeSeconds
@@ -217,6 +222,24 @@ public final class Trainer<Model: TrainableModel> {
 
     /// Rank 0's files only (a single process is rank 0).
     private var writesFiles: Bool { (collective?.rank ?? 0) == 0 }
+
+    /// The fraction of the run done, by whichever limit is nearest: steps, epochs, or this invocation's
+    /// time budget (like the budget itself, a resumed run gets a time budget of its own, so its rate
+    /// starts high again). Steps and epochs are the same on every rank; the clock is rank 0's.
+    private func runProgress(batchesPerEpoch: Int) -> Double {
+        var done = 0.0
+        if let maxSteps = options.maxSteps { done = max(done, Double(state.step) / Double(max(1, maxSteps))) }
+        if let epochs = options.epochs {
+            let epochsDone = Double(state.epoch) + Double(state.batchInEpoch) / Double(max(1, batchesPerEpoch))
+            done = max(done, epochsDone / Double(max(1, epochs)))
+        }
+        if let budget = options.timeBudget {
+            var spent = [(collective?.rank ?? 0) == 0 ? (Self.now() - runStart) / budget : 0]
+            collective?.sumInRankOrder(&spent)   // rank 0's figure, on every rank
+            done = max(done, spent[0])
+        }
+        return min(done, 1)
+    }
 
     /// Whether the next step would overrun the time budget — rank 0's clock deciding for every rank.
     private func outOfTime() -> Bool {

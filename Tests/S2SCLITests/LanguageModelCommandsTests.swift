@@ -80,6 +80,27 @@ import S2STestSupport
         #expect(throws: (any Error).self) { try TrainLMCommand.parse(["--train", text, "--valid", text, "--model-dir", dir, "--cell", "tanh"]) }
     }
 
+    /// `--learning-rate-schedule cosine`: recorded in config.json; the rate of update k is
+    /// lr·(1 + cos(π(k − 1)/steps))/2, as metrics.jsonl shows; an unknown schedule is refused.
+    @Test func cosineScheduleAnnealsOverTheStepLimit() throws {
+        let root = TemporaryDirectory("lm-schedule")
+        defer { root.remove() }
+        let text = root.write("text.txt", Array(repeating: Self.lines, count: 4).flatMap { $0 }.joined(separator: "\n") + "\n")
+        let dir = root.file("model")
+        let arguments = ["--train", text, "--valid", text, "--model-dir", dir, "--max-steps", "8", "--hidden-size", "8",
+                         "--embedding-size", "4", "--layers", "1", "--batch-size", "2", "--bptt", "8", "--threads", "1",
+                         "--report-every", "1", "--learning-rate", "0.004"]
+        try TrainLMCommand.parse(arguments + ["--learning-rate-schedule", "cosine"]).run()
+        let config = try String(contentsOfFile: dir + "/config.json", encoding: .utf8)
+        #expect(config.contains("\"learningRateSchedule\" : \"cosine\""))
+        let rates = try String(contentsOfFile: dir + "/metrics.jsonl", encoding: .utf8).split(separator: "\n").compactMap { line in
+            (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]).flatMap { $0["event"] as? String == "train" ? $0["lr"] as? Double : nil }
+        }
+        #expect(rates.count == 8)
+        for (k, rate) in rates.enumerated() { #expect(abs(rate - 0.002 * (1 + cos(Double.pi * Double(k) / 8))) < 1e-12) }
+        #expect(throws: (any Error).self) { try TrainLMCommand.parse(arguments + ["--learning-rate-schedule", "step"]) }
+    }
+
     @Test func argumentAndInputErrors() throws {
         #expect(throws: (any Error).self) { try TrainLMCommand.parse(["--train", "a", "--valid", "b", "--model-dir", "m", "--batch-tokens", "100"]) }
         #expect(throws: (any Error).self) { try TrainLMCommand.parse(["--train", "a", "--valid", "b", "--model-dir", "m", "--bpe-merges", "100"]) }

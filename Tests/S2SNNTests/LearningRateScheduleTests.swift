@@ -77,4 +77,19 @@ import S2SNN
         #expect(restored == schedule)
         #expect(schedule.learningRate(step: 5) == 0.5 * 0.25)
     }
+
+    @Test func annealsToZeroOverTheRun() throws {
+        let linear = LearningRateSchedule.anneal(2, .linear), cosine = LearningRateSchedule.anneal(2, .cosine)
+        #expect([0, 0.25, 0.5, 1, 1.5].map { linear.learningRate(step: 7, progress: $0) } == [2, 1.5, 1, 0, 0])
+        let halfCosine = [0, 0.25, 0.5, 0.75, 1].map { cosine.learningRate(step: 7, progress: $0) }
+        for (rate, expected) in zip(halfCosine, [2, 1 + 0.5.squareRoot(), 1, 1 - 0.5.squareRoot(), 0]) {
+            #expect(abs(rate - expected) < 1e-12)
+        }
+        #expect(linear.needsProgress && !LearningRateSchedule.constant(1).needsProgress)
+        // Warmup still ramps the first updates; a validation metric changes nothing.
+        var warm = LearningRateSchedule.anneal(1, .linear, warmupSteps: 4)
+        #expect(warm.learningRate(step: 2, progress: 0.5) == 0.25)
+        #expect(!warm.observe(metric: 3) && !warm.observe(metric: 4))
+        #expect(try JSONDecoder().decode(LearningRateSchedule.self, from: JSONEncoder().encode(cosine)) == cosine)
+    }
 }

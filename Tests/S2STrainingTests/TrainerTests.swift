@@ -9,7 +9,8 @@ import S2STestSupport
     let train = ToyModel.data(count: 256, seed: 1)
     let valid = ToyModel.data(count: 64, seed: 2)
 
-    func makeTrainer(directory: String, modelSeed: UInt64 = 7, configure: (inout TrainerOptions) -> Void = { _ in }) -> Trainer<ToyModel> {
+    func makeTrainer(directory: String, modelSeed: UInt64 = 7, schedule: LearningRateSchedule = .constant(0.02),
+                     configure: (inout TrainerOptions) -> Void = { _ in }) -> Trainer<ToyModel> {
         var options = TrainerOptions()
         options.epochs = nil
         options.maxSteps = 40
@@ -19,7 +20,7 @@ import S2STestSupport
         options.higherIsBetter = true
         configure(&options)
         let trainer = Trainer(model: ToyModel(seed: modelSeed), optimizer: Adam(learningRate: 0.02),
-                              schedule: .constant(0.02), options: options, bundle: ModelBundle(directory: directory))
+                              schedule: schedule, options: options, bundle: ModelBundle(directory: directory))
         trainer.progress = ProgressReporter.silent
         let valid = self.valid
         trainer.validate = { model in
@@ -164,5 +165,85 @@ import S2STestSupport
         #expect(try run(trainer) == .timeBudget)
         #expect(Date().timeIntervalSince(start) < 1.5)
         #expect(try CheckpointStore(modelDirectory: dir).latest()?.state.step == trainer.state.step)
+    }
+
+    /// The rate of every update of a run, in order.
+    func rates(_ trainer: Trainer<ToyModel>, resume: Bool = false) throws -> [Double] {
+        let rates = Locked<[Double]>([])
+        trainer.progress = { event in if case let .step(progress) = event { rates.update { $0.append(progress.learningRate) } } }
+        _ = try run(trainer, resume: resume)
+        return rates.value
+    }
+
+    @Test func annealedRateFallsOverTheStepsOrEpochsOfTheRun() throws {
+        let temporary = TemporaryDirectory("trainer")
+        defer { temporary.remove() }
+        // 40 steps: update k (1-based) has done (k − 1)/40 of the run.
+        let bySteps = try rates(makeTrainer(directory: temporary.file("steps"), schedule: .anneal(0.02, .linear)))
+        #expect(bySteps.count == 40)
+        for (k, rate) in bySteps.enumerated() { #expect(abs(rate - 0.02 * (1 - Double(k) / 40)) < 1e-15) }
+        // Two epochs of 16 batches, no step limit: the epochs set the length.
+        let byEpochs = try rates(makeTrainer(directory: temporary.file("epochs"), schedule: .anneal(0.02, .cosine)) {
+            $0.maxSteps = nil; $0.epochs = 2
+        })
+        #expect(byEpochs.count == 32)
+        for (k, rate) in byEpochs.enumerated() { #expect(abs(rate - 0.01 * (1 + cos(Double.pi * Double(k) / 32))) < 1e-15) }
+        // A time budget: the rate falls with the clock, towards zero at the budget.
+        let byTime = try rates(makeTrainer(directory: temporary.file("time"), schedule: .anneal(0.02, .linear)) {
+            $0.maxSteps = nil; $0.epochs = nil; $0.timeBudget = 0.5
+        })
+        #expect(byTime.count > 2 && byTime.first! > 0.019 && byTime.last! < 0.01)
+        #expect(zip(byTime, byTime.dropFirst()).allSatisfy { $0 >= $1 })
+    }
+
+    @Test func annealedRunResumesBitForBit() throws {
+        let temporary = TemporaryDirectory("trainer"), a = temporary.file("a"), b = temporary.file("b")
+        defer { temporary.remove() }
+        let wholeRun = makeTrainer(directory: a, schedule: .anneal(0.02, .linear))
+        let whole = try rates(wholeRun)
+        // The same run dies in its third validation (step 20), after the checkpoint of step 16…
+        let dying = makeTrainer(directory: b, schedule: .anneal(0.02, .linear))
+        let validate = dying.validate!, validations = Locked(0)
+        dying.validate = { model in
+            validations.update { $0 += 1 }
+            guard validations.value < 3 else { throw TrainingError("killed") }
+            return try validate(model)
+        }
+        #expect(throws: TrainingError.self) { _ = try rates(dying) }
+        // …and a new process resumes it: a model initialised differently, every state from the checkpoint.
+        let second = makeTrainer(directory: b, modelSeed: 12345, schedule: .anneal(0.02, .linear))
+        let rest = try rates(second, resume: true)
+        #expect(rest.count == 24 && Array(whole.prefix(16)) + rest == whole)
+        #expect(weights(second) == weights(wholeRun))
+    }
+
+    @Test func annealedRateNeedsARunLength() throws {
+        let temporary = TemporaryDirectory("trainer")
+        defer { temporary.remove() }
+        let trainer = makeTrainer(directory: temporary.path, schedule: .anneal(0.02, .linear)) { $0.maxSteps = nil; $0.epochs = nil }
+        #expect(throws: TrainingError.self) { try run(trainer) }
+    }
+
+    /// A time budget's fraction is rank 0's clock on every rank: the same rates, so the same weights.
+    @Test func ranksAnnealByRankZerosClock() throws {
+        let temporary = TemporaryDirectory("trainer")
+        defer { temporary.remove() }
+        let rates = Locked([[Double]](repeating: [], count: 2)), weights = Locked([[Tensor]](repeating: [], count: 2))
+        let failure = Locked<String?>(nil)
+        ThreadCollective.run(size: 2) { [self] collective in
+            let trainer = makeTrainer(directory: temporary.file("rank\(collective.rank)"), schedule: .anneal(0.02, .linear)) {
+                $0.maxSteps = nil; $0.epochs = nil; $0.timeBudget = 0.3
+            }
+            trainer.collective = collective
+            do {
+                let mine = try self.rates(trainer)
+                rates.update { $0[collective.rank] = mine }
+                weights.update { $0[collective.rank] = self.weights(trainer) }
+            } catch { failure.update { $0 = "\(error)" } }
+        }
+        #expect(failure.value == nil)
+        #expect(rates.value[0].count > 2 && rates.value[0].last! < 0.01)
+        #expect(rates.value[0] == rates.value[1])
+        #expect(weights.value[0] == weights.value[1])
     }
 }

@@ -9,7 +9,9 @@ The same model and the same data layout as s2s, so figures compare like for like
   batches the training text as B parallel contiguous streams (char-rnn style), batch k = columns
           [k*bptt, (k+1)*bptt) of every stream, the LSTM state carried (detached) from batch k to
           k+1 and reset at each epoch; each epoch starts at a random offset in [0, bptt)
-  optim   Adam, gradient norm clipped to 5, learning rate halved when a validation does not improve
+  optim   Adam, gradient norm clipped to 5; --schedule plateau: the learning rate halved when a
+          validation does not improve; linear or cosine: annealed from its initial value to zero over
+          the time budget (by the fraction of it spent before each step, as s2s's time-budgeted runs)
   valid   at every epoch end, on the validation text as 16 contiguous streams, state carried through,
           mean NLL per char
 
@@ -167,7 +169,7 @@ def mode_train(args):
         best = min(best, v)
         if v < plateau_best * (1 - 1e-3):
             plateau_best = v
-        else:
+        elif args.schedule == "plateau":
             lr *= args.decay
         emit(args, {"event": "validation", "step": step, "epoch": epoch, "valid_loss": v, "best": best, "lr": lr,
                     "elapsed": time.perf_counter() - start})
@@ -181,6 +183,10 @@ def mode_train(args):
             if time.perf_counter() - start > args.time_budget:
                 done = True
                 break
+            if args.schedule != "plateau":
+                done_fraction = min(1.0, (time.perf_counter() - start) / args.time_budget)
+                left = 1 - done_fraction if args.schedule == "linear" else (1 + math.cos(math.pi * done_fraction)) / 2
+                lr = args.learning_rate * left
             for group in optimizer.param_groups:
                 group["lr"] = lr
             t0 = time.perf_counter()
@@ -263,7 +269,9 @@ def main():
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--bptt", type=int, default=128)
     ap.add_argument("--learning-rate", type=float, default=4e-3)
-    ap.add_argument("--decay", type=float, default=0.5, help="learning-rate factor when validation does not improve")
+    ap.add_argument("--decay", type=float, default=0.5, help="learning-rate factor when validation does not improve (plateau)")
+    ap.add_argument("--schedule", choices=["plateau", "linear", "cosine"], default="plateau",
+                    help="the learning rate: halved on plateaus, or annealed to zero over the time budget")
     ap.add_argument("--max-grad-norm", type=float, default=5.0)
     ap.add_argument("--time-budget", type=float, default=1800.0, help="seconds (train)")
     ap.add_argument("--validate-every", type=int, default=100, help="steps (and at epoch ends), as s2s train-lm; 0 = epoch ends only")

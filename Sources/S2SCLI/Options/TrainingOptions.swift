@@ -45,6 +45,10 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Validations without improvement before --learning-rate-decay lowers the rate.")
     var learningRatePatience: Int?
 
+    @Option(help: ArgumentHelp("How the learning rate falls: plateau (by --learning-rate-decay when validation stalls), or linear or cosine to zero over the run's epochs, steps or time budget.",
+                               discussion: "An annealed rate is set by how much of the run is done, so a 30-minute run decays over its 30 minutes whatever the machine's speed; a resumed run with a time budget starts a new decay over its own budget."))
+    var learningRateSchedule: LearningRateScheduleKind?
+
     @Option(help: "Clip the global gradient norm to this value (0 = no clipping).")
     var maxGradNorm: Double?
 
@@ -88,6 +92,7 @@ struct TrainingOptions: ParsableArguments {
         if let learningRate { options.learningRate = learningRate }
         if let learningRateDecay { options.learningRateDecay = learningRateDecay }
         if let learningRatePatience { options.learningRatePatience = learningRatePatience }
+        if let learningRateSchedule { options.learningRateSchedule = learningRateSchedule }
         if let epochs { options.trainer.epochs = epochs }
         if let maxSteps { options.trainer.maxSteps = maxSteps; if epochs == nil { options.trainer.epochs = nil } }
         if let timeBudget { options.trainer.timeBudget = timeBudget.seconds; if epochs == nil { options.trainer.epochs = nil } }
@@ -146,6 +151,8 @@ struct TimeBudget: ExpressibleByArgument, Codable {
         seconds = total
     }
 }
+
+extension LearningRateScheduleKind: ExpressibleByArgument {}
 
 /// `--cell` of the train commands (config.json stores the same names).
 extension RecurrentCell: ExpressibleByArgument {}

@@ -32,6 +32,8 @@ public struct ClassifierTrainingSettings: Codable, Sendable {
     public var learningRate: Double
     public var learningRateDecay: Double
     public var decayPatience: Int
+    /// nil in models trained before the schedule could be chosen (plateau).
+    public var learningRateSchedule: LearningRateScheduleKind? = nil
     public var classWeighting: String
     public var classWeights: [Float]?
     public var labelSmoothing: Float
@@ -42,10 +44,9 @@ public struct ClassifierTrainingSettings: Codable, Sendable {
     public var initFrom: String? = nil
     public var trainer: TrainerOptions
 
-    /// Constant, or reduced by `learningRateDecay` when validation macro-F1 stalls.
+    /// Reduced by `learningRateDecay` when validation macro-F1 stalls, constant, or annealed.
     var schedule: LearningRateSchedule {
-        guard learningRateDecay > 0 && learningRateDecay < 1 else { return .constant(learningRate) }
-        return .reduceOnPlateau(learningRate, ReduceOnPlateau(mode: .max, factor: learningRateDecay, patience: decayPatience))
+        (learningRateSchedule ?? .plateau).schedule(learningRate, decay: learningRateDecay, patience: decayPatience, plateau: .max)
     }
 }
 

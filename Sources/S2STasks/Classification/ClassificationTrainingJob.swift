@@ -38,6 +38,7 @@ public struct ClassificationTrainingOptions: TrainingJobOptions, Sendable {
     public var learningRateDecay = 0.5
     /// Validations without improvement before the rate is lowered.
     public var learningRatePatience = 0
+    public var learningRateSchedule = LearningRateScheduleKind.plateau
     public var classWeighting = ClassWeighting.none
     public var labelSmoothing: Float = 0
     /// A language-model bundle (`s2s train-lm`) to start from, ULMFiT-style: the classifier takes its
@@ -215,6 +216,7 @@ public struct ClassificationTrainingJob: Sendable {
         return ClassifierTrainingSettings(train: train, valid: valid, labelFilter: options.labelFilter, batchSize: options.batchSize,
                                           batchTokens: options.batchTokens, learningRate: options.learningRate,
                                           learningRateDecay: options.learningRateDecay, decayPatience: options.learningRatePatience,
+                                          learningRateSchedule: options.learningRateSchedule,
                                           classWeighting: options.classWeighting.rawValue, classWeights: weights,
                                           labelSmoothing: options.labelSmoothing, minCount: options.minCount,
                                           maxVocabulary: options.maxVocabulary, bpeMerges: options.bpeMerges, initFrom: options.initFrom,

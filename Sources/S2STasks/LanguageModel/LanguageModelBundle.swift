@@ -28,6 +28,8 @@ public struct LanguageModelTrainingSettings: Codable, Equatable, Sendable {
     public var batchSize: Int
     public var learningRate: Double
     public var learningRateDecay: Double
+    /// nil in models trained before the schedule could be chosen (plateau).
+    public var learningRateSchedule: LearningRateScheduleKind? = nil
     public var trainer: TrainerOptions
 }
 

@@ -35,6 +35,7 @@ public struct LanguageModelTrainingOptions: TrainingJobOptions, Sendable {
     /// Halve (by default) the rate at every validation without a lower loss.
     public var learningRateDecay = 0.5
     public var learningRatePatience = 0
+    public var learningRateSchedule = LearningRateScheduleKind.plateau
     /// 20 epochs at most; validation every 100 steps and at every epoch end (the plateau schedule
     /// needs to see progress).
     public var trainer: TrainerOptions = {
@@ -48,7 +49,7 @@ public struct LanguageModelTrainingOptions: TrainingJobOptions, Sendable {
     public init() {}
 
     /// Lowered by `learningRateDecay` when the validation loss stalls (by less than 0.1%).
-    var schedule: LearningRateSchedule { plateauSchedule(mode: .min, threshold: 1e-3) }
+    var schedule: LearningRateSchedule { schedule(plateau: .min, threshold: 1e-3) }
 }
 
 /// Trains a language model into a model directory.
@@ -106,7 +107,7 @@ public struct LanguageModelTrainingJob: Sendable {
         if let problem = modelConfig.problem { throw TrainingError(problem) }
         let settings = LanguageModelTrainingSettings(train: train, valid: valid, bptt: options.bptt, batchSize: options.batchSize,
                                                      learningRate: options.learningRate, learningRateDecay: options.learningRateDecay,
-                                                     trainer: options.trainer)
+                                                     learningRateSchedule: options.learningRateSchedule, trainer: options.trainer)
         if mode == .resume {
             let stored = try bundle.readConfig(LanguageModelBundleConfig.self, kind: LanguageModelBundleConfig.kind)
             guard stored.model == modelConfig, stored.training.bptt == options.bptt, stored.training.batchSize == options.batchSize else {

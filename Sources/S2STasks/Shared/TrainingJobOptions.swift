@@ -20,17 +20,43 @@ public protocol TrainingJobOptions: Sendable {
     var learningRateDecay: Double { get set }
     /// Validations without improvement before the rate is lowered.
     var learningRatePatience: Int { get set }
+    /// Lowered on validation plateaus (`learningRateDecay`, `learningRatePatience`), or annealed to zero
+    /// over the run's epochs, steps or time budget.
+    var learningRateSchedule: LearningRateScheduleKind { get set }
     /// Budget, validation, early stopping, smoothing, seed and shards.
     var trainer: TrainerOptions { get set }
 }
 
 extension TrainingJobOptions {
-    /// Constant, or multiplied by `learningRateDecay` when `metric` stalls for `learningRatePatience`
-    /// validations (a decay of 1, or of 0 in settings recorded before 0.2, is a constant rate).
-    func plateauSchedule(mode: ReduceOnPlateau.Mode, threshold: Double? = nil) -> LearningRateSchedule {
-        guard learningRateDecay > 0 && learningRateDecay < 1 else { return .constant(learningRate) }
-        var plateau = ReduceOnPlateau(mode: mode, factor: learningRateDecay, patience: learningRatePatience)
-        if let threshold { plateau.threshold = threshold }
-        return .reduceOnPlateau(learningRate, plateau)
+    /// The run's schedule; a plateau is one of the validation metric in `mode` (see
+    /// `LearningRateScheduleKind.schedule`).
+    func schedule(plateau mode: ReduceOnPlateau.Mode, threshold: Double? = nil) -> LearningRateSchedule {
+        learningRateSchedule.schedule(learningRate, decay: learningRateDecay, patience: learningRatePatience,
+                                      plateau: mode, threshold: threshold)
+    }
+}
+
+/// How a task's learning rate changes over a run (`--learning-rate-schedule`).
+public enum LearningRateScheduleKind: String, Codable, Sendable, CaseIterable {
+    /// Multiplied by the decay when the validation metric stalls.
+    case plateau
+    /// Falls linearly, or along half a cosine, from the initial rate to zero over the run's epochs, steps or
+    /// time budget, whichever ends it first.
+    case linear, cosine
+
+    /// Plateau: constant, or multiplied by `decay` when the metric stalls for `patience` validations (a
+    /// decay of 1, or of 0 in settings recorded before 0.2, is a constant rate). The others ignore
+    /// `decay` and `patience`.
+    func schedule(_ learningRate: Double, decay: Double, patience: Int, plateau mode: ReduceOnPlateau.Mode,
+                  threshold: Double? = nil) -> LearningRateSchedule {
+        switch self {
+        case .linear: return .anneal(learningRate, .linear)
+        case .cosine: return .anneal(learningRate, .cosine)
+        case .plateau:
+            guard decay > 0 && decay < 1 else { return .constant(learningRate) }
+            var plateau = ReduceOnPlateau(mode: mode, factor: decay, patience: patience)
+            if let threshold { plateau.threshold = threshold }
+            return .reduceOnPlateau(learningRate, plateau)
+        }
     }
 }

@@ -160,6 +160,7 @@ public struct TranslationTrainingJob: Sendable {
          "bpeMerges": "\(options.bpeMerges)", "minCount": "\(options.minCount)", "seed": "\(options.trainer.seed)",
          "threads": "\(options.trainer.shards)", "batchSize": "\(options.batchSize)",
          "batchTokens": options.batchTokens.map { "\($0)" } ?? "none",
-         "learningRate": "\(options.learningRate)", "learningRateDecay": "\(options.learningRateDecay)"]
+         "learningRate": "\(options.learningRate)", "learningRateDecay": "\(options.learningRateDecay)",
+         "learningRateSchedule": options.learningRateSchedule.rawValue]
     }
 }

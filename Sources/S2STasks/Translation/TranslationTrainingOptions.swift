@@ -36,6 +36,7 @@ public struct TranslationTrainingOptions: TrainingJobOptions, Sendable {
     public var learningRateDecay = 0.5
     /// Validations without a better BLEU before the rate is lowered.
     public var learningRatePatience = 1
+    public var learningRateSchedule = LearningRateScheduleKind.plateau
     /// Budget, validation, early stopping, smoothing, seed and shards (one per core).
     public var trainer = TrainerOptions()
 
@@ -76,5 +77,5 @@ public struct TranslationTrainingOptions: TrainingJobOptions, Sendable {
     }
 
     /// Halved (by default) when validation BLEU stalls.
-    var schedule: LearningRateSchedule { plateauSchedule(mode: .max) }
+    var schedule: LearningRateSchedule { schedule(plateau: .max) }
 }
