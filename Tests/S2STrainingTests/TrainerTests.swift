@@ -188,11 +188,12 @@ import S2STestSupport
         })
         #expect(byEpochs.count == 32)
         for (k, rate) in byEpochs.enumerated() { #expect(abs(rate - 0.01 * (1 + cos(Double.pi * Double(k) / 32))) < 1e-15) }
-        // A time budget: the rate falls with the clock, towards zero at the budget.
+        // A time budget: the rate falls with the clock (how far it gets depends on the machine: the run stops
+        // early enough to validate and save within the budget).
         let byTime = try rates(makeTrainer(directory: temporary.file("time"), schedule: .anneal(0.02, .linear)) {
             $0.maxSteps = nil; $0.epochs = nil; $0.timeBudget = 0.5
         })
-        #expect(byTime.count > 2 && byTime.first! > 0.019 && byTime.last! < 0.01)
+        #expect(byTime.count > 2 && byTime.first! > 0.019 && byTime.last! < byTime.first!)
         #expect(zip(byTime, byTime.dropFirst()).allSatisfy { $0 >= $1 })
     }
 
@@ -242,7 +243,7 @@ import S2STestSupport
             } catch { failure.update { $0 = "\(error)" } }
         }
         #expect(failure.value == nil)
-        #expect(rates.value[0].count > 2 && rates.value[0].last! < 0.01)
+        #expect(rates.value[0].count > 2 && rates.value[0].last! < rates.value[0].first!)
         #expect(rates.value[0] == rates.value[1])
         #expect(weights.value[0] == weights.value[1])
     }
