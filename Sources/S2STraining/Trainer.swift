@@ -220,8 +220,10 @@ public final class Trainer<Model: TrainableModel> {
         log("validation at step \(state.step) (epoch \(state.epoch)): \(shown)\(improved ? " — best so far, saved" : "")")
     }
 
-    /// Rank 0's files only (a single process is rank 0).
-    private var writesFiles: Bool { (collective?.rank ?? 0) == 0 }
+    /// A single process is rank 0.
+    private var isRankZero: Bool { (collective?.rank ?? 0) == 0 }
+    /// Rank 0's files only.
+    private var writesFiles: Bool { isRankZero }
 
     /// The fraction of the run done, by whichever limit is nearest: steps, epochs, or this invocation's
     /// time budget (like the budget itself, a resumed run gets a time budget of its own, so its rate
@@ -234,7 +236,7 @@ public final class Trainer<Model: TrainableModel> {
             done = max(done, epochsDone / Double(max(1, epochs)))
         }
         if let budget = options.timeBudget {
-            var spent = [(collective?.rank ?? 0) == 0 ? (Self.now() - runStart) / budget : 0]
+            var spent = [isRankZero ? (Self.now() - runStart) / budget : 0]
             collective?.sumInRankOrder(&spent)   // rank 0's figure, on every rank
             done = max(done, spent[0])
         }

@@ -48,7 +48,7 @@ public struct LanguageModelTrainingOptions: TrainingJobOptions, Sendable {
     /// The documented recipe (each property says its default).
     public init() {}
 
-    /// Lowered by `learningRateDecay` when the validation loss stalls (by less than 0.1%).
+    /// Plateau: lowered by `learningRateDecay` when the validation loss stalls (by less than 0.1%).
     var schedule: LearningRateSchedule { schedule(plateau: .min, threshold: 1e-3) }
 }
 

@@ -76,6 +76,6 @@ public struct TranslationTrainingOptions: TrainingJobOptions, Sendable {
         return options
     }
 
-    /// Halved (by default) when validation BLEU stalls.
+    /// Plateau: halved (by default) when validation BLEU stalls.
     var schedule: LearningRateSchedule { schedule(plateau: .max) }
 }
