@@ -1,7 +1,7 @@
 // The classifier commands' plumbing: labelled-file reading (errors with file:line, fastText detection,
 // --labels drops counted), training twice with one seed gives byte-identical weights, classify writes
 // one line per input line (an empty one for an empty line), long lines classified on their first
-// tokens, output formatting, and the tutorial test set reader.
+// tokens, output formatting, the tutorial test set reader, and --pretrain's values.
 import Testing
 import Foundation
 import S2SCore
@@ -49,6 +49,7 @@ import S2STestSupport
         job.options.trainer.epochs = 2
         job.options.trainer.timeBudget = nil
         job.options.trainer.shards = 2
+        job.options.pretraining = nil
         return job
     }
 
@@ -121,5 +122,14 @@ import S2STestSupport
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
         #expect(object["n"] as? Int == 3 && object["skipped"] as? Int == 4)
         #expect(object["confusion"] as? [[Int]] == [[1, 1], [0, 1]])
+    }
+
+    /// `--pretrain`: a duration like --time-budget's, 0 for none; anything else is refused.
+    @Test func pretrainTakesADurationOrZero() throws {
+        #expect(PretrainBudget(argument: "90s")?.seconds == 90)
+        #expect(PretrainBudget(argument: "3m")?.seconds == 180)
+        #expect(try #require(PretrainBudget(argument: "0")).seconds == nil)
+        #expect(PretrainBudget(argument: "soon") == nil && PretrainBudget(argument: "-1m") == nil)
+        #expect(throws: (any Error).self) { try TrainClassifyCommand.parse(["--train", "t", "--valid", "v", "--model-dir", "m", "--pretrain", "x"]) }
     }
 }

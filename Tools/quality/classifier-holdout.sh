@@ -7,9 +7,9 @@
 #   Tools/quality/classifier-holdout.sh [SEEDS] [MEMBERS] [-- extra train-classify options]
 #     SEEDS    ensembles to build (default 3); MEMBERS models per ensemble (default 3, seeds differ)
 #   S2S=.build/release/s2s CORPORA=../shared/corpora LABELS=positive,negative (the binary task) OUT=dir
-#   PRETRAIN=3m: before each model, a word language model (the classifier's shape: embedding 128, one
-#     layer of 128) trains this long on the text of the training tweets — never the held-out ones — and
-#     the classifier starts from it (`--init-from`, ULMFiT-style); LM_ARGS adds train-lm options
+#   PRETRAIN=3m|0: train-classify's --pretrain (its default: 3 minutes of a word language model on the
+#     text of the training tweets — never the held-out ones — which the classifier then starts from;
+#     0 = from scratch)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 S2S=${S2S:-$ROOT/.build/release/s2s}
@@ -25,27 +25,14 @@ score() { "$S2S" test-classify --json "$@" "$OUT/holdout.tsv" 2>/dev/null \
           | python3 -c 'import json,sys; d=json.load(sys.stdin); print("%.4f %.4f" % (d["accuracy"], d["macro_f1"]))'; }
 
 echo "held out: $(wc -l < "$OUT/holdout.tsv") lines of train.tsv; training on $(wc -l < "$OUT/train90.tsv"); labels ${LABELS:-all}"
-if [ -n "${PRETRAIN:-}" ]; then
-    # The classifier's own tokenizer settings, so the language model's vocabulary is the one it would build.
-    cut -f2- "$OUT/train90.tsv" > "$OUT/train90.txt"; cut -f2- "$DATA/dev.tsv" > "$OUT/dev.txt"
-    "$S2S" build-vocab --input "$OUT/train90.tsv" --format labelled --tweet --lowercase --squeeze --collapse-whitespace \
-        --min-count 2 --output "$OUT/pipeline" > "$OUT/pipeline.log" 2>&1
-fi
-pretrain() {  # seed dir: a language model in dir-lm; prints the --init-from option
-    [ -n "${PRETRAIN:-}" ] || return 0
-    "$S2S" train-lm --level word --text "$OUT/pipeline" --train "$OUT/train90.txt" --valid "$OUT/dev.txt" \
-        --embedding-size 128 --hidden-size 128 --layers 1 --time-budget "$PRETRAIN" --seed "$1" \
-        --model-dir "$2-lm" --overwrite ${LM_ARGS:-} > "$2-lm.log" 2>&1
-    echo "--init-from $2-lm"
-}
+PRETRAIN_ARGS=(); [ -n "${PRETRAIN:-}" ] && PRETRAIN_ARGS=(--pretrain "$PRETRAIN")
 for s in $(seq 1 "$SEEDS"); do
     members=()
     for m in $(seq 1 "$MEMBERS"); do
         seed=$(( (s - 1) * MEMBERS + m )); dir="$OUT/model-$seed"
         start=$(date +%s)
-        init=$(pretrain "$seed" "$dir")
         "$S2S" train-classify --train "$OUT/train90.tsv" --valid "$DATA/dev.tsv" "${LABEL_ARGS[@]}" --seed "$seed" \
-            --model-dir "$dir" --overwrite $init "$@" > "$dir.log" 2>&1
+            --model-dir "$dir" --overwrite "${PRETRAIN_ARGS[@]}" "$@" > "$dir.log" 2>&1
         echo "seed $seed: held-out accuracy/macro-F1 $(score -m "$dir") ($(( $(date +%s) - start )) s)"
         members+=(-m "$dir")
     done

@@ -42,6 +42,9 @@ public struct ClassifierTrainingSettings: Codable, Sendable {
     public var bpeMerges: Int
     /// The language model the encoder started from (--init-from); nil for a fresh encoder.
     public var initFrom: String? = nil
+    /// The subdirectory of the model directory where the run pretrained the language model it started
+    /// from (`ClassifierPretraining`); nil when it did not.
+    public var pretrain: String? = nil
     public var trainer: TrainerOptions
 
     /// Reduced by `learningRateDecay` when validation macro-F1 stalls, constant, or annealed.
@@ -65,7 +68,11 @@ public struct ClassificationBundle: @unchecked Sendable {   // the model is only
     public let model: ClassificationModel
 
     /// Reads a model directory, checking config.json, the text pipeline, labels.txt and the weights against each other.
-    public static func load(directory: String) throws -> ClassificationBundle {
+    public static func load(directory: String) throws -> ClassificationBundle { try load(directory: directory, weights: true) }
+
+    /// The same; without `weights` the model keeps a fresh initialisation (a resumed run reads its checkpoint,
+    /// and one that died while pretraining has no model.safetensors yet).
+    static func load(directory: String, weights: Bool) throws -> ClassificationBundle {
         let bundle = ModelBundle(directory: directory)
         let config = try bundle.readConfig(ClassificationBundleConfig.self, kind: kind)
         if let problem = config.model.problem { throw BundleError(path: bundle.configPath, problem: problem) }
@@ -86,7 +93,7 @@ public struct ClassificationBundle: @unchecked Sendable {   // the model is only
         }
         var rng = Generator(seed: 0)   // every weight is replaced by the file's
         let model = ClassificationModel(config: config.model, rng: &rng)
-        try bundle.readWeights(into: model.parameters)
+        if weights { try bundle.readWeights(into: model.parameters) }
         return ClassificationBundle(directory: directory, config: config, labels: labels, text: text, model: model)
     }
 

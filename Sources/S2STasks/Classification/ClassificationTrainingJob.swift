@@ -45,6 +45,13 @@ public struct ClassificationTrainingOptions: TrainingJobOptions, Sendable {
     /// text pipeline, its encoder's shape (cell, embedding, hidden size, layers) and its encoder weights;
     /// the tokenizer, vocabulary and shape settings above are then unused. nil: a fresh encoder.
     public var initFrom: String? = nil
+    /// ULMFiT-style pretraining inside the run (`ClassifierPretraining`, in <model dir>/pretrain): a word
+    /// language model of the classifier's shape and pipeline trains on the training file's text, and the
+    /// classifier starts from it. By default for 3 minutes; nil starts from a fresh encoder. Unused with
+    /// `initFrom`; a bidirectional classifier of two or more layers cannot take it (the run is refused).
+    public var pretraining: LanguageModelTrainingOptions? = ClassifierPretraining.recipe
+    /// Why `pretraining` cannot start this `model` (a bidirectional encoder of two or more layers), or nil.
+    public var pretrainingProblem: String? { ClassifierPretraining.problem(with: model) }
     /// A 2-minute budget, validation at every epoch end, best model and early stopping on validation
     /// macro-F1.
     public var trainer: TrainerOptions = {
@@ -106,7 +113,7 @@ public struct ClassificationTrainingJob: Sendable {
         try distributed.shareResumeFiles(directory.bundle)
         let log = { (message: String) in progress(.message(message)) }
         let bundle = directory.bundle
-        let existing: ClassificationBundle? = mode == .resume ? try ClassificationBundle.load(directory: bundle.directory) : nil
+        let existing: ClassificationBundle? = mode == .resume ? try ClassificationBundle.load(directory: bundle.directory, weights: false) : nil
 
         // Data and labels.
         let filter = existing.map { Set($0.labels) } ?? options.labelFilter.map(Set.init)
@@ -152,6 +159,9 @@ public struct ClassificationTrainingJob: Sendable {
             }
             model.classes = labels.count
             if let problem = model.problem { throw TrainingError(problem) }
+            if pretrained == nil, options.pretraining != nil, let problem = ClassifierPretraining.problem(with: model) {
+                throw TrainingError(problem)
+            }
             config = ClassificationBundleConfig(model: model, text: text.pipeline, training: settings(labels: labels, trainData: trainData))
             try ClassificationBundle.save(directory: bundle.directory, config: config, text: text, labels: labels)
             log((pretrained == nil ? "vocabulary: \(text.vocabulary.count) tokens (min count \(options.minCount))"
@@ -165,14 +175,6 @@ public struct ClassificationTrainingJob: Sendable {
                                                 gold: validData.examples.map { labelIDs[$0.label]! }, classes: labels.count,
                                                 text: text, threads: max(1, options.trainer.shards) * distributed.ranks)
 
-        var rng = Generator(seed: options.trainer.seed)
-        let model = ClassificationModel(config: config.model, rng: &rng)
-        model.classWeights = config.training.classWeights
-        model.labelSmoothing = config.training.labelSmoothing
-        if let pretrained {
-            do { try model.startEncoder(from: pretrained.model) } catch { throw cannotStart(error) }
-        }
-
         var compared = config.training
         (compared.train, compared.valid, compared.initFrom) = ("", "", nil)   // the files may sit at other paths on other hosts
         // The language model's file, not its path: ranks on other hosts read their own copy.
@@ -185,6 +187,25 @@ public struct ClassificationTrainingJob: Sendable {
                                      ("vocabulary", text.pipeline.fingerprint), ("labels", labels.joined(separator: ",")),
                                      ("training data", Fingerprint.of(ids: trainSequences.flatMap { $0 + [-1] } + trainLabels)),
                                      ("validation data", Fingerprint.of(ids: validator.sequences.flatMap { $0 + [-1] } + validator.gold))])
+
+        // Pretraining: a new run's, or a resumed one's that died before the classifier's first checkpoint.
+        let classifierStarted = try mode == .resume ? CheckpointStore(modelDirectory: bundle.directory).latest() != nil : false
+        var startingModel = pretrained?.model
+        if config.training.pretrain != nil, !classifierStarted {
+            startingModel = try ClassifierPretraining.run(options.pretraining ?? ClassifierPretraining.recipe, classifier: config.model,
+                                                          seed: options.trainer.seed, shards: options.trainer.shards, train: train,
+                                                          valid: valid, format: options.format, directory: bundle.directory,
+                                                          mode: mode, distributed: distributed, progress: progress).model
+        }
+
+        var rng = Generator(seed: options.trainer.seed)
+        let model = ClassificationModel(config: config.model, rng: &rng)
+        model.classWeights = config.training.classWeights
+        model.labelSmoothing = config.training.labelSmoothing
+        if let startingModel {
+            do { try model.startEncoder(from: startingModel) } catch { throw cannotStart(error) }
+        }
+
         let trainer = Trainer(model: model, optimizer: Adam(learningRate: config.training.learningRate),
                               schedule: config.training.schedule, options: options.trainer, bundle: bundle)
         trainer.collective = collective
@@ -194,7 +215,7 @@ public struct ClassificationTrainingJob: Sendable {
         let batcher = Batcher(batchSize: config.training.batchSize, maxTokens: config.training.batchTokens)
         let lengths = trainSequences.map { max(1, $0.count) }
         let seed = options.trainer.seed
-        let stopReason = try trainer.run(resume: mode == .resume) { epoch in
+        let stopReason = try trainer.run(resume: mode == .resume && (classifierStarted || config.training.pretrain == nil)) { epoch in
             batcher.plan(lengths: lengths, seed: seed, epoch: epoch).map { rows in
                 ClassifierBatch(sequences: rows.map { trainSequences[$0] }, labels: rows.map { trainLabels[$0] })
             }
@@ -220,6 +241,7 @@ public struct ClassificationTrainingJob: Sendable {
                                           classWeighting: options.classWeighting.rawValue, classWeights: weights,
                                           labelSmoothing: options.labelSmoothing, minCount: options.minCount,
                                           maxVocabulary: options.maxVocabulary, bpeMerges: options.bpeMerges, initFrom: options.initFrom,
+                                          pretrain: options.initFrom == nil && options.pretraining != nil ? ClassifierPretraining.directoryName : nil,
                                           trainer: options.trainer)
     }
 }

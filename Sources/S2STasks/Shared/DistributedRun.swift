@@ -26,7 +26,8 @@ struct DistributedRun {
             (directory, self.mode) = (modelDirectory, mode)
             return
         }
-        let scratch = FileManager.default.temporaryDirectory.path + "/s2s-rank\(collective.rank)-\(ProcessInfo.processInfo.processIdentifier)"
+        // Unique per run: a classifier's pretraining is a run inside the classifier's run.
+        let scratch = FileManager.default.temporaryDirectory.path + "/s2s-rank\(collective.rank)-\(UUID().uuidString)"
         try? FileManager.default.removeItem(atPath: scratch)
         (directory, self.mode) = (scratch, mode == .resume ? .resume : .overwrite)
     }
@@ -48,6 +49,17 @@ struct DistributedRun {
         if collective.rank == 0 { archive = try Self.archive(resumeFilesOf: bundle.directory) }
         let received = collective.broadcast(archive, from: 0)
         if collective.rank != 0 { try Self.extract(received, into: bundle.directory) }
+    }
+
+    /// Rank 0's files `names` of `directory` (those it has), written into every other rank's `directory`.
+    func shareFiles(_ names: [String], of directory: String) throws {
+        guard let collective, collective.size > 1 else { return }
+        var archive: [UInt8] = []
+        if collective.rank == 0 {
+            archive = try Self.archive(names.filter { FileManager.default.fileExists(atPath: directory + "/" + $0) }, of: directory)
+        }
+        let received = collective.broadcast(archive, from: 0)
+        if collective.rank != 0 { try Self.extract(received, into: directory) }
     }
 
     /// Compares `values` (name → fingerprint) across the ranks; throws naming the first that differs
@@ -88,6 +100,11 @@ struct DistributedRun {
                 paths.append("checkpoints/\(latest.name)/\(file)")
             }
         }
+        return try archive(paths, of: directory)
+    }
+
+    /// The files `paths` (relative to `directory`) with their names, for `extract`.
+    static func archive(_ paths: [String], of directory: String) throws -> [UInt8] {
         var out: [UInt8] = []
         func append(_ count: Int) { withUnsafeBytes(of: UInt64(count).littleEndian) { out.append(contentsOf: $0) } }
         append(paths.count)
