@@ -124,12 +124,14 @@ import S2STestSupport
         #expect(object["confusion"] as? [[Int]] == [[1, 1], [0, 1]])
     }
 
-    /// `--pretrain`: a duration like --time-budget's, 0 for none; anything else is refused.
+    /// `--pretrain`: a duration like --time-budget's, 0 for none; anything else, or a duration with --init-from, is refused.
     @Test func pretrainTakesADurationOrZero() throws {
         #expect(PretrainBudget(argument: "90s")?.seconds == 90)
         #expect(PretrainBudget(argument: "3m")?.seconds == 180)
         #expect(try #require(PretrainBudget(argument: "0")).seconds == nil)
         #expect(PretrainBudget(argument: "soon") == nil && PretrainBudget(argument: "-1m") == nil)
         #expect(throws: (any Error).self) { try TrainClassifyCommand.parse(["--train", "t", "--valid", "v", "--model-dir", "m", "--pretrain", "x"]) }
+        #expect(throws: (any Error).self) { try TrainClassifyCommand.parse(["--train", "t", "--valid", "v", "--model-dir", "m", "--pretrain", "1m", "--init-from", "lm"]) }
+        #expect(try TrainClassifyCommand.parse(["--train", "t", "--valid", "v", "--model-dir", "m", "--pretrain", "0", "--init-from", "lm"]).pretrain?.seconds == nil)
     }
 }

@@ -122,6 +122,9 @@ struct TrainClassifyCommand: ParsableCommand {
         guard minCount >= 1, maxVocab >= 0, bpeMerges >= 0 else {
             throw ValidationError("--min-count must be at least 1; --max-vocab and --bpe-merges cannot be negative")
         }
+        if initFrom != nil, pretrain?.seconds != nil {
+            throw ValidationError("--init-from starts from a language model already: leave out --pretrain")
+        }
         if let labels {
             let list = Self.parseLabels(labels)
             guard list.count >= 2, Set(list).count == list.count else {
