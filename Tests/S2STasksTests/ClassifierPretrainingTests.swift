@@ -25,8 +25,10 @@ import S2STestSupport
         return options
     }
 
-    /// Writes every line's text of a labelled file (the language model's training text) and the file.
+    /// The tiny labelled file (its lines' text is also the language model's training text).
     func data(in directory: TemporaryDirectory) -> String { TinyClassifier.writeExamples(into: directory) }
+
+    func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
 
     @Test func theClassifierStartsFromALanguageModelOfItsOwnShapeAndText() throws {
         let directory = TemporaryDirectory("pretrain")
@@ -95,7 +97,6 @@ import S2STestSupport
         try job.run { event in if case .message(let line) = event { log.update { $0.append(line) } } }
         #expect(log.value.contains { $0.hasPrefix("pretraining: resuming from") }, "\(log.value)")
 
-        let bytes = { (path: String) in try Data(contentsOf: URL(fileURLWithPath: path)) }
         #expect(try bytes(resumed + "/pretrain/model.safetensors") == bytes(whole + "/pretrain/model.safetensors"))
         #expect(try bytes(resumed + "/model.safetensors") == bytes(whole + "/model.safetensors"))
 
@@ -128,7 +129,6 @@ import S2STestSupport
         }
         #expect(failures.value.isEmpty, "\(failures.value)")
         try #require(finished, "a rank did not finish: \(failures.value)")
-        let bytes = { (path: String) in try Data(contentsOf: URL(fileURLWithPath: path)) }
         #expect(try bytes(directory.file("two/pretrain/model.safetensors")) == bytes(directory.file("one/pretrain/model.safetensors")))
         #expect(try bytes(directory.file("two/model.safetensors")) == bytes(directory.file("one/model.safetensors")))
         #expect(!FileManager.default.fileExists(atPath: directory.file("unused")))

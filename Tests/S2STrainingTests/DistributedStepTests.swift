@@ -1,7 +1,6 @@
-// Data parallelism across ranks without MPI: `ThreadCollective` runs the ranks as threads of this test
-// process, with the same contract as MPICollective (sums in rank order), so the arithmetic of a
-// distributed step — the pieces each rank runs, their seeds, the order of the sums — is checked in
-// every `swift test`. The MPI transport itself is tested with mpirun (S2SCLITests/DistributedTests).
+// Data parallelism across ranks without MPI, with `ThreadCollective` (S2STestSupport: ranks as threads,
+// sums in rank order): the pieces each rank runs, their seeds and the order of the sums, in every
+// `swift test`. The MPI transport itself is tested with mpirun (S2SCLITests/DistributedTests).
 import Foundation
 import Testing
 import S2SCore
