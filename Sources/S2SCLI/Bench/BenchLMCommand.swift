@@ -54,7 +54,7 @@ struct BenchLMCommand: ParsableCommand {
             ours["lm_generate", default: []].append(Double(sampleChars) / bench.generationSeconds(characters: sampleChars))
             guard python != "none", referenceProblem == nil else { continue }
             switch ReferenceRunner.run(python: python, script: referenceScript,
-                                       arguments: ["speed", "--train", train, "--threads", "\(options.threads)",
+                                       arguments: ["speed", "--train", train, "--threads", "\(options.threads)", "--batch-size", "\(Self.batch)",
                                                    "--steps", "\(steps)", "--sample-chars", "\(min(sampleChars, 500))"]) {
             case .success(let results):
                 for (name, r) in results { theirs[name, default: []].append(r.tokensPerSecond) }
