@@ -18,6 +18,12 @@ public final class RecurrentNetwork: Layer {
     public let bidirectional: Bool
     /// Dropout on the outputs of every layer but the last (as PyTorch's `dropout` argument).
     public var dropout: Float
+    /// DropConnect on the hidden-to-hidden weights (AWD-LSTM's weight drop, Merity et al. 2017): in
+    /// training, each call of a layer zeroes elements of its `weight_hh` with this probability (one mask
+    /// for every step and stream of the call, the survivors scaled by 1/(1−p)). It regularises the
+    /// recurrent connections themselves, which dropout between layers never touches, and costs one mask
+    /// of G·H·H per layer and call. 0 (the default) leaves the layer as it was.
+    public var weightDropout: Float = 0
     /// weights[layer][direction]
     public let weights: [[RecurrentWeights]]
 
@@ -62,7 +68,7 @@ public final class RecurrentNetwork: Layer {
     public func layer(_ layer: Int, input: Variable, lengths: [Int], initialState: (h: Variable, c: Variable?)?,
                       tape: Tape) -> (output: Variable, h: Variable, c: Variable?) {
         let (h0, c0) = states(of: layer, initialState, tape: tape)
-        return tape.recurrentLayer(input, lengths: lengths, directions: weights[layer], h0: h0, c0: c0)
+        return tape.recurrentLayer(input, lengths: lengths, directions: directions(of: layer, tape: tape), h0: h0, c0: c0)
     }
 
     /// The same with the layer's input projection per direction [T, B, G·H] computed by the caller (see
@@ -70,7 +76,15 @@ public final class RecurrentNetwork: Layer {
     public func layer(_ layer: Int, projections: [Variable], lengths: [Int], initialState: (h: Variable, c: Variable?)?,
                       tape: Tape) -> (output: Variable, h: Variable, c: Variable?) {
         let (h0, c0) = states(of: layer, initialState, tape: tape)
-        return tape.recurrentLayer(projections: projections, lengths: lengths, directions: weights[layer], h0: h0, c0: c0)
+        return tape.recurrentLayer(projections: projections, lengths: lengths, directions: directions(of: layer, tape: tape),
+                                   h0: h0, c0: c0)
+    }
+
+    /// The layer's weights as this call uses them: `weight_hh` through `weightDropout` (a new mask per call;
+    /// the tape's dropout is the identity outside training, so inference reads the parameters themselves).
+    private func directions(of layer: Int, tape: Tape) -> [RecurrentWeights] {
+        guard weightDropout > 0 else { return weights[layer] }
+        return weights[layer].map { $0.replacingWeightHH(tape.dropout($0.weightHH, probability: weightDropout)) }
     }
 
     private func states(of layer: Int, _ state: (h: Variable, c: Variable?)?, tape: Tape) -> (h: Variable?, c: Variable?) {

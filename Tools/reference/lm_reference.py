@@ -4,7 +4,9 @@
 The same model and the same data layout as s2s, so figures compare like for like:
   model   nn.Embedding(V, E) -> nn.LSTM(E, H, L, dropout) -> dropout -> nn.Linear(H, V)
           (parameter names embedding.weight, rnn.weight_ih_l0, ..., projection.weight/bias: the
-          names s2s writes, so an s2s model.safetensors loads here with strict=True)
+          names s2s writes, so an s2s model.safetensors loads here with strict=True); with
+          --weight-dropout p each training forward pass runs the LSTM on F.dropout(weight_hh_lk, p)
+          (DropConnect on the recurrent weights, as s2s --weight-dropout: one mask per pass)
   text    characters, each line followed by the end-of-line token (s2s uses </s> = id 3)
   batches the training text as B parallel contiguous streams (char-rnn style), batch k = columns
           [k*bptt, (k+1)*bptt) of every stream, the LSTM state carried (detached) from batch k to
@@ -40,21 +42,28 @@ import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torch.func import functional_call
 
 EOS = 3  # s2s's </s>: ends every line
 SPECIALS = ["<pad>", "<unk>", "<s>", "</s>"]
 
 
 class CharLSTM(nn.Module):
-    def __init__(self, vocab, embedding, hidden, layers, dropout):
+    def __init__(self, vocab, embedding, hidden, layers, dropout, weight_dropout=0.0):
         super().__init__()
+        self.weight_dropout = weight_dropout
         self.embedding = nn.Embedding(vocab, embedding, padding_idx=0)
         self.rnn = nn.LSTM(embedding, hidden, layers, dropout=dropout if layers > 1 else 0)
         self.drop = nn.Dropout(dropout)
         self.projection = nn.Linear(hidden, vocab)
 
     def forward(self, x, state):  # x [T, B] -> logits [T, B, V]
-        y, state = self.rnn(self.embedding(x), state)
+        if self.training and self.weight_dropout > 0:
+            weights = {name: F.dropout(w, self.weight_dropout) if name.startswith("weight_hh") else w
+                       for name, w in self.rnn.named_parameters()}
+            y, state = functional_call(self.rnn, weights, (self.embedding(x), state))
+        else:
+            y, state = self.rnn(self.embedding(x), state)
         return self.projection(self.drop(y)), state
 
 
@@ -130,7 +139,7 @@ def evaluate(model, ids, bptt, eval_streams=16):
 
 def make_model(args, vocab_size):
     torch.manual_seed(args.seed)
-    return CharLSTM(vocab_size, args.embedding, args.hidden, args.layers, args.dropout)
+    return CharLSTM(vocab_size, args.embedding, args.hidden, args.layers, args.dropout, args.weight_dropout)
 
 
 def train_step(model, optimizer, xb, yb, state, clip):
@@ -266,6 +275,7 @@ def main():
     ap.add_argument("--hidden", type=int, default=512)
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--dropout", type=float, default=0.2)
+    ap.add_argument("--weight-dropout", type=float, default=0.0)
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--bptt", type=int, default=128)
     ap.add_argument("--learning-rate", type=float, default=4e-3)

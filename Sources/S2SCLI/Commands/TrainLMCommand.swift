@@ -73,6 +73,9 @@ struct TrainLMCommand: ParsableCommand {
     @Option(help: "Dropout between recurrent layers and before the projection.")
     var dropout: Float = 0.2
 
+    @Option(help: "DropConnect on the recurrent (hidden-to-hidden) weights: each step's forward pass zeroes this share of them (AWD-LSTM's weight drop).")
+    var weightDropout: Float = 0
+
     @Flag(help: "Share the embedding matrix with the output projection (needs embedding size = hidden size).")
     var tieEmbeddings = false
 
@@ -98,7 +101,8 @@ struct TrainLMCommand: ParsableCommand {
         options.pipelineDirectory = text
         options.bptt = bptt
         options.model = LanguageModelConfig(vocabularySize: 0, cell: cell, embeddingSize: embeddingSize ?? (level == .char ? 128 : 512),
-                                            hiddenSize: hiddenSize, layers: layers, dropout: dropout, tieEmbeddings: tieEmbeddings)
+                                            hiddenSize: hiddenSize, layers: layers, dropout: dropout, weightDropout: weightDropout,
+                                            tieEmbeddings: tieEmbeddings)
         training.apply(to: &options, run: runOptions)
         var job = LanguageModelTrainingJob(train: train, valid: valid, modelDirectory: training.modelDir, options: options)
         job.mode = training.mode

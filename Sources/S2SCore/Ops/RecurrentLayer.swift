@@ -48,6 +48,13 @@ public struct RecurrentWeights {
 
     public var hidden: Int { weightHH.shape[1] }
     public var inputSize: Int { weightIH.shape[1] }
+
+    /// The same weights with another hidden-to-hidden matrix (of the same shape): a dropped-out view of
+    /// `weightHH` made on a tape, whose gradient then flows back to the parameter through that op.
+    public func replacingWeightHH(_ weightHH: Variable) -> RecurrentWeights {
+        precondition(weightHH.shape == self.weightHH.shape, "replacingWeightHH: \(weightHH.shape) for \(self.weightHH.shape)")
+        return RecurrentWeights(cell: cell, weightIH: weightIH, weightHH: weightHH, biasIH: biasIH, biasHH: biasHH)
+    }
     var variables: [Variable?] { [weightIH, weightHH, biasIH, biasHH] }
 
     /// The same variables as the LSTM layer reads them (cell `.lstm` only).

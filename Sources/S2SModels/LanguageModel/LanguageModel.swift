@@ -1,4 +1,5 @@
-// The language model: embedding → stacked LSTM, GRU or RNN (dropout between layers) → dropout → projection
+// The language model: embedding → stacked LSTM, GRU or RNN (dropout between layers, optionally DropConnect on
+// the recurrent weights) → dropout → projection
 // to the vocabulary (optionally tied to the embedding). It knows nothing about training: it maps a
 // time-major block of token ids and an initial state to next-token logits and the final state.
 //
@@ -38,6 +39,7 @@ public final class LanguageModel: Layer {
         encoder = Encoder(cell: config.cell, vocabularySize: config.vocabularySize, embeddingSize: config.embeddingSize,
                           hiddenSize: config.hiddenSize, layers: config.layers, bidirectional: false,
                           dropout: config.dropout, rng: &rng)
+        encoder.rnn.weightDropout = config.weightDropout
         let projection = Linear(inputs: config.hiddenSize, outputs: config.vocabularySize, rng: &rng)
         projectionWeight = config.tieEmbeddings ? encoder.embedding.weight : projection.weight
         projectionBias = projection.bias!

@@ -21,18 +21,22 @@ public struct LanguageModelConfig: Codable, Sendable, Equatable {
     public var layers: Int = 2
     /// Dropout between recurrent layers and before the projection (training only).
     public var dropout: Float = 0.2
+    /// DropConnect on every layer's hidden-to-hidden weights (training only; see
+    /// `RecurrentNetwork.weightDropout`). Absent in config.json written before it existed: 0.
+    public var weightDropout: Float = 0
     /// Use the embedding matrix as the output projection's weight (needs E = H): fewer parameters,
     /// often better word-level perplexity.
     public var tieEmbeddings: Bool = false
 
     public init(vocabularySize: Int, cell: RecurrentCell = .lstm, embeddingSize: Int = 128, hiddenSize: Int = 512,
-                layers: Int = 2, dropout: Float = 0.2, tieEmbeddings: Bool = false) {
+                layers: Int = 2, dropout: Float = 0.2, weightDropout: Float = 0, tieEmbeddings: Bool = false) {
         self.vocabularySize = vocabularySize
         self.cell = cell
         self.embeddingSize = embeddingSize
         self.hiddenSize = hiddenSize
         self.layers = layers
         self.dropout = dropout
+        self.weightDropout = weightDropout
         self.tieEmbeddings = tieEmbeddings
     }
 
@@ -41,6 +45,7 @@ public struct LanguageModelConfig: Codable, Sendable, Equatable {
         if vocabularySize < 5 { return "the vocabulary has \(vocabularySize) tokens; a language model needs at least one besides the 4 specials" }
         if embeddingSize < 1 || hiddenSize < 1 || layers < 1 { return "embedding size, hidden size and layers must be positive" }
         if !(0..<1).contains(dropout) { return "dropout \(dropout) is outside [0, 1)" }
+        if !(0..<1).contains(weightDropout) { return "weight dropout \(weightDropout) is outside [0, 1)" }
         if tieEmbeddings && embeddingSize != hiddenSize {
             return "tied embeddings need the embedding size (\(embeddingSize)) to equal the hidden size (\(hiddenSize))"
         }
@@ -57,6 +62,7 @@ extension LanguageModelConfig {
                   hiddenSize: try values.decode(Int.self, forKey: .hiddenSize),
                   layers: try values.decode(Int.self, forKey: .layers),
                   dropout: try values.decode(Float.self, forKey: .dropout),
+                  weightDropout: try values.decodeIfPresent(Float.self, forKey: .weightDropout) ?? 0,
                   tieEmbeddings: try values.decode(Bool.self, forKey: .tieEmbeddings))
     }
 }

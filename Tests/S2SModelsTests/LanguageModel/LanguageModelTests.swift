@@ -27,6 +27,21 @@ import S2SNN
         #expect(LanguageModelConfig(vocabularySize: 4).problem != nil)
         #expect(LanguageModelConfig(vocabularySize: 30, embeddingSize: 64, hiddenSize: 32, tieEmbeddings: true).problem != nil)
         #expect(LanguageModelConfig(vocabularySize: 30, dropout: 1).problem != nil)
+        #expect(LanguageModelConfig(vocabularySize: 30, weightDropout: 1).problem != nil)
+    }
+
+    /// Weight dropout reaches the recurrent network, round-trips through config.json, and reads as 0 from a
+    /// config.json written before it existed.
+    @Test func weightDropoutIsPartOfTheConfig() throws {
+        let config = LanguageModelConfig(vocabularySize: 30, weightDropout: 0.25)
+        var rng = Generator(seed: 1)
+        #expect(LanguageModel(config: config, rng: &rng).encoder.rnn.weightDropout == 0.25)
+        let json = try JSONEncoder().encode(config)
+        #expect(try JSONDecoder().decode(LanguageModelConfig.self, from: json) == config)
+        var old = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        old["weightDropout"] = nil
+        let decoded = try JSONDecoder().decode(LanguageModelConfig.self, from: JSONSerialization.data(withJSONObject: old))
+        #expect(decoded.weightDropout == 0 && decoded.dropout == config.dropout)
     }
 
     /// Carrying (h, c) from one block to the next gives exactly what one long block gives.
