@@ -14,8 +14,10 @@ The same model and the same data layout as s2s, so figures compare like for like
   optim   Adam, gradient norm clipped to 5; --schedule plateau: the learning rate halved when a
           validation does not improve; linear or cosine: annealed from its initial value to zero over
           the time budget (by the fraction of it spent before each step, as s2s's time-budgeted runs)
-  valid   at every epoch end, on the validation text as 16 contiguous streams, state carried through,
-          mean NLL per char
+  valid   every --validate-every steps and at every epoch end, on the validation text as 16 contiguous
+          streams, state carried through, mean NLL per char; with --exponential-smoothing A (default
+          0.001, as s2s train-lm) the weights scored are a moving average moved by max(A, 9/(n+10))
+          towards the trained ones after update n
 
 Modes (all print JSON lines with --json, else readable lines):
   train     train for --time-budget seconds, validate every --validate-every steps and at the end;
@@ -171,10 +173,33 @@ def mode_train(args):
     lr, best, plateau_best = args.learning_rate, math.inf, math.inf
     window_loss, window_steps = 0.0, 0
 
+    # --exponential-smoothing A: as s2s, an average of the weights moved by max(A, 9 / (n + 10)) towards them
+    # after update n (0-based); validation scores the average, training goes on from the weights.
+    params = list(model.parameters())
+    averages = [p.detach().clone() for p in params] if args.exponential_smoothing > 0 else None
+
+    def smooth():
+        with torch.no_grad():
+            for average, p in zip(averages, params):
+                average.lerp_(p, max(args.exponential_smoothing, 9 / (step - 1 + 10)))
+
+    def score():
+        if averages is None:
+            return evaluate(model, valid_ids, args.bptt)
+        weights = [p.detach().clone() for p in params]
+        with torch.no_grad():
+            for p, average in zip(params, averages):
+                p.copy_(average)
+        v = evaluate(model, valid_ids, args.bptt)
+        with torch.no_grad():
+            for p, w in zip(params, weights):
+                p.copy_(w)
+        return v
+
     def validate():
         # As s2s's reduce-on-plateau (patience 0, relative threshold 1e-3): halve when no improvement.
         nonlocal lr, best, plateau_best
-        v = evaluate(model, valid_ids, args.bptt)
+        v = score()
         best = min(best, v)
         if v < plateau_best * (1 - 1e-3):
             plateau_best = v
@@ -202,6 +227,8 @@ def mode_train(args):
             loss, state = train_step(model, optimizer, xb, yb, state, args.max_grad_norm)
             train_seconds += time.perf_counter() - t0
             step += 1
+            if averages is not None:
+                smooth()
             window_loss, window_steps = window_loss + loss, window_steps + 1
             if step % args.report_every == 0:
                 emit(args, {"event": "train", "step": step, "epoch": epoch, "loss": window_loss / window_steps,
@@ -276,15 +303,17 @@ def main():
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--dropout", type=float, default=0.2)
     ap.add_argument("--weight-dropout", type=float, default=0.0)
-    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--bptt", type=int, default=128)
     ap.add_argument("--learning-rate", type=float, default=4e-3)
     ap.add_argument("--decay", type=float, default=0.5, help="learning-rate factor when validation does not improve (plateau)")
     ap.add_argument("--schedule", choices=["plateau", "linear", "cosine"], default="plateau",
                     help="the learning rate: halved on plateaus, or annealed to zero over the time budget")
     ap.add_argument("--max-grad-norm", type=float, default=5.0)
+    ap.add_argument("--exponential-smoothing", type=float, default=0.001,
+                    help="validate an exponential moving average of the weights (as s2s); 0 = off")
     ap.add_argument("--time-budget", type=float, default=1800.0, help="seconds (train)")
-    ap.add_argument("--validate-every", type=int, default=200, help="steps (and at epoch ends), as s2s train-lm; 0 = epoch ends only")
+    ap.add_argument("--validate-every", type=int, default=400, help="steps (and at epoch ends), as s2s train-lm; 0 = epoch ends only")
     ap.add_argument("--report-every", type=int, default=50)
     ap.add_argument("--steps", type=int, default=5, help="timed training steps (speed)")
     ap.add_argument("--sample-chars", type=int, default=500, help="characters sampled at batch 1 (speed)")

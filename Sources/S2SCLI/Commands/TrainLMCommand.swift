@@ -20,11 +20,13 @@ struct TrainLMCommand: ParsableCommand {
         abstract: "Train a recurrent language model (LSTM, or GRU/RNN with --cell; characters, words or BPE) on a text file.",
         discussion: """
             Each line of the text is followed by an end-of-line token, so the model learns line and \
-            paragraph breaks. The training text is cut into --batch-size parallel streams (default 32); \
+            paragraph breaks. The training text is cut into --batch-size parallel streams (default 16); \
             each batch is the next --bptt tokens of every stream, and the recurrent state is carried from \
             one batch to the next (detached), reset at every epoch. Adam, learning rate 4e-3 by default, \
-            halved whenever a validation (every 200 steps and at epoch ends by default) does not \
-            improve. Validation reports loss in nats per token, perplexity and bits per character.
+            halved whenever a validation (every 400 steps and at epoch ends by default) does not \
+            improve. Validation and the saved model use a moving average of the weights \
+            (--exponential-smoothing 0.001 by default; 0 = the raw weights). Validation reports loss in \
+            nats per token, perplexity and bits per character.
             """)
 
     enum Level: String, ExpressibleByArgument, CaseIterable {
