@@ -55,6 +55,7 @@ public struct RecurrentWeights {
         precondition(weightHH.shape == self.weightHH.shape, "replacingWeightHH: \(weightHH.shape) for \(self.weightHH.shape)")
         return RecurrentWeights(cell: cell, weightIH: weightIH, weightHH: weightHH, biasIH: biasIH, biasHH: biasHH)
     }
+
     var variables: [Variable?] { [weightIH, weightHH, biasIH, biasHH] }
 
     /// The same variables as the LSTM layer reads them (cell `.lstm` only).

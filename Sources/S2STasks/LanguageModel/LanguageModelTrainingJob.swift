@@ -43,7 +43,7 @@ public struct LanguageModelTrainingOptions: TrainingJobOptions, Sendable {
     /// epoch end (the plateau schedule needs to see progress). Validation and the saved model use an
     /// exponential moving average of the weights (0.001, which over a 30-minute run spans its last ~10% of
     /// steps): small batches leave the weights noisy, and without it a noisy validation halved the rate
-    /// early (16 streams, 30 minutes: 1.4278 without, see the README for with).
+    /// early (16 streams, 30 minutes on tiny Shakespeare: 1.4214 with it, 1.4278 without).
     public var trainer: TrainerOptions = {
         var options = TrainerOptions()
         options.epochs = 20
