@@ -181,7 +181,7 @@ def mode_train(args):
     def smooth():
         with torch.no_grad():
             for average, p in zip(averages, params):
-                average.lerp_(p, max(args.exponential_smoothing, 9 / (step - 1 + 10)))
+                average.lerp_(p, max(args.exponential_smoothing, 9 / (step + 9)))   # update n = step - 1
 
     def score():
         if averages is None:
