@@ -41,9 +41,10 @@ public struct LanguageModelTrainingOptions: TrainingJobOptions, Sendable {
     public var learningRateSchedule = LearningRateScheduleKind.plateau
     /// 20 epochs at most; validation every 400 steps (about 820k tokens at the default batch) and at every
     /// epoch end (the plateau schedule needs to see progress). Validation and the saved model use an
-    /// exponential moving average of the weights (0.001, which over a 30-minute run spans its last ~10% of
-    /// steps): small batches leave the weights noisy, and without it a noisy validation halved the rate
-    /// early (16 streams, 30 minutes on tiny Shakespeare: 1.4214 with it, 1.4278 without).
+    /// exponential moving average of the weights (0.001: a step's weight in it falls by 1/e in ~1,000 steps,
+    /// about a fifth of a 30-minute run): small batches leave the weights noisy, and without it a noisy
+    /// validation halved the rate early (16 streams, 30 minutes on tiny Shakespeare: 1.4214 with it, 1.4278
+    /// without).
     public var trainer: TrainerOptions = {
         var options = TrainerOptions()
         options.epochs = 20
