@@ -80,9 +80,10 @@ import S2STestSupport
         #expect(throws: (any Error).self) { try TrainLMCommand.parse(["--train", text, "--valid", text, "--model-dir", dir, "--cell", "tanh"]) }
     }
 
-    /// `--learning-rate-schedule cosine`: recorded in config.json; the rate of update k is
-    /// lr·(1 + cos(π(k − 1)/steps))/2, as metrics.jsonl shows; an unknown schedule is refused.
-    @Test func cosineScheduleAnnealsOverTheStepLimit() throws {
+    /// `--learning-rate-schedule cosine`: recorded in config.json; the rate of update k (1-based) is
+    /// lr·(1 + cos(π(k − 1)/steps))/2, as metrics.jsonl shows; an unknown schedule is refused. Without the
+    /// option the rate falls linearly (train-lm's default): lr·(1 − (k − 1)/steps).
+    @Test func linearByDefaultOrCosineAnnealsOverTheStepLimit() throws {
         let root = TemporaryDirectory("lm-schedule")
         defer { root.remove() }
         let text = root.write("text.txt", Array(repeating: Self.lines, count: 4).flatMap { $0 }.joined(separator: "\n") + "\n")
@@ -93,11 +94,20 @@ import S2STestSupport
         try TrainLMCommand.parse(arguments + ["--learning-rate-schedule", "cosine"]).run()
         let config = try String(contentsOfFile: dir + "/config.json", encoding: .utf8)
         #expect(config.contains("\"learningRateSchedule\" : \"cosine\""))
-        let rates = try String(contentsOfFile: dir + "/metrics.jsonl", encoding: .utf8).split(separator: "\n").compactMap { line in
-            (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]).flatMap { $0["event"] as? String == "train" ? $0["lr"] as? Double : nil }
+        func rates(_ dir: String) throws -> [Double] {
+            try String(contentsOfFile: dir + "/metrics.jsonl", encoding: .utf8).split(separator: "\n").compactMap { line in
+                (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]).flatMap { $0["event"] as? String == "train" ? $0["lr"] as? Double : nil }
+            }
         }
-        #expect(rates.count == 8)
-        for (k, rate) in rates.enumerated() { #expect(abs(rate - 0.002 * (1 + cos(Double.pi * Double(k) / 8))) < 1e-12) }
+        let cosine = try rates(dir)
+        #expect(cosine.count == 8)
+        for (k, rate) in cosine.enumerated() { #expect(abs(rate - 0.002 * (1 + cos(Double.pi * Double(k) / 8))) < 1e-12) }
+        let byDefault = root.file("default")
+        try TrainLMCommand.parse(arguments.map { $0 == dir ? byDefault : $0 }).run()
+        #expect(try String(contentsOfFile: byDefault + "/config.json", encoding: .utf8).contains("\"learningRateSchedule\" : \"linear\""))
+        let linear = try rates(byDefault)
+        #expect(linear.count == 8)
+        for (k, rate) in linear.enumerated() { #expect(abs(rate - 0.004 * (1 - Double(k) / 8)) < 1e-12) }
         #expect(throws: (any Error).self) { try TrainLMCommand.parse(arguments + ["--learning-rate-schedule", "step"]) }
     }
 
