@@ -32,6 +32,10 @@ import S2STestSupport
          "--validate-every", "4", "--threads", "\(threads)", "--learning-rate", "0.01"]
     }
 
+    /// The killed run's step limit is not the resumed run's, and train-lm's default rate falls to zero over
+    /// the step limit; the plateau rule's rate does not depend on it, so both runs follow the same rates.
+    static let fixedHorizon = ["--learning-rate-schedule", "plateau"]
+
     static func text(in directory: TemporaryDirectory) -> String {
         directory.write("rhyme.txt", String(repeating: TinyLanguageModel.rhyme, count: 40))
     }
@@ -96,7 +100,7 @@ import S2STestSupport
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(Self.mpirun))
         process.arguments = ["--oversubscribe", "-np", "2", Self.binary] + Self.lmArguments(text, model, threads: 1, steps: 1_000_000)
-            + ["--distributed"]
+            + ["--distributed"] + Self.fixedHorizon
         process.environment = ProcessInfo.processInfo.environment.merging(Self.mpiEnvironment) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -117,10 +121,10 @@ import S2STestSupport
         // Resume to 12 steps past the kept checkpoint; an uninterrupted run to the same step must agree.
         let step = Int(try Self.latest(model).dropFirst("step-".count))!
         let target = step + 12
-        let resumed = try Self.mpi(2, Self.lmArguments(text, model, threads: 1, steps: target) + ["--distributed", "--resume"])
+        let resumed = try Self.mpi(2, Self.lmArguments(text, model, threads: 1, steps: target) + ["--distributed", "--resume"] + Self.fixedHorizon)
         #expect(resumed.status == 0, "\(resumed.output)")
         let whole = directory.file("whole")
-        let uninterrupted = try Self.mpi(2, Self.lmArguments(text, whole, threads: 1, steps: target) + ["--distributed"])
+        let uninterrupted = try Self.mpi(2, Self.lmArguments(text, whole, threads: 1, steps: target) + ["--distributed"] + Self.fixedHorizon)
         #expect(uninterrupted.status == 0, "\(uninterrupted.output)")
         try Self.expectSameRun(model, whole, "resumed after a kill vs uninterrupted")
     }
