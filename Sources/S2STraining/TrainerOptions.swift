@@ -1,4 +1,5 @@
 // The trainer's settings, each with the default a command gets when the user says nothing.
+import S2SNN
 
 public struct TrainerOptions: Codable, Sendable, Equatable {
     /// Passes over the training data; nil = until another limit stops training.
@@ -29,8 +30,19 @@ public struct TrainerOptions: Codable, Sendable, Equatable {
     /// moves this fraction of the way towards the weights after every step (after a warm-up; see
     /// WeightSmoothing); nil = off. Marian's `--exponential-smoothing`.
     public var exponentialSmoothing: Double? = nil
+    /// AdamW's decoupled weight decay (PyTorch's `AdamW(weight_decay:)`): every step shrinks each weight
+    /// by learning rate × this before the Adam update; nil = plain Adam. Optional so that config.json
+    /// written before it existed still reads.
+    public var weightDecay: Double? = nil
     /// Seed for the batch order and dropout.
     public var seed: UInt64 = 1
 
     public init() {}
+}
+
+extension TrainerOptions {
+    /// The optimizer every training job uses: Adam at `learningRate`, AdamW when `weightDecay` is set.
+    public func adam(learningRate: Double) -> Adam {
+        Adam(learningRate: learningRate, weightDecay: weightDecay ?? 0, decoupledWeightDecay: weightDecay != nil)
+    }
 }

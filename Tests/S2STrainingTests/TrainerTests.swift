@@ -19,7 +19,7 @@ import S2STestSupport
         options.metric = "accuracy"
         options.higherIsBetter = true
         configure(&options)
-        let trainer = Trainer(model: ToyModel(seed: modelSeed), optimizer: Adam(learningRate: 0.02),
+        let trainer = Trainer(model: ToyModel(seed: modelSeed), optimizer: options.adam(learningRate: 0.02),
                               schedule: schedule, options: options, bundle: ModelBundle(directory: directory))
         trainer.progress = ProgressReporter.silent
         let valid = self.valid
@@ -104,6 +104,25 @@ import S2STestSupport
         #expect(p.value == average && smoothing.averages[0].scalars == [1999, 1])
         smoothing.swap(with: parameters)
         #expect(p.value.scalars == [1999, 1])
+    }
+
+    /// `weightDecay` (--weight-decay) is AdamW's: one step from the same weights differs from plain Adam's
+    /// by exactly −lr·decay·w₀ (PyTorch's AdamW shrinks w by 1 − lr·decay, then applies the same update).
+    @Test func weightDecayShrinksTheWeightsBeforeTheAdamUpdate() throws {
+        let temporary = TemporaryDirectory("trainer-decay")
+        defer { temporary.remove() }
+        let plain = makeTrainer(directory: temporary.file("plain")) { $0.maxSteps = 1; $0.validateEvery = 0 }
+        let decayed = makeTrainer(directory: temporary.file("decayed")) { $0.maxSteps = 1; $0.validateEvery = 0; $0.weightDecay = 0.5 }
+        let initial = weights(plain)
+        #expect(initial == weights(decayed))
+        _ = try run(plain)
+        _ = try run(decayed)
+        for (w0, (p, d)) in zip(initial, zip(weights(plain), weights(decayed))) {
+            for (x, (a, b)) in zip(w0.scalars, zip(p.scalars, d.scalars)) {
+                #expect(abs((b - a) - (-0.02 * 0.5 * x)) <= 1e-6 * max(1, abs(x)), "w₀ \(x): Adam \(a), AdamW \(b)")
+            }
+        }
+        #expect(weights(plain) != weights(decayed))
     }
 
     @Test func sameSeedSameBytes() throws {

@@ -11,10 +11,10 @@ The same model and the same data layout as s2s, so figures compare like for like
   batches the training text as B parallel contiguous streams (char-rnn style), batch k = columns
           [k*bptt, (k+1)*bptt) of every stream, the LSTM state carried (detached) from batch k to
           k+1 and reset at each epoch; each epoch starts at a random offset in [0, bptt)
-  optim   Adam, gradient norm clipped to 5; --schedule linear (default, as s2s train-lm) or cosine:
-          the learning rate annealed from its initial value to zero over the time budget (by the
-          fraction of it spent before each step, as s2s's time-budgeted runs); plateau: halved when a
-          validation does not improve
+  optim   Adam (AdamW with --weight-decay), gradient norm clipped to 5; --schedule linear (default, as
+          s2s train-lm) or cosine: the learning rate annealed from its initial value to zero over the time
+          budget (by the fraction of it spent before each step, as s2s's time-budgeted runs); plateau:
+          halved when a validation does not improve
   valid   every --validate-every steps and at every epoch end, on the validation text as 16 contiguous
           streams, state carried through, mean NLL per char; with --exponential-smoothing A (default
           0.001, as s2s train-lm) the weights scored are a moving average moved by max(A, 9/(n+10))
@@ -164,12 +164,19 @@ def emit(args, row):
         print("  ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in row.items()), flush=True)
 
 
+def make_optimizer(args, model):
+    # s2s --weight-decay W: AdamW (decoupled) on every parameter; without it plain Adam
+    if args.weight_decay > 0:
+        return torch.optim.AdamW(model.parameters(), lr=args.learning_rate, weight_decay=args.weight_decay)
+    return torch.optim.Adam(model.parameters(), lr=args.learning_rate)
+
+
 def mode_train(args):
     train_lines, valid_lines = read_lines(args.train), read_lines(args.valid)
     vocab = build_vocab(train_lines)
     train_ids, valid_ids = encode(train_lines, vocab), encode(valid_lines, vocab)
     model = make_model(args, len(vocab) + len(SPECIALS))
-    optimizer = torch.optim.Adam(model.parameters(), lr=args.learning_rate)
+    optimizer = make_optimizer(args, model)
     start, train_seconds, step, epoch = time.perf_counter(), 0.0, 0, 0
     lr, best, plateau_best = args.learning_rate, math.inf, math.inf
     window_loss, window_steps = 0.0, 0
@@ -251,7 +258,7 @@ def mode_speed(args):
     vocab = build_vocab(lines)
     ids = encode(lines, vocab)
     model = make_model(args, len(vocab) + len(SPECIALS))
-    optimizer = torch.optim.Adam(model.parameters(), lr=args.learning_rate)
+    optimizer = make_optimizer(args, model)
     batches = epoch_batches(ids, args.batch_size, args.bptt, 0, args.seed)
     state, times = None, []
     for i in range(args.steps + 2):
@@ -311,6 +318,7 @@ def main():
     ap.add_argument("--schedule", choices=["plateau", "linear", "cosine"], default="linear",
                     help="the learning rate: annealed to zero over the time budget (as s2s train-lm), or halved on plateaus")
     ap.add_argument("--max-grad-norm", type=float, default=5.0)
+    ap.add_argument("--weight-decay", type=float, default=0.0, help="AdamW's decoupled weight decay (0 = Adam), as s2s --weight-decay")
     ap.add_argument("--exponential-smoothing", type=float, default=0.001,
                     help="validate an exponential moving average of the weights (as s2s); 0 = off")
     ap.add_argument("--time-budget", type=float, default=1800.0, help="seconds (train)")

@@ -62,6 +62,10 @@ struct TrainingOptions: ParsableArguments {
                                discussion: "Marian's --exponential-smoothing. The rate warms up: early steps move the average further, so a short run averages about its last tenth."))
     var exponentialSmoothing: Double?
 
+    @Option(help: ArgumentHelp("AdamW's decoupled weight decay: every step shrinks each weight by the learning rate times this, e.g. 0.1 (0 = plain Adam).",
+                               discussion: "PyTorch's AdamW weight_decay; it applies to every parameter, biases and embeddings included."))
+    var weightDecay: Double?
+
     @Option(help: "Also write TensorBoard event files to this directory.")
     var tensorboardDir: String?
 
@@ -83,6 +87,7 @@ struct TrainingOptions: ParsableArguments {
         if let exponentialSmoothing, !(exponentialSmoothing >= 0 && exponentialSmoothing <= 1) {
             throw ValidationError("--exponential-smoothing must be between 0 (off) and 1")
         }
+        if let weightDecay, !(weightDecay >= 0 && weightDecay.isFinite) { throw ValidationError("--weight-decay cannot be negative") }
     }
 
     /// The task's `options` with every option the user gave applied (and the run's seed and threads).
@@ -102,6 +107,7 @@ struct TrainingOptions: ParsableArguments {
         if let patience { options.trainer.patience = patience }
         if let keepCheckpoints { options.trainer.keepCheckpoints = keepCheckpoints }
         if let exponentialSmoothing { options.trainer.exponentialSmoothing = exponentialSmoothing > 0 ? exponentialSmoothing : nil }
+        if let weightDecay { options.trainer.weightDecay = weightDecay > 0 ? weightDecay : nil }
         options.trainer.seed = run.seed
         options.trainer.shards = run.threads
     }
