@@ -111,19 +111,22 @@ import S2STestSupport
         #expect(throws: (any Error).self) { try TrainLMCommand.parse(arguments + ["--learning-rate-schedule", "step"]) }
     }
 
-    /// `--weight-decay`: recorded in config.json with the trainer's settings (AdamW; the update itself is
-    /// TrainerTests'); 0 records none, a negative value is refused.
+    /// `--weight-decay`: 0.1 by default, recorded in config.json with the trainer's settings (AdamW; the
+    /// update itself is TrainerTests'); 0 records none, a negative value is refused.
     @Test func weightDecayIsRecorded() throws {
         let root = TemporaryDirectory("lm-decay")
         defer { root.remove() }
         let text = root.write("text.txt", Array(repeating: Self.lines, count: 4).flatMap { $0 }.joined(separator: "\n") + "\n")
-        func arguments(_ dir: String, _ decay: String) -> [String] {
+        func arguments(_ dir: String, _ decay: String?) -> [String] {
             ["--train", text, "--valid", text, "--model-dir", root.file(dir), "--max-steps", "2", "--hidden-size", "8",
-             "--embedding-size", "4", "--layers", "1", "--batch-size", "2", "--bptt", "8", "--threads", "1", "--weight-decay", decay]
+             "--embedding-size", "4", "--layers", "1", "--batch-size", "2", "--bptt", "8", "--threads", "1"]
+                + (decay.map { ["--weight-decay", $0] } ?? [])
         }
-        try TrainLMCommand.parse(arguments("decayed", "0.1")).run()
+        try TrainLMCommand.parse(arguments("default", nil)).run()
+        try TrainLMCommand.parse(arguments("decayed", "0.05")).run()
         try TrainLMCommand.parse(arguments("plain", "0")).run()
-        #expect(try String(contentsOfFile: root.file("decayed") + "/config.json", encoding: .utf8).contains("\"weightDecay\" : 0.1"))
+        #expect(try String(contentsOfFile: root.file("default") + "/config.json", encoding: .utf8).contains("\"weightDecay\" : 0.1"))
+        #expect(try String(contentsOfFile: root.file("decayed") + "/config.json", encoding: .utf8).contains("\"weightDecay\" : 0.05"))
         #expect(try !String(contentsOfFile: root.file("plain") + "/config.json", encoding: .utf8).contains("weightDecay"))
         #expect(throws: (any Error).self) { try TrainLMCommand.parse(arguments("negative", "-0.1")) }
     }

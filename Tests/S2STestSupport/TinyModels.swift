@@ -82,6 +82,7 @@ public enum TinyLanguageModel {
         options.bptt = 32
         options.learningRate = 1e-2
         options.learningRateSchedule = .plateau   // what the tests that use it were written with
+        options.trainer.weightDecay = nil
         options.trainer.epochs = nil
         options.trainer.maxSteps = steps
         return options

@@ -11,10 +11,10 @@ The same model and the same data layout as s2s, so figures compare like for like
   batches the training text as B parallel contiguous streams (char-rnn style), batch k = columns
           [k*bptt, (k+1)*bptt) of every stream, the LSTM state carried (detached) from batch k to
           k+1 and reset at each epoch; each epoch starts at a random offset in [0, bptt)
-  optim   Adam (AdamW with --weight-decay), gradient norm clipped to 5; --schedule linear (default, as
-          s2s train-lm) or cosine: the learning rate annealed from its initial value to zero over the time
-          budget (by the fraction of it spent before each step, as s2s's time-budgeted runs); plateau:
-          halved when a validation does not improve
+  optim   AdamW (--weight-decay 0.1 by default, as s2s train-lm; 0 = Adam), gradient norm clipped to 5;
+          --schedule linear (default, as s2s train-lm) or cosine: the learning rate annealed from its
+          initial value to zero over the time budget (by the fraction of it spent before each step, as
+          s2s's time-budgeted runs); plateau: halved when a validation does not improve
   valid   every --validate-every steps and at every epoch end, on the validation text as 16 contiguous
           streams, state carried through, mean NLL per char; with --exponential-smoothing A (default
           0.001, as s2s train-lm) the weights scored are a moving average moved by max(A, 9/(n+10))
@@ -318,7 +318,7 @@ def main():
     ap.add_argument("--schedule", choices=["plateau", "linear", "cosine"], default="linear",
                     help="the learning rate: annealed to zero over the time budget (as s2s train-lm), or halved on plateaus")
     ap.add_argument("--max-grad-norm", type=float, default=5.0)
-    ap.add_argument("--weight-decay", type=float, default=0.0, help="AdamW's decoupled weight decay (0 = Adam), as s2s --weight-decay")
+    ap.add_argument("--weight-decay", type=float, default=0.1, help="AdamW's decoupled weight decay (0 = Adam), as s2s train-lm --weight-decay")
     ap.add_argument("--exponential-smoothing", type=float, default=0.001,
                     help="validate an exponential moving average of the weights (as s2s); 0 = off")
     ap.add_argument("--time-budget", type=float, default=1800.0, help="seconds (train)")

@@ -22,10 +22,10 @@ struct TrainLMCommand: ParsableCommand {
             Each line of the text is followed by an end-of-line token, so the model learns line and \
             paragraph breaks. The training text is cut into --batch-size parallel streams (default 16); \
             each batch is the next --bptt tokens of every stream, and the recurrent state is carried from \
-            one batch to the next (detached), reset at every epoch. Adam, learning rate 4e-3 by default, \
-            falling linearly to zero over the run's --time-budget, --max-steps or --epochs (20 by \
-            default; --learning-rate-schedule plateau halves it instead whenever a validation does not \
-            improve). Validation (every 400 steps and at epoch ends by default) and the saved model use \
+            one batch to the next (detached), reset at every epoch. AdamW (--weight-decay 0.1 by \
+            default; 0 = plain Adam), learning rate 4e-3 by default, falling linearly to zero over the \
+            run's --time-budget, --max-steps or --epochs (20 by default; --learning-rate-schedule \
+            plateau halves it instead whenever a validation does not improve). Validation (every 400 steps and at epoch ends by default) and the saved model use \
             a moving average of the weights (--exponential-smoothing 0.001 by default; 0 = the raw \
             weights). Validation reports loss in nats per token, perplexity and bits per character.
             """)

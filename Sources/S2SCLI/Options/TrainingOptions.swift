@@ -62,7 +62,7 @@ struct TrainingOptions: ParsableArguments {
                                discussion: "Marian's --exponential-smoothing. The rate warms up: early steps move the average further, so a short run averages about its last tenth."))
     var exponentialSmoothing: Double?
 
-    @Option(help: ArgumentHelp("AdamW's decoupled weight decay: every step shrinks each weight by the learning rate times this, e.g. 0.1 (0 = plain Adam).",
+    @Option(help: ArgumentHelp("AdamW's decoupled weight decay: every step shrinks each weight by the learning rate times this, e.g. 0.1 (0 = plain Adam; train-lm: 0.1 by default, the others 0).",
                                discussion: "PyTorch's AdamW weight_decay; it applies to every parameter, biases and embeddings included."))
     var weightDecay: Double?
 

@@ -22,8 +22,8 @@ enum ClassifierPretraining {
     static let directoryName = "pretrain"
 
     /// The recipe: a word language model trained for 3 minutes (dropout 0.2, Adam at 4e-3 halved on
-    /// plateaus, 128-token windows). Its batch, validation interval, plateau rule and raw (unsmoothed)
-    /// weights are the ones the classifier's figures were measured with (64 streams, every 100 steps), not
+    /// plateaus, 128-token windows). Its batch, validation interval, plateau rule, plain Adam and raw
+    /// (unsmoothed) weights are the ones the classifier's figures were measured with (64 streams, every 100 steps), not
     /// `train-lm`'s character-model defaults.
     static var recipe: LanguageModelTrainingOptions {
         var options = LanguageModelTrainingOptions()
@@ -31,6 +31,7 @@ enum ClassifierPretraining {
         options.batchSize = 64
         options.trainer.validateEvery = 100
         options.trainer.exponentialSmoothing = nil
+        options.trainer.weightDecay = nil
         options.learningRateSchedule = .plateau
         options.trainer.epochs = nil
         options.trainer.timeBudget = 180
