@@ -25,9 +25,9 @@ struct TrainLMCommand: ParsableCommand {
             one batch to the next (detached), reset at every epoch. AdamW (--weight-decay 0.1 by \
             default; 0 = plain Adam), learning rate 4e-3 by default, falling linearly to zero over the \
             run's --time-budget, --max-steps or --epochs (20 by default; --learning-rate-schedule \
-            plateau halves it instead whenever a validation does not improve). Validation (every 400 steps and at epoch ends by default) and the saved model use \
-            a moving average of the weights (--exponential-smoothing 0.001 by default; 0 = the raw \
-            weights). Validation reports loss in nats per token, perplexity and bits per character.
+            plateau halves it instead whenever a validation does not improve). Validation (every 400 \
+            steps and at epoch ends by default) and the saved model use a moving average of the \
+            weights (--exponential-smoothing 0.001 by default; 0 = the raw weights). Validation reports loss in nats per token, perplexity and bits per character.
             """)
 
     enum Level: String, ExpressibleByArgument, CaseIterable {

@@ -23,8 +23,8 @@ enum ClassifierPretraining {
 
     /// The recipe: a word language model trained for 3 minutes (dropout 0.2, Adam at 4e-3 halved on
     /// plateaus, 128-token windows). Its batch, validation interval, plateau rule, plain Adam and raw
-    /// (unsmoothed) weights are the ones the classifier's figures were measured with (64 streams, every 100 steps), not
-    /// `train-lm`'s character-model defaults.
+    /// (unsmoothed) weights are the ones the classifier's figures were measured with (64 streams, every 100
+    /// steps), not `train-lm`'s character-model defaults.
     static var recipe: LanguageModelTrainingOptions {
         var options = LanguageModelTrainingOptions()
         options.unit = .words
