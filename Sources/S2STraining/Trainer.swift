@@ -84,6 +84,11 @@ public final class Trainer<Model: TrainableModel> {
         if state.schedule.needsProgress, options.epochs == nil, options.maxSteps == nil, options.timeBudget == nil {
             throw TrainingError("an annealed learning rate falls over the run's length: give it epochs, a step limit or a time budget")
         }
+        if resume, case let .anneal(shape) = state.schedule.decay {
+            // A checkpoint keeps the step, not the limits: the rest of the run anneals over this invocation's
+            // (as fairseq's --max-update), so a resume with another limit has other rates than the first run.
+            log("the \(shape.rawValue) learning rate falls to zero over this invocation's \(annealingLimits)")
+        }
         let metrics = try MetricsLog(directory: bundle.directory)
         runStart = Self.now(); elapsedAtStart = state.elapsed; stepAtStart = state.step; windowStart = runStart
         defer { try? tensorBoard?.flush(); reportExchange(); progress(.finished) }
@@ -241,6 +246,15 @@ public final class Trainer<Model: TrainableModel> {
             done = max(done, spent[0])
         }
         return min(done, 1)
+    }
+
+    /// The limits an annealed rate falls over, as the options give them (a resumed run's log names them).
+    private var annealingLimits: String {
+        var limits: [String] = []
+        if let maxSteps = options.maxSteps { limits.append("step limit (\(maxSteps))") }
+        if let epochs = options.epochs { limits.append("epochs (\(epochs))") }
+        if let budget = options.timeBudget { limits.append("time budget (\(ProgressFormat.duration(budget)) from now)") }
+        return limits.joined(separator: " or ") + (limits.count > 1 ? ", whichever ends first" : "")
     }
 
     /// Whether the next step would overrun the time budget — rank 0's clock deciding for every rank.

@@ -187,9 +187,15 @@ import S2STestSupport
     }
 
     /// The rate of every update of a run, in order.
-    func rates(_ trainer: Trainer<ToyModel>, resume: Bool = false) throws -> [Double] {
+    func rates(_ trainer: Trainer<ToyModel>, resume: Bool = false, messages: Locked<[String]>? = nil) throws -> [Double] {
         let rates = Locked<[Double]>([])
-        trainer.progress = { event in if case let .step(progress) = event { rates.update { $0.append(progress.learningRate) } } }
+        trainer.progress = { event in
+            switch event {
+            case let .step(progress): rates.update { $0.append(progress.learningRate) }
+            case let .message(line): messages?.update { $0.append(line) }
+            default: break
+            }
+        }
         _ = try run(trainer, resume: resume)
         return rates.value
     }
@@ -232,8 +238,11 @@ import S2STestSupport
         #expect(throws: TrainingError.self) { _ = try rates(dying) }
         // …and a new process resumes it: a model initialised differently, every state from the checkpoint.
         let second = makeTrainer(directory: b, modelSeed: 12345, schedule: .anneal(0.02, .linear))
-        let rest = try rates(second, resume: true)
+        let messages = Locked<[String]>([])
+        let rest = try rates(second, resume: true, messages: messages)
         #expect(rest.count == 24 && Array(whole.prefix(16)) + rest == whole)
+        // The log says what the rest of the run anneals over (the checkpoint does not keep the limits).
+        #expect(messages.value.contains("the linear learning rate falls to zero over this invocation's step limit (40)"), "\(messages.value)")
         #expect(weights(second) == weights(wholeRun))
     }
 
