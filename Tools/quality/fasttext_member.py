@@ -36,11 +36,7 @@ def main():
     parser.add_argument("--s2s", default=os.path.join(shared.ROOT, ".build/release/s2s"))
     parser.add_argument("--dev", default=os.path.join(shared.ROOT, "../shared/corpora/sentiment/airline/dev.tsv"))
     args = parser.parse_args()
-    keep = set(args.labels.split(",")) if args.labels else None
-    sets = {name: shared.read(path, keep) for name, path in
-            [("train", os.path.join(args.out, "train90.tsv")), ("dev", args.dev), ("held out", os.path.join(args.out, "holdout.tsv"))]}
-    labels = sorted({label for label, _ in sets["train"]})
-    tokens = {name: shared.tokenize(args.s2s, [text for _, text in rows]) for name, rows in sets.items()}
+    sets, labels, tokens, y = shared.load_split(args.out, args.labels, args.s2s, args.dev)
     counts = Counter(f for doc in tokens["train"] for f in features(doc))
     index = {f: i + 1 for i, f in enumerate(counts)}   # 0: the padding row, for a tweet with no known feature
 
@@ -52,7 +48,6 @@ def main():
         return torch.tensor(ids), torch.tensor(offsets)
 
     x = {name: bags(docs) for name, docs in tokens.items()}
-    y = {name: np.array([labels.index(label) for label, _ in rows]) for name, rows in sets.items()}
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     bag = torch.nn.EmbeddingBag(len(index) + 1, args.dim, mode="mean", padding_idx=0)

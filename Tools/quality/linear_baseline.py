@@ -84,6 +84,18 @@ def s2s_probabilities(s2s, models, texts, labels):
     return np.array(rows)
 
 
+def load_split(out, labels, s2s, dev):
+    """The split's three sets (train, dev, held out): their (label, text) rows, the class names in id
+    order, each tweet's tokens and each set's label ids. `labels`: a comma-separated subset, or None."""
+    keep = set(labels.split(",")) if labels else None
+    sets = {name: read(path, keep) for name, path in
+            [("train", os.path.join(out, "train90.tsv")), ("dev", dev), ("held out", os.path.join(out, "holdout.tsv"))]}
+    classes = sorted({label for label, _ in sets["train"]})
+    tokens = {name: tokenize(s2s, [text for _, text in rows]) for name, rows in sets.items()}
+    y = {name: np.array([classes.index(label) for label, _ in rows]) for name, rows in sets.items()}
+    return sets, classes, tokens, y
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", help="a classifier-holdout.sh output directory")
@@ -93,15 +105,10 @@ def main():
     parser.add_argument("--s2s", default=os.path.join(ROOT, ".build/release/s2s"))
     parser.add_argument("--dev", default=os.path.join(ROOT, "../shared/corpora/sentiment/airline/dev.tsv"))
     args = parser.parse_args()
-    keep = set(args.labels.split(",")) if args.labels else None
-    sets = {name: read(path, keep) for name, path in
-            [("train", os.path.join(args.out, "train90.tsv")), ("dev", args.dev), ("held out", os.path.join(args.out, "holdout.tsv"))]}
-    labels = sorted({label for label, _ in sets["train"]})
-    tokens = {name: tokenize(args.s2s, [text for _, text in rows]) for name, rows in sets.items()}
+    sets, labels, tokens, y = load_split(args.out, args.labels, args.s2s, args.dev)
     counts = Counter(f for doc in tokens["train"] for f in features(doc))
     index = {f: i for i, f in enumerate(f for f, c in counts.items() if c >= 2)}
     x = {name: matrix(docs, index) for name, docs in tokens.items()}
-    y = {name: np.array([labels.index(label) for label, _ in rows]) for name, rows in sets.items()}
 
     best = None
     for l2 in [3e-5, 1e-4, 3e-4, 1e-3, 3e-3]:
