@@ -10,6 +10,7 @@
 #   PRETRAIN=3m|0: train-classify's --pretrain (its default: 3 minutes of a word language model on the
 #     text of the training tweets — never the held-out ones — which the classifier then starts from;
 #     0 = from scratch)
+#   EXTRA_TRAIN=FILE: label<TAB>text lines added to the training 90% (other data; never scored)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 S2S=${S2S:-$ROOT/.build/release/s2s}
@@ -18,7 +19,7 @@ SEEDS=${1:-3}; MEMBERS=${2:-3}; shift $(( $# > 2 ? 2 : $# )); [ "${1:-}" = "--" 
 OUT=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/s2s-holdout.XXXXXX")}
 DATA=$CORPORA/sentiment/airline
 mkdir -p "$OUT"
-awk 'NR % 10 != 0' "$DATA/train.tsv" > "$OUT/train90.tsv"
+{ awk 'NR % 10 != 0' "$DATA/train.tsv"; [ -z "${EXTRA_TRAIN:-}" ] || cat "$EXTRA_TRAIN"; } > "$OUT/train90.tsv"
 awk 'NR % 10 == 0' "$DATA/train.tsv" > "$OUT/holdout.tsv"
 LABEL_ARGS=(); [ -n "${LABELS:-}" ] && LABEL_ARGS=(--labels "$LABELS")
 score() { "$S2S" test-classify --json "$@" "$OUT/holdout.tsv" 2>/dev/null \
