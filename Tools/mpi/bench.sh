@@ -10,7 +10,11 @@
 # and the update. With ROUNDS > 1 it does all of that ROUNDS times and ends with each row's median
 # tokens/s and its scaling over the median 1-rank tokens/s (and, for reference, each round's scaling
 # over that round's own 1-rank run): on a shared machine a single slow or fast 1-rank run skews a whole
-# table.
+# table. So each distributed row also says what share of its step went to the work a lone process does
+# (forward, backward, clipping and update) rather than to the exchange and the wait: read from one run,
+# that share does not move with the machine's speed between runs, and ranks × share is the speed-up over
+# one process running one rank's part of each batch, were each rank to compute as fast as that process
+# (the separate-processes row says how near that comes on this machine).
 #
 #   Tools/mpi/bench.sh [STEPS=120] [RATE=1gbit] [ROUNDS=1]   # run alone on a quiet machine
 set -euo pipefail
@@ -33,12 +37,25 @@ median() {
         | tail -n +2 | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# The share of a distributed run's step spent as a lone process spends it, from the run's last line
+# ("… ms per step: forward and backward … ms, …, clipping and update … ms"); empty without that line.
+working_share() {
+    { grep -o '[0-9.]* ms per step: .*' "$1" 2>/dev/null || true; } | tail -1 \
+        | sed -n 's/^\([0-9.]*\) ms per step: forward and backward \([0-9.]*\) ms.*clipping and update \([0-9.]*\) ms.*/\1 \2 \3/p' \
+        | awk '$1 > 0 { printf "%.3f", ($2 + $3) / $1 }'
+}
+
 report() {  # name dir log baseline [tok/s, when not the median of dir]
     local rate; rate=${5:-$(median "$2")}
-    local exchange=""; [ -n "$3" ] && exchange=$(grep -o '[0-9.]* ms per step: .*' "$3" | tail -1 || true)
+    local exchange="" share=""
+    if [ -n "$3" ]; then
+        exchange=$(grep -o '[0-9.]* ms per step: .*' "$3" | tail -1 || true)
+        share=$(working_share "$3")
+    fi
     local ratio; ratio=$(awk -v a="$rate" -v b="${4:-$rate}" 'BEGIN { printf "%.3f", a / b }')
+    [ -n "$share" ] && exchange="working share $share (x 2 ranks = $(awk -v s="$share" 'BEGIN { printf "%.2f", 2 * s }')x); $exchange"
     printf '%-28s %9.0f tok/s  %5.2fx  %s\n' "$1" "$rate" "$ratio" "$exchange"
-    printf '%s\t%s\t%s\n' "$1" "$rate" "$ratio" >> "$work/rows.tsv"
+    printf '%s\t%s\t%s\t%s\n' "$1" "$rate" "$ratio" "$share" >> "$work/rows.tsv"
 }
 
 one_round() {
@@ -88,12 +105,13 @@ if [ "$rounds" -gt 1 ]; then
             return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
         }
         !($1 in rates) { order[++rows] = $1 }
-        { rates[$1] = rates[$1] " " $2; ratios[$1] = ratios[$1] " " $3 }
+        { rates[$1] = rates[$1] " " $2; ratios[$1] = ratios[$1] " " $3; if ($4 != "") shares[$1] = shares[$1] " " $4 }
         END {
             base = median(rates[order[1]])
             for (r = 1; r <= rows; r++) {
                 rate = median(rates[order[r]])
-                printf "%-28s %9.0f tok/s  %5.2fx  (each round:%s)\n", order[r], rate, rate / base, ratios[order[r]]
+                share = order[r] in shares ? sprintf("; working share %.3f (each round:%s)", median(shares[order[r]]), shares[order[r]]) : ""
+                printf "%-28s %9.0f tok/s  %5.2fx  (each round:%s)%s\n", order[r], rate, rate / base, ratios[order[r]], share
             }
         }
     ' "$work/rows.tsv"
