@@ -37,10 +37,11 @@ median() {
         | tail -n +2 | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# The share of a distributed run's step spent as a lone process spends it, from the run's last line
-# ("… ms per step: forward and backward … ms, …, clipping and update … ms"); empty without that line.
+# The share of a distributed run's step spent as a lone process spends it, from the step breakdown its
+# log ends with ("… ms per step: forward and backward … ms, …, clipping and update … ms"); empty for any
+# other text.
 working_share() {
-    { grep -o '[0-9.]* ms per step: .*' "$1" 2>/dev/null || true; } | tail -1 \
+    printf '%s\n' "$1" \
         | sed -n 's/^\([0-9.]*\) ms per step: forward and backward \([0-9.]*\) ms.*clipping and update \([0-9.]*\) ms.*/\1 \2 \3/p' \
         | awk '$1 > 0 { printf "%.3f", ($2 + $3) / $1 }'
 }
@@ -50,7 +51,7 @@ report() {  # name dir log baseline [tok/s, when not the median of dir]
     local exchange="" share=""
     if [ -n "$3" ]; then
         exchange=$(grep -o '[0-9.]* ms per step: .*' "$3" | tail -1 || true)
-        share=$(working_share "$3")
+        share=$(working_share "$exchange")
     fi
     local ratio; ratio=$(awk -v a="$rate" -v b="${4:-$rate}" 'BEGIN { printf "%.3f", a / b }')
     [ -n "$share" ] && exchange="working share $share (x 2 ranks = $(awk -v s="$share" 'BEGIN { printf "%.2f", 2 * s }')x); $exchange"

@@ -21,6 +21,7 @@ import linear_baseline as shared  # noqa: E402  (the split, the tokens and the s
 
 
 def features(tokens):
+    # A list, not linear_baseline's set: fastText's mean counts a repeated word or pair each time.
     return list(tokens) + [a + " " + b for a, b in zip(tokens, tokens[1:])]
 
 
@@ -40,14 +41,14 @@ def main():
     counts = Counter(f for doc in tokens["train"] for f in features(doc))
     index = {f: i + 1 for i, f in enumerate(counts)}   # 0: the padding row, for a tweet with no known feature
 
-    def bags(docs):
-        ids, offsets = [], []
-        for doc in docs:
-            offsets.append(len(ids))
-            ids += [index[f] for f in features(doc) if f in index] or [0]
-        return torch.tensor(ids), torch.tensor(offsets)
+    # Each tweet's feature ids, looked up once (0 alone when it has no known feature).
+    ids = {name: [[index[f] for f in features(doc) if f in index] or [0] for doc in docs] for name, docs in tokens.items()}
 
-    x = {name: bags(docs) for name, docs in tokens.items()}
+    def bags(rows):
+        offsets = np.cumsum([0] + [len(row) for row in rows[:-1]])
+        return torch.tensor([i for row in rows for i in row]), torch.tensor(offsets)
+
+    x = {name: bags(rows) for name, rows in ids.items()}
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     bag = torch.nn.EmbeddingBag(len(index) + 1, args.dim, mode="mean", padding_idx=0)
@@ -63,7 +64,7 @@ def main():
         order = rng.permutation(len(tokens["train"]))
         for start in range(0, len(order), 32):
             rows = order[start:start + 32]
-            pooled = torch.nn.functional.dropout(bag(*bags([tokens["train"][i] for i in rows])), 0.3)
+            pooled = torch.nn.functional.dropout(bag(*bags([ids["train"][i] for i in rows])), 0.3)
             loss = torch.nn.functional.cross_entropy(output(pooled), torch.tensor(y["train"][rows]))
             optimizer.zero_grad()
             loss.backward()
