@@ -12,11 +12,12 @@ train.tsv), e.g. `cut -f2 OUT/holdout.tsv | s2s classify -m OUT/model-1 -m ...`.
 Only rows whose text is in train.tsv are read: the CSV also holds the test split that is kept out of this
 repository's work, and nothing here looks at it.
 """
-import csv, re, sys
+import csv, os, re, sys
 from collections import defaultdict
 
 csv_path, pred_path = sys.argv[1], sys.argv[2]
-train_path = sys.argv[3] if len(sys.argv) > 3 else "../shared/corpora/sentiment/airline/train.tsv"
+train_path = sys.argv[3] if len(sys.argv) > 3 else os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "../../../shared/corpora/sentiment/airline/train.tsv")
 train = [line.rstrip("\n").split("\t", 1) for line in open(train_path, encoding="utf-8")]
 wanted = {text for _, text in train}
 confidence = {}
