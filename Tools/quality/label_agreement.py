@@ -43,4 +43,5 @@ for (label, text), predicted in zip(held_out, predictions):
 print(f"{'annotators':<30} {'tweets':>6} {'share':>6} {'accuracy':>8} {'errors':>6} {'mean confidence':>15}")
 for key in ("all annotators agreed (1.0)", "most agreed (0.67-1)", "split (< 0.67)", "every held-out tweet"):
     right, n, csum = tally[key]
+    if n == 0: continue
     print(f"{key:<30} {n:>6} {n / len(held_out):>6.1%} {right / n:>8.4f} {n - right:>6} {csum / n:>15.3f}")
