@@ -1,31 +1,31 @@
 #!/usr/bin/env python3
 """How much of the held-out error sits on tweets the annotators themselves disagreed on.
 
-    label_agreement.py TWEETS_CSV PREDICTIONS [TRAIN_TSV]
+    label_agreement.py OUT TWEETS_CSV PREDICTIONS
 
 TWEETS_CSV is the original Kaggle/CrowdFlower `Tweets.csv` that ../shared/corpora/README.md names as the
 airline corpus's source (nicholaslocascio/bcs-lstm, data/sentiment-tweets.csv); its
 `airline_sentiment_confidence` is the trust-weighted share of annotators who chose the gold label.
-PREDICTIONS has one label per line for classifier-holdout.sh's held-out lines (every 10th line of
-train.tsv), e.g. `cut -f2 OUT/holdout.tsv | s2s classify -m OUT/model-1 -m ...`.
+OUT is a classifier-holdout.sh output directory; PREDICTIONS has one label per line of its holdout.tsv,
+e.g. `cut -f2 OUT/holdout.tsv | s2s classify -m OUT/model-1 -m ...`.
 
-Only rows whose text is in train.tsv are read: the CSV also holds the test split that is kept out of this
-repository's work, and nothing here looks at it.
+Only rows whose text is in holdout.tsv (a part of train.tsv) are read: the CSV also holds the test split
+that is kept out of this repository's work, and nothing here looks at it.
 """
 import csv, os, re, sys
 from collections import defaultdict
 
-csv_path, pred_path = sys.argv[1], sys.argv[2]
-train_path = sys.argv[3] if len(sys.argv) > 3 else os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "../../../shared/corpora/sentiment/airline/train.tsv")
-train = [line.rstrip("\n").split("\t", 1) for line in open(train_path, encoding="utf-8")]
-wanted = {text for _, text in train}
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import linear_baseline as shared  # noqa: E402  (the split's reader)
+
+out, csv_path, pred_path = sys.argv[1:4]
+held_out = shared.read(os.path.join(out, "holdout.tsv"), None)
+wanted = {text for _, text in held_out}
 confidence = {}
 for row in csv.DictReader(open(csv_path, newline="", encoding="utf-8")):
     text = re.sub(r"[\t\r\n]+", " ", row["text"]).strip()     # the corpus README's cleaning step 2
     if text in wanted and text not in confidence:              # step 1: the first row of a repeated tweet
         confidence[text] = float(row["airline_sentiment_confidence"])
-held_out = [(label, text) for i, (label, text) in enumerate(train, 1) if i % 10 == 0]
 predictions = [line.strip() for line in open(pred_path, encoding="utf-8")]
 if len(predictions) != len(held_out):
     sys.exit(f"{pred_path}: {len(predictions)} lines, but the held-out split has {len(held_out)}")

@@ -17,6 +17,9 @@ import argparse, json, os, random, sys, time
 import numpy as np, torch
 from transformers import AutoModel, AutoTokenizer
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import linear_baseline as shared  # noqa: E402  (the split's reader and the scores of the other yardsticks)
+
 ap = argparse.ArgumentParser()
 ap.add_argument("split_dir"); ap.add_argument("model_dir")
 ap.add_argument("--labels", default="negative,neutral,positive"); ap.add_argument("--seed", type=int, default=1)
@@ -27,13 +30,8 @@ args = ap.parse_args()
 labels = args.labels.split(",")
 torch.manual_seed(args.seed); random.seed(args.seed); torch.set_num_threads(os.cpu_count())
 
-def load(path):
-    rows = []
-    for n, line in enumerate(open(path, encoding="utf-8"), 1):
-        label, sep, text = line.rstrip("\n").partition("\t")
-        if not sep: sys.exit(f"{path}:{n}: no TAB between label and text")
-        if label in labels: rows.append((labels.index(label), text))
-    return rows
+def load(path):  # (class id in --labels order, text)
+    return [(labels.index(label), text) for label, text in shared.read(path, set(labels))]
 train = load(f"{args.split_dir}/train90.tsv")
 dev = load(f"{args.corpora}/sentiment/airline/dev.tsv")
 held_out = load(f"{args.split_dir}/holdout.tsv")
@@ -63,13 +61,8 @@ def evaluate(rows):
     model.eval(); predicted = []
     with torch.no_grad():
         for batch, _ in batches(rows, 128, False): predicted += model(batch).argmax(-1).tolist()
-    gold = [y for y, _ in rows]
-    f1 = []
-    for c in range(len(labels)):
-        tp = sum(p == c == g for p, g in zip(predicted, gold))
-        wrong = sum((p == c) != (g == c) for p, g in zip(predicted, gold))
-        f1.append(2 * tp / max(1, 2 * tp + wrong))
-    return float(np.mean([p == g for p, g in zip(predicted, gold)])), float(np.mean(f1)), predicted
+    accuracy, macro_f1 = shared.score(np.eye(len(labels))[predicted], np.array([y for y, _ in rows]))
+    return float(accuracy), macro_f1, predicted
 
 optimizer = torch.optim.AdamW(model.parameters(), lr=5e-5, weight_decay=0.01)
 steps = args.epochs * -(-len(train) // 32)
