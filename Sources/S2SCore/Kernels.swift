@@ -1,7 +1,8 @@
 // The SIMD kernels of the S2SKernels C target, as Swift calls. The C target compiles each kernel for
 // generic x86-64, AVX2+FMA and AVX-512 and picks one level per process (the best this CPU has, or the
-// one `S2S_CPU=generic|avx2|avx512` names); every level gives the same bits, except that the generic
-// level has no product kernel of its own (BLAS.gemm then calls OpenBLAS). See S2SKernels.h.
+// one `S2S_CPU=generic|avx2|avx512` names); every level that fuses multiply-adds gives the same bits.
+// The generic level of x86-64 does not fuse (`fusesMultiplyAdd`; within a few ulp) and has no product
+// kernel of its own (BLAS.gemm then calls OpenBLAS). See S2SKernels.h.
 import S2SKernels
 
 /// The level of kernels this process runs, and the CPU's low-precision dot products.
@@ -17,13 +18,21 @@ public enum KernelLevel: Int, CaseIterable, Sendable, CustomStringConvertible {
 
     public var description: String { ["generic", "avx2", "avx512"][rawValue] }
 
-    /// One line for `--version` and benchmarks, e.g. "kernels avx512, CPU avx512 with BF16 and VNNI".
+    /// The CPU's model as the OS names it, with its family and model numbers on x86-64.
+    public static var cpuModel: String { String(cString: s2s_cpu_model()) }
+
+    /// One line for `--version` and benchmarks: the CPU, its best level, the level running and the path each
+    /// precision takes, e.g. "kernels avx2 (CPU AMD EPYC (family 25, model 17), best avx512 with BF16 and
+    /// VNNI); int8: avx2 maddubs, bfloat16-dot: bfloat16's path".
     public static var summary: String {
         var cpu = best.description
         let extras = [s2s_cpu_has_avx512_bf16() != 0 ? "BF16" : nil, s2s_cpu_has_avx512_vnni() != 0 ? "VNNI" : nil]
             .compactMap { $0 }
         if !extras.isEmpty { cpu += " with " + extras.joined(separator: " and ") }
-        return "kernels \(current), CPU \(cpu)"
+        let kernels = Kernels.current
+        let level = kernels.fusesMultiplyAdd ? "\(current)" : "\(current), unfused"
+        let bfloat16Dot = kernels.hasNativeBFloat16Dot ? "avx512 bf16" : "bfloat16's path"
+        return "kernels \(level) (CPU \(cpuModel), best \(cpu)); int8: \(kernels.int8Path), bfloat16-dot: \(bfloat16Dot)"
     }
 }
 
@@ -44,6 +53,14 @@ public struct Kernels: @unchecked Sendable {
     init(table: UnsafePointer<s2s_kernel_table>) { self.table = table }
 
     public var level: KernelLevel { KernelLevel(rawValue: Int(table.pointee.level.rawValue))! }
+    /// Whether multiply-adds are fused: every level but the generic one on x86-64, whose float32 results
+    /// differ from the others' in the last bits.
+    public var fusesMultiplyAdd: Bool { table.pointee.fused != 0 }
+    /// How int8 weights are multiplied on this CPU: "avx512 vnni", "avx2 maddubs" or "generic madd".
+    public var int8Path: String { String(cString: s2s_int8_path(table)) }
+    /// Whether this level has a bfloat16 dot-product instruction on this CPU (AVX-512 BF16); without it
+    /// `.bfloat16Dot` takes `.bfloat16`'s path (see WeightPrecision.effective).
+    public var hasNativeBFloat16Dot: Bool { s2s_bf16_dot_native(table) != 0 }
 
     // Vector math (y may be x).
     public func exp(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) { table.pointee.exp(n, x, y) }

@@ -106,3 +106,58 @@ const s2s_kernel_table *s2s_kernels(void) {
     atomic_store_explicit(&chosen, table, memory_order_release);
     return table;
 }
+
+const char *s2s_int8_path(const s2s_kernel_table *table) {
+    switch (table->level) {
+    case S2S_CPU_AVX512: return s2s_cpu_has_avx512_vnni() ? "avx512 vnni" : "avx2 maddubs";
+    case S2S_CPU_AVX2: return "avx2 maddubs";
+    default: return "generic madd";
+    }
+}
+
+int s2s_bf16_dot_native(const s2s_kernel_table *table) {
+    return table->level == S2S_CPU_AVX512 && s2s_cpu_has_avx512_bf16();
+}
+
+const char *s2s_cpu_model(void) {
+    // Read once; two threads may both read it on first use (the same text).
+    static char model[128];
+    static _Atomic int state = 0;   // 0 unread, 1 read
+    if (atomic_load_explicit(&state, memory_order_acquire)) return model;
+    char found[128] = "unknown CPU";
+    FILE *file = fopen("/proc/cpuinfo", "r");
+    if (file) {
+        char line[512];
+        while (fgets(line, sizeof line, file)) {
+            // x86: "model name : …"; aarch64 kernels have no model name line.
+            if (strncmp(line, "model name", 10) != 0) continue;
+            char *colon = strchr(line, ':');
+            if (!colon) continue;
+            char *start = colon + 1;
+            while (*start == ' ' || *start == '\t') start++;
+            size_t length = strcspn(start, "\n");
+            while (length > 0 && start[length - 1] == ' ') length--;
+            if (length == 0) continue;
+            if (length >= sizeof found) length = sizeof found - 1;
+            memcpy(found, start, length);
+            found[length] = 0;
+            break;
+        }
+        fclose(file);
+    }
+#if defined(__x86_64__)
+    // Virtual machines often report only "AMD EPYC": the family and model tell Zen 3 (25, 0–15) from
+    // Zen 4 (25, 16–31 and 96–127).
+    unsigned a, b, c, d;
+    if (__get_cpuid(1, &a, &b, &c, &d)) {
+        unsigned family = (a >> 8) & 0xF, model_number = (a >> 4) & 0xF;
+        if (family == 0xF) family += (a >> 20) & 0xFF;
+        if (family >= 6) model_number += ((a >> 16) & 0xF) << 4;
+        size_t used = strlen(found);
+        snprintf(found + used, sizeof found - used, " (family %u, model %u)", family, model_number);
+    }
+#endif
+    memcpy(model, found, sizeof model);
+    atomic_store_explicit(&state, 1, memory_order_release);
+    return model;
+}

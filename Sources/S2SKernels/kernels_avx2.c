@@ -13,6 +13,10 @@
 // The product tile: 6 rows × 16 columns (two ymm), 12 accumulators of the 16 registers (Haswell's classic).
 typedef float gemm_vector __attribute__((ext_vector_type(8)));
 #define S2S_GEMM_MR 6
+// int8 products with vpmaddubsw (kernels_int8_avx2.c).
+void s2s_int8_gemm_avx2(long m, long n, long k, const float *x, long lda, const int8_t *w, const float *scales,
+                        const int32_t *sums, float beta, float *c, long ldc);
+#define S2S_INT8_GEMM s2s_int8_gemm_avx2
 #include "body/all.h"
 #pragma clang attribute pop
 #endif

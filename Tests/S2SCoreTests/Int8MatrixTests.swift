@@ -19,7 +19,8 @@ import Testing
         return c
     }
 
-    @Test(arguments: [(1, 37, 67), (5, 16, 64), (7, 33, 5), (12, 70, 130)])
+    // m ≤ 5 is AVX2's beam path, larger m its widened one; n and k off the panel and quad sizes.
+    @Test(arguments: [(1, 37, 67), (3, 9, 1), (5, 16, 64), (6, 8, 3), (7, 33, 5), (9, 9, 4), (12, 70, 130)])
     func everyLevelGivesTheOraclesBits(m: Int, n: Int, k: Int) {
         let x = KernelLevelTests.random(m * k, -3, 3, seed: 1) , wf = KernelLevelTests.random(n * k, seed: 2)
         var xs = x
@@ -32,6 +33,23 @@ import Testing
                 #expect(Self.product(kernels, xs, w, m: m, beta: beta, start: start).map(\.bitPattern) == expected,
                         "\(kernels.level) beta \(beta)")
             }
+        }
+    }
+
+    /// Every product ±127·±127 with the same sign, so every pair of products is 2·127² = 32,258: the
+    /// largest sum AVX2's 16-bit pairs hold (a kernel that multiplied q + 128 there would saturate).
+    @Test(arguments: [2, 40])
+    func extremeValuesStayExact(m: Int) {
+        let (n, k) = (24, 64)
+        let pattern = (0..<k).map { Float($0 % 3 == 0 ? -1 : 1) }
+        let x = (0..<m).flatMap { _ in pattern }, wf = (0..<n).flatMap { j in pattern.map { $0 * (j % 2 == 0 ? 1 : -1) } }
+        let w = wf.withUnsafeBufferPointer { Int8Matrix(rows: n, columns: k, $0.baseAddress!, ldw: k) }
+        let zeros = [Float](repeating: 0, count: m * n)
+        let expected = Self.product(nil, x, w, m: m, beta: 0, start: zeros)
+        #expect(abs(expected[0] - Float(k)) < 1e-3 && abs(expected[1] + Float(k)) < 1e-3)
+        for kernels in KernelLevel.supported.compactMap(Kernels.init) {
+            #expect(Self.product(kernels, x, w, m: m, beta: 0, start: zeros).map(\.bitPattern) == expected.map(\.bitPattern),
+                    "\(kernels.level)")
         }
     }
 

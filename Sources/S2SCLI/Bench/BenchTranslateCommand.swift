@@ -90,6 +90,7 @@ struct BenchTranslateCommand: ParsableCommand {
               + "\(config.attention.rawValue) attention, vocabularies \(config.sourceVocabularySize)/\(config.targetVocabularySize); "
               + "threads \(options.threads), \(rounds) rounds, medians; s2s beam weights \(weightPrecision.rawValue)")
         print(KernelLevel.summary)
+        if let note = weightPrecision.substitutionNote { print(note) }
         let flopsPerToken = describe(data, config: config)
         let opennmtDirectory = opennmtData ?? FileManager.default.temporaryDirectory.path + "/s2s-bench-opennmt-\(getpid())"
         if opennmt != nil {

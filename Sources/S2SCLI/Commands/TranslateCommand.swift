@@ -59,6 +59,7 @@ struct TranslateCommand: ParsableCommand {
 
     func run() throws {
         let started = Stopwatch.now()
+        if let note = search.weightPrecision.substitutionNote { log(note) }
         let translator = try Translator(contentsOf: models)
         let lines = try translateInput(with: translator) { FileHandle.standardOutput.write(Data($0.utf8)) }
         let seconds = Stopwatch.now() - started

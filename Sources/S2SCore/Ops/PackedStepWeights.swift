@@ -14,10 +14,25 @@ public enum WeightPrecision: String, CaseIterable, Sendable {
     case bfloat16
     /// Rounded to bfloat16 with each step's inputs rounded too, float32 sums (AVX-512 BF16's dot product,
     /// twice float32's multiply-adds per instruction): between bfloat16 and int8 in speed and in fidelity.
+    /// On a CPU without that instruction it runs as `.bfloat16` (see `effective`).
     case bfloat16Dot = "bfloat16-dot"
-    /// Quantized to int8 per row, each step's inputs per row too, integer sums (VNNI on AVX-512): the
-    /// fastest at every batch size; translations that may differ from float32's in more words.
+    /// Quantized to int8 per row, each step's inputs per row too, integer sums (VNNI on AVX-512,
+    /// vpmaddubsw on AVX2): the fastest at every batch size; translations that may differ from float32's
+    /// in more words.
     case int8
+
+    /// The precision the kernels run for this one on this CPU: `.bfloat16Dot` without a bfloat16
+    /// dot-product instruction is `.bfloat16` (emulating the instruction ran at 3% of float32's speed on
+    /// an AVX2 CPU; bfloat16's path is faster and closer to float32); every other precision is itself.
+    public var effective: WeightPrecision {
+        self == .bfloat16Dot && !Kernels.current.hasNativeBFloat16Dot ? .bfloat16 : self
+    }
+
+    /// A note for the log when this CPU runs another precision's path, else nil.
+    public var substitutionNote: String? {
+        effective == self ? nil
+            : "\(rawValue): this CPU (kernels \(KernelLevel.current)) has no bfloat16 dot-product instruction; using \(effective.rawValue)'s path"
+    }
 }
 
 /// One step weight matrix [n, k] in a precision below float32, and its product C = X·Wᵀ (+ C).
@@ -29,7 +44,7 @@ public enum StepMatrix: Sendable {
     /// Columns `columnOffset ..< columnOffset + columns` of the row-major [rows, ldw] matrix `w`.
     public init(_ precision: WeightPrecision, rows: Int, columns: Int, _ w: UnsafePointer<Float>, ldw: Int,
                 columnOffset: Int = 0) {
-        switch precision {
+        switch precision.effective {
         case .float32, .bfloat16: self = .bfloat16(BFloat16Matrix(rows: rows, columns: columns, w, ldw: ldw, columnOffset: columnOffset))
         case .bfloat16Dot:
             self = .bfloat16Dot(BFloat16PairMatrix(rows: rows, columns: columns, w, ldw: ldw, columnOffset: columnOffset))

@@ -47,8 +47,8 @@ static void bf16_dot_gemm_portable(long m, long n, long k, const float *x, long 
             float acc = 0;
             for (long p = 0; p < pairs; p++) {
                 uint32_t a = xi[p], b = column[16 * p];
-                acc = __builtin_fmaf(bf16_high_value(a), bf16_high_value(b), acc);
-                acc = __builtin_fmaf(bf16_low_value(a), bf16_low_value(b), acc);
+                acc = fma1(bf16_high_value(a), bf16_high_value(b), acc);
+                acc = fma1(bf16_low_value(a), bf16_low_value(b), acc);
             }
             float *out = c + i * ldc + j;
             *out = beta == 0 ? acc : *out + acc;

@@ -12,7 +12,7 @@ static inline float lane_sum(v8f lanes) {
 
 static inline float finish(v8f lanes, long k, const float *xi, const float *wj) {
     float sum = lane_sum(lanes);
-    for (long kk = k & ~7L; kk < k; kk++) sum = __builtin_fmaf(xi[kk], wj[kk], sum);
+    for (long kk = k & ~7L; kk < k; kk++) sum = fma1(xi[kk], wj[kk], sum);
     return sum;
 }
 
@@ -110,7 +110,7 @@ static inline float bf16_element(const uint32_t *row, long column) {
 
 static inline float finish_bf16(v8f lanes, long k, const float *xi, const uint32_t *wj) {
     float sum = lane_sum(lanes);
-    for (long kk = k & ~7L; kk < k; kk++) sum = __builtin_fmaf(xi[kk], bf16_element(wj, kk), sum);
+    for (long kk = k & ~7L; kk < k; kk++) sum = fma1(xi[kk], bf16_element(wj, kk), sum);
     return sum;
 }
 

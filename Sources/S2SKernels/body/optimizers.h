@@ -74,7 +74,7 @@ static double sum_of_squares(long n, const float *x) {
     long i = 0;
     for (; i + 8 <= n; i += 8) {
         v8d d = __builtin_convertvector(load8(x + i), v8d);
-        lanes = __builtin_elementwise_fma(d, d, lanes);
+        lanes = fma8d(d, d, lanes);
     }
     double total = -0.0;
     for (int lane = 0; lane < 8; lane++) total += lanes[lane];

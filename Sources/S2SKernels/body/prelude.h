@@ -37,7 +37,24 @@ static inline void store16_upto(float *p, v16f v, long n) {
     if (n == 16) store16(p, v); else store16_partial(p, v, n);
 }
 
+// The multiply-add every body uses. Fused where the level has the instruction (AVX2 and AVX-512 levels;
+// the generic level on architectures whose baseline fuses, such as aarch64). Baseline x86-64 has no FMA
+// instruction: there a fused multiply-add is a libm call per lane (a software emulation on CPUs without
+// FMA), which made the generic level 24–112× slower than AVX2. So the generic level of x86-64 defines
+// S2S_UNFUSED and multiplies, then adds: its float32 results differ from the other levels' in the last
+// bits (tests hold it to a bound there), and it stays deterministic and row-stable.
+#if defined(S2S_UNFUSED)
+static inline v16f fma16(v16f a, v16f b, v16f c) { return a * b + c; }
+static inline v8f fma8(v8f a, v8f b, v8f c) { return a * b + c; }
+static inline v8d fma8d(v8d a, v8d b, v8d c) { return a * b + c; }
+static inline float fma1(float a, float b, float c) { return a * b + c; }
+#define S2S_FUSED 0
+#else
 static inline v16f fma16(v16f a, v16f b, v16f c) { return __builtin_elementwise_fma(a, b, c); }
 static inline v8f fma8(v8f a, v8f b, v8f c) { return __builtin_elementwise_fma(a, b, c); }
+static inline v8d fma8d(v8d a, v8d b, v8d c) { return __builtin_elementwise_fma(a, b, c); }
+static inline float fma1(float a, float b, float c) { return __builtin_fmaf(a, b, c); }
+#define S2S_FUSED 1
+#endif
 /// mask ? a : b, lane-wise (mask lanes are all ones or all zeros, as comparisons give).
 static inline v16f select16(v16i mask, v16f a, v16f b) { return (v16f)(((v16i)a & mask) | ((v16i)b & ~mask)); }

@@ -7,6 +7,7 @@
 #endif
 __attribute__((visibility("hidden"))) const s2s_kernel_table S2S_TABLE = {
     .level = S2S_LEVEL,
+    .fused = S2S_FUSED,
     .name = S2S_LEVEL_NAME,
     .exp = vexp,
     .sigmoid = vsigmoid,

@@ -7,7 +7,10 @@
 //
 // Every level performs the same IEEE operations in the same order (fused multiply-adds where the
 // body says fma, nothing contracted otherwise), so float32 results are identical bit for bit on every
-// level. The product kernel (gemm) exists on AVX2 and AVX-512 only — the generic level multiplies with
+// level that fuses: AVX2, AVX-512, and the generic level where the architecture's baseline has a fused
+// multiply-add (aarch64). Baseline x86-64 has none, and emulating it cost the generic level 24–112×
+// its speed, so there the generic level multiplies and adds separately (`fused` is 0): the same
+// operations otherwise, results within a few ulp of the other levels'. The product kernel (gemm) exists on AVX2 and AVX-512 only — the generic level multiplies with
 // OpenBLAS, whose sums differ — so a model trains to the same bytes on every machine with AVX2.
 #ifndef S2S_KERNELS_H
 #define S2S_KERNELS_H
@@ -29,6 +32,9 @@ typedef enum {
 typedef struct {
     s2s_cpu_level level;
     const char *name;
+    /// 1 when multiply-adds are fused (every level but generic x86-64, see body/prelude.h): the fused
+    /// levels give the same float32 bits; the unfused one differs from them in the last bits.
+    int fused;
 
     // Vector math over n floats (y may be x): e^x, 1/(1+e^−x), tanh x.
     void (*exp)(long n, const float *x, float *y);
@@ -81,8 +87,8 @@ typedef struct {
                         float beta, float *c, long ldc);
 
     /// int8 step products (see body/int8.h): W [n, k] quantized per row in panels of 16 rows (Int8Matrix),
-    /// each row of X quantized on the fly; VNNI on the AVX-512 level when the CPU has it. Same bits on
-    /// every level.
+    /// each row of X quantized on the fly; VNNI on the AVX-512 level when the CPU has it, vpmaddubsw on
+    /// AVX2 (and AVX-512 without VNNI), 16-bit madd on the generic level. Same bits on every level.
     void (*int8_gemm)(long m, long n, long k, const float *x, long lda, const int8_t *w, const float *scales,
                       const int32_t *sums, float beta, float *c, long ldc);
     /// bfloat16 products with bfloat16 activations (see body/bf16_dot.h): W packed as pairs in panels of 16
@@ -102,6 +108,16 @@ const s2s_kernel_table *s2s_kernels_at(s2s_cpu_level level);
 
 /// The best level this CPU and OS support.
 s2s_cpu_level s2s_cpu_best_level(void);
+
+/// How `table` multiplies int8 weights on this CPU: "avx512 vnni", "avx2 maddubs" or "generic madd".
+const char *s2s_int8_path(const s2s_kernel_table *table);
+
+/// Whether `table` has a bfloat16 dot-product instruction on this CPU (AVX-512 BF16 on the AVX-512 level):
+/// without it the bfloat16-activation product is a slow emulation, which callers avoid.
+int s2s_bf16_dot_native(const s2s_kernel_table *table);
+
+/// The CPU's model name as the OS reports it ("AMD EPYC 9R14 96-Core Processor"), or "unknown CPU".
+const char *s2s_cpu_model(void);
 
 /// Whether the CPU has the AVX-512 BF16 dot product (vdpbf16ps) and VNNI (vpdpbusd) instructions.
 int s2s_cpu_has_avx512_bf16(void);
