@@ -109,8 +109,8 @@ const s2s_kernel_table *s2s_kernels(void) {
 
 const char *s2s_int8_path(const s2s_kernel_table *table) {
     switch (table->level) {
-    case S2S_CPU_AVX512: return s2s_cpu_has_avx512_vnni() ? "avx512 vnni" : "avx2 maddubs";
-    case S2S_CPU_AVX2: return "avx2 maddubs";
+    case S2S_CPU_AVX512: return s2s_cpu_has_avx512_vnni() ? "avx512 vnni" : "avx2 maddubs/maddwd";
+    case S2S_CPU_AVX2: return "avx2 maddubs/maddwd";
     default: return "generic madd";
     }
 }

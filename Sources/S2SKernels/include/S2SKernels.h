@@ -109,7 +109,7 @@ const s2s_kernel_table *s2s_kernels_at(s2s_cpu_level level);
 /// The best level this CPU and OS support.
 s2s_cpu_level s2s_cpu_best_level(void);
 
-/// How `table` multiplies int8 weights on this CPU: "avx512 vnni", "avx2 maddubs" or "generic madd".
+/// How `table` multiplies int8 weights on this CPU: "avx512 vnni", "avx2 maddubs/maddwd" or "generic madd".
 const char *s2s_int8_path(const s2s_kernel_table *table);
 
 /// Whether `table` has a bfloat16 dot-product instruction on this CPU (AVX-512 BF16 on the AVX-512 level):

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Beam-search speed of one translator at every kernel level this CPU can run (S2S_CPU=generic|avx2|avx512)
+# and every weight precision, beside PyTorch's float32 beam search in the same runs: one table of
+# level × precision × batch with the ratios to float32 on that level and to PyTorch.
+#
+#     Tools/bench/levels.sh -m Models/en-de [--python .venv/bin/python] [--sentences 64] [--rounds 2]
+#
+# Each cell is `s2s bench translate --skip-train` (medians of its rounds, s2s and PyTorch alternating);
+# run it on an idle machine (../shared/tools/quiet Tools/bench/levels.sh …). The first lines name the CPU.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+model="" python="none" sentences=64 rounds=2
+levels="" precisions="float32 bfloat16 bfloat16-dot int8"
+s2s=${S2S:-.build/release/s2s}
+while [ $# -gt 0 ]; do
+    case "$1" in
+        -m|--model) model=$2; shift 2 ;;
+        --python) python=$2; shift 2 ;;
+        --sentences) sentences=$2; shift 2 ;;
+        --rounds) rounds=$2; shift 2 ;;
+        --levels) levels=$2; shift 2 ;;
+        --precisions) precisions=$2; shift 2 ;;
+        *) echo "levels.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+[ -n "$model" ] || { echo "levels.sh: give the translator with -m DIR" >&2; exit 2; }
+[ -x "$s2s" ] || { echo "levels.sh: $s2s is missing (swift build -c release --product s2s, or set S2S)" >&2; exit 2; }
+if [ -z "$levels" ]; then   # every level up to the best this CPU has
+    best=$("$s2s" --version | sed -n 's/.*best \([a-z0-9]*\).*/\1/p')
+    case "$best" in avx512) levels="generic avx2 avx512" ;; avx2) levels="generic avx2" ;; *) levels="generic" ;; esac
+fi
+
+echo "$(date -u +%Y-%m-%d) commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $("$s2s" --version | sed 's/^[^—]*— //')"
+echo "model $model, beam 5, $sentences sentences, $rounds rounds; s2s bench translate --skip-train --python $python"
+printf '%-8s %-13s | %10s %8s %8s | %10s %8s %8s\n' level precision "b1 sent/s" "×f32" "×torch" "b64 sent/s" "×f32" "×torch"
+for level in $levels; do
+    f32_b1="" f32_b64=""
+    for precision in $precisions; do
+        output=$(S2S_CPU=$level "$s2s" bench translate -m "$model" --skip-train --weight-precision "$precision" \
+                 --python "$python" --sentences "$sentences" --rounds "$rounds" 2>&1) || { echo "$output" >&2; exit 1; }
+        read -r b1 t1 < <(echo "$output" | awk '$1 == "beam_b1" { print $2, ($4 == "" ? "-" : $4) }')
+        read -r b64 t64 < <(echo "$output" | awk '$1 == "beam_b64" { print $2, ($4 == "" ? "-" : $4) }')
+        [ "$precision" = float32 ] && { f32_b1=$b1; f32_b64=$b64; }
+        ratio() { [ -n "$2" ] && [ "$2" != "-" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }' || echo "-"; }
+        printf '%-8s %-13s | %10s %8s %8s | %10s %8s %8s\n' "$level" "$precision" "$b1" "$(ratio "$b1" "$f32_b1")" \
+            "$(ratio "$b1" "$t1")" "$b64" "$(ratio "$b64" "$f32_b64")" "$(ratio "$b64" "$t64")"
+    done
+done
