@@ -84,7 +84,7 @@ static void product_bytes(long m, long n, long quads, long kp, const uint8_t *xs
 
 // Many rows: each panel widened once to int16 (16 KB for k = 512, in L1), then vpmaddwd on 16-bit
 // activations: one multiply instruction per 16 products where the beam path needs two per 32 plus a sign,
-// which leaves the multiply ports less busy (1.5× → ~1.9× float32's products at 320 rows, Zen 4 at AVX2).
+// which leaves the multiply ports less busy (1.5× → 1.7× float32's products at 320 rows, one Zen 4 core at AVX2).
 enum { WIDE_ROWS = 2 };   // 2 rows × 4 vectors: 8 accumulators, the panel's 4 vectors of a quad, 2 broadcasts
 
 static void product_wide(long m, long n, long quads, long kp, const int16_t *xw, const float *sx, const int8_t *w,
