@@ -56,6 +56,12 @@ public struct Kernels: @unchecked Sendable {
     /// Whether multiply-adds are fused: every level but the generic one on x86-64, whose float32 results
     /// differ from the others' in the last bits.
     public var fusesMultiplyAdd: Bool { table.pointee.fused != 0 }
+    /// a·b + c as this level's kernels compute it: fused, or on the unfused level a rounded product then a
+    /// rounded sum. The Swift oracles use it, so that they stay bitwise on every level.
+    @inline(__always)
+    public func multiplyAdd(_ a: Float, _ b: Float, _ c: Float) -> Float {
+        fusesMultiplyAdd ? c.addingProduct(a, b) : a * b + c
+    }
     /// How int8 weights are multiplied on this CPU: "avx512 vnni", "avx2 maddubs/maddwd" or "generic madd".
     public var int8Path: String { String(cString: s2s_int8_path(table)) }
     /// Whether this level has a bfloat16 dot-product instruction on this CPU (AVX-512 BF16); without it

@@ -117,11 +117,12 @@ public final class Adam: Optimizer {
     /// The same update one scalar at a time: the oracle `kernel` is tested against (bit for bit).
     static func referenceKernel(count: Int, _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
                                 _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>, _ c: Constants) {
+        let kernels = Kernels.current
         for i in 0..<count {
-            let grad = c.l2 == 0 ? g[i] : g[i].addingProduct(c.l2, p[i])
+            let grad = c.l2 == 0 ? g[i] : kernels.multiplyAdd(c.l2, p[i], g[i])
             let param = c.shrink == 1 ? p[i] : p[i] * c.shrink
             let diff = grad - m[i]
-            m[i] = c.lerpWeight < 0.5 ? m[i].addingProduct(c.lerpWeight, diff) : grad.addingProduct(c.lerpWeight - 1, diff)
+            m[i] = c.lerpWeight < 0.5 ? kernels.multiplyAdd(c.lerpWeight, diff, m[i]) : kernels.multiplyAdd(c.lerpWeight - 1, diff, grad)
             v[i] = v[i] * c.beta2 + c.oneMinusBeta2 * grad * grad
             let denominator = v[i].squareRoot() / c.biasCorrection2Sqrt + c.epsilon
             p[i] = param + c.negativeStepSize * m[i] / denominator

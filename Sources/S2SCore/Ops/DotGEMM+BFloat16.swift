@@ -25,17 +25,17 @@ extension DotGEMM {
     /// The oracle: each element on its own, with the same arithmetic.
     public static func reference(m: Int, _ x: UnsafePointer<Float>, lda: Int, _ w: BFloat16Matrix,
                                  beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
-        let k = w.columns, fused = Kernels.current.fusesMultiplyAdd
+        let k = w.columns, kernels = Kernels.current
         for i in 0..<m {
             for j in 0..<w.rows {
                 var lanes = V8()
                 var kk = 0
                 while kk + 8 <= k {
-                    for lane in 0..<8 { lanes[lane] = multiplyAdd(x[i * lda + kk + lane], w.value(row: j, column: kk + lane), lanes[lane], fused: fused) }
+                    for lane in 0..<8 { lanes[lane] = kernels.multiplyAdd(x[i * lda + kk + lane], w.value(row: j, column: kk + lane), lanes[lane]) }
                     kk += 8
                 }
                 var sum = laneSum(lanes)
-                while kk < k { sum = multiplyAdd(x[i * lda + kk], w.value(row: j, column: kk), sum, fused: fused); kk += 1 }
+                while kk < k { sum = kernels.multiplyAdd(x[i * lda + kk], w.value(row: j, column: kk), sum); kk += 1 }
                 store(sum, c + i * ldc + j, beta: beta)
             }
         }

@@ -31,13 +31,6 @@ public enum DotGEMM {
         return quarter[0] + quarter[1]
     }
 
-    /// a·b + c as the process's kernel level does it: fused, or (the generic level of x86-64) a rounded
-    /// product then a rounded sum; the oracles use it so that they stay bitwise on every level.
-    @inline(__always)
-    static func multiplyAdd(_ a: Float, _ b: Float, _ c: Float, fused: Bool) -> Float {
-        fused ? c.addingProduct(a, b) : a * b + c
-    }
-
     static func store(_ value: Float, _ p: UnsafeMutablePointer<Float>, beta: Float) {
         p.pointee = beta == 0 ? value : p.pointee + value
     }
@@ -45,17 +38,17 @@ public enum DotGEMM {
     /// The oracle: each element on its own, with the same arithmetic.
     public static func reference(m: Int, n: Int, k: Int, _ x: UnsafePointer<Float>, lda: Int, _ w: UnsafePointer<Float>,
                                  ldb: Int, beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
-        let fused = Kernels.current.fusesMultiplyAdd
+        let kernels = Kernels.current
         for i in 0..<m {
             for j in 0..<n {
                 var lanes = V8()
                 var kk = 0
                 while kk + 8 <= k {
-                    for lane in 0..<8 { lanes[lane] = multiplyAdd(x[i * lda + kk + lane], w[j * ldb + kk + lane], lanes[lane], fused: fused) }
+                    for lane in 0..<8 { lanes[lane] = kernels.multiplyAdd(x[i * lda + kk + lane], w[j * ldb + kk + lane], lanes[lane]) }
                     kk += 8
                 }
                 var sum = laneSum(lanes)
-                while kk < k { sum = multiplyAdd(x[i * lda + kk], w[j * ldb + kk], sum, fused: fused); kk += 1 }
+                while kk < k { sum = kernels.multiplyAdd(x[i * lda + kk], w[j * ldb + kk], sum); kk += 1 }
                 store(sum, c + i * ldc + j, beta: beta)
             }
         }
