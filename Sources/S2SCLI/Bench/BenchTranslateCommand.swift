@@ -38,7 +38,7 @@ struct BenchTranslateCommand: ParsableCommand {
     var sentences = 128
     @Option(help: "Beam size.")
     var beamSize = 5
-    @Option(help: "The decoder's weights in s2s's beam search: float32, bfloat16, bfloat16-dot or int8 (the reference stays float32).")
+    @Option(help: "The decoder's weights in s2s's beam search: float32, bfloat16, bfloat16-dot, int8 or auto (the reference stays float32).")
     var weightPrecision: WeightPrecision = .float32
     @Option(help: "Also time beam search of the model ensembled with this one (repeat for more members), against the model alone.")
     var ensemble: [String] = []
@@ -241,7 +241,7 @@ struct BenchTranslateCommand: ParsableCommand {
         BLAS.setThreads(1)
         var job = TranslationJob(model: translator, search: DecodingSearch(beamSize: beamSize), batchSize: batchSize,
                                  threads: options.threads, maxLengthRatio: 2,
-                                 packed: weightPrecision != .float32 && ensemble.isEmpty
+                                 packed: weightPrecision.effective != .float32 && ensemble.isEmpty
                                      ? PackedStepWeights(translator, precision: weightPrecision) : nil)
         job.ensemble = ensemble
         let start = Stopwatch.now()

@@ -51,7 +51,7 @@ struct TranslateCommand: ParsableCommand {
 
     func validate() throws {
         guard !models.isEmpty else { throw ValidationError("give the model directory with -m (several for an ensemble)") }
-        guard models.count == 1 || search.weightPrecision == .float32 else {
+        guard models.count == 1 || [.float32, .auto].contains(search.weightPrecision) else {
             throw ValidationError("--weight-precision \(search.weightPrecision.rawValue) is for a single model, not an ensemble")
         }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }

@@ -20,18 +20,40 @@ public enum WeightPrecision: String, CaseIterable, Sendable {
     /// vpmaddubsw on AVX2): the fastest at every batch size; translations that may differ from float32's
     /// in more words.
     case int8
+    /// The fastest precision whose test BLEU this project has measured within 0.3 of float32's on this
+    /// CPU's kernel level (see `automatic`); float32 stays the default.
+    case auto
 
-    /// The precision the kernels run for this one on this CPU: `.bfloat16Dot` without a bfloat16
-    /// dot-product instruction is `.bfloat16` (emulating the instruction ran at 3% of float32's speed on
-    /// an AVX2 CPU; bfloat16's path is faster and closer to float32); every other precision is itself.
+    /// What `.auto` picks on the level this process runs. int8 everywhere: its products are exact integer
+    /// sums, so its translations are the same on every level; on the README's 30-minute en→de model its
+    /// test BLEU was 40.01 against float32's 40.08 (AVX-512), and it was the fastest precision at batch 1
+    /// and 64 on every level (Docs/results.md: 3.1× / 2.0× float32 on generic, 4.2× / 1.45× on AVX2,
+    /// 7.4× / 2.5× on AVX-512). A level where another precision wins gets its own case here.
+    public static var automatic: WeightPrecision {
+        switch KernelLevel.current {
+        case .generic, .avx2, .avx512: .int8
+        }
+    }
+
+    /// The precision the kernels run for this one on this CPU: `.auto` is `automatic`; `.bfloat16Dot`
+    /// without a bfloat16 dot-product instruction is `.bfloat16` (emulating the instruction ran at 3% of
+    /// float32's speed on an AVX2 CPU; bfloat16's path is faster and closer to float32); every other
+    /// precision is itself.
     public var effective: WeightPrecision {
-        self == .bfloat16Dot && !Kernels.current.hasNativeBFloat16Dot ? .bfloat16 : self
+        switch self {
+        case .auto: WeightPrecision.automatic.effective
+        case .bfloat16Dot: Kernels.current.hasNativeBFloat16Dot ? self : .bfloat16
+        case .float32, .bfloat16, .int8: self
+        }
     }
 
     /// A note for the log when this CPU runs another precision's path, else nil.
     public var substitutionNote: String? {
-        effective == self ? nil
-            : "\(rawValue): this CPU (kernels \(KernelLevel.current)) has no bfloat16 dot-product instruction; using \(effective.rawValue)'s path"
+        switch self {
+        case _ where effective == self: nil
+        case .auto: "auto: \(effective.rawValue) on this CPU (kernels \(KernelLevel.current))"
+        default: "\(rawValue): this CPU (kernels \(KernelLevel.current)) has no bfloat16 dot-product instruction; using \(effective.rawValue)'s path"
+        }
     }
 }
 
@@ -45,7 +67,8 @@ public enum StepMatrix: Sendable {
     public init(_ precision: WeightPrecision, rows: Int, columns: Int, _ w: UnsafePointer<Float>, ldw: Int,
                 columnOffset: Int = 0) {
         switch precision.effective {
-        case .float32, .bfloat16: self = .bfloat16(BFloat16Matrix(rows: rows, columns: columns, w, ldw: ldw, columnOffset: columnOffset))
+        case .float32, .bfloat16, .auto:   // (effective is never .auto)
+            self = .bfloat16(BFloat16Matrix(rows: rows, columns: columns, w, ldw: ldw, columnOffset: columnOffset))
         case .bfloat16Dot:
             self = .bfloat16Dot(BFloat16PairMatrix(rows: rows, columns: columns, w, ldw: ldw, columnOffset: columnOffset))
         case .int8: self = .int8(Int8Matrix(rows: rows, columns: columns, w, ldw: ldw, columnOffset: columnOffset))
@@ -109,7 +132,7 @@ public final class PackedStepWeights: Sendable {
     /// `source` identifies their model.
     package init(decoder: AttentionDecoderParameters, generatorWeight: Variable, source: ObjectIdentifier,
                  precision: WeightPrecision) {
-        precondition(precision != .float32, "PackedStepWeights: float32 weights are used as they are")
+        precondition(precision.effective != .float32, "PackedStepWeights: float32 weights are used as they are")
         self.source = source
         self.precision = precision
         let H = decoder.hidden, E = decoder.embeddingSize
