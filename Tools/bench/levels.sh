@@ -3,14 +3,16 @@
 # and every weight precision, beside PyTorch's float32 beam search in the same runs: one table of
 # level × precision × batch with the ratios to float32 on that level and to PyTorch.
 #
-#     Tools/bench/levels.sh -m Models/en-de [--python .venv/bin/python] [--sentences 64] [--rounds 2]
+#     Tools/bench/levels.sh -m Models/en-de [--python .venv/bin/python] [--sentences 64] [--rounds 2] \
+#         [--bleu-src test.en --bleu-ref test.de]
 #
 # Each cell is `s2s bench translate --skip-train` (medians of its rounds, s2s and PyTorch alternating);
 # run it on an idle machine (../shared/tools/quiet Tools/bench/levels.sh …). The first lines name the CPU.
+# With --bleu-src/--bleu-ref each cell also translates that file (beam 5) and scores it lowercased.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-model="" python="none" sentences=64 rounds=2
+model="" python="none" sentences=64 rounds=2 bleu_src="" bleu_ref=""
 levels="" precisions="float32 bfloat16 bfloat16-dot int8"
 s2s=${S2S:-.build/release/s2s}
 while [ $# -gt 0 ]; do
@@ -21,6 +23,8 @@ while [ $# -gt 0 ]; do
         --rounds) rounds=$2; shift 2 ;;
         --levels) levels=$2; shift 2 ;;
         --precisions) precisions=$2; shift 2 ;;
+        --bleu-src) bleu_src=$2; shift 2 ;;
+        --bleu-ref) bleu_ref=$2; shift 2 ;;
         *) echo "levels.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -33,7 +37,7 @@ fi
 
 echo "$(date -u +%Y-%m-%d) commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $("$s2s" --version | sed 's/^[^—]*— //')"
 echo "model $model, beam 5, $sentences sentences, $rounds rounds; s2s bench translate --skip-train --python $python"
-printf '%-8s %-13s | %10s %8s %8s | %10s %8s %8s\n' level precision "b1 sent/s" "×f32" "×torch" "b64 sent/s" "×f32" "×torch"
+printf '%-8s %-13s | %10s %8s %8s | %10s %8s %8s | %6s\n' level precision "b1 sent/s" "×f32" "×torch" "b64 sent/s" "×f32" "×torch" BLEU
 for level in $levels; do
     f32_b1="" f32_b64=""
     for precision in $precisions; do
@@ -43,7 +47,12 @@ for level in $levels; do
         read -r b64 t64 < <(echo "$output" | awk '$1 == "beam_b64" { print $2, ($4 == "" ? "-" : $4) }')
         [ "$precision" = float32 ] && { f32_b1=$b1; f32_b64=$b64; }
         ratio() { [ -n "$2" ] && [ "$2" != "-" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }' || echo "-"; }
-        printf '%-8s %-13s | %10s %8s %8s | %10s %8s %8s\n' "$level" "$precision" "$b1" "$(ratio "$b1" "$f32_b1")" \
-            "$(ratio "$b1" "$t1")" "$b64" "$(ratio "$b64" "$f32_b64")" "$(ratio "$b64" "$t64")"
+        bleu="-"
+        if [ -n "$bleu_src" ]; then
+            bleu=$(S2S_CPU=$level "$s2s" translate -m "$model" --beam-size 5 --weight-precision "$precision" "$bleu_src" 2>/dev/null \
+                   | "$s2s" bleu --ref "$bleu_ref" --lowercase | awk '{ print $3 }')
+        fi
+        printf '%-8s %-13s | %10s %8s %8s | %10s %8s %8s | %6s\n' "$level" "$precision" "$b1" "$(ratio "$b1" "$f32_b1")" \
+            "$(ratio "$b1" "$t1")" "$b64" "$(ratio "$b64" "$f32_b64")" "$(ratio "$b64" "$t64")" "$bleu"
     done
 done
