@@ -23,9 +23,19 @@ struct BenchLSTMCommand: ParsableCommand {
     @Option(help: "The PyTorch reference script.")
     var referenceScript = "Tools/reference/bench_lstm.py"
 
+    @Option(help: "Only these cases (repeat the option; e.g. attention_step), for profiling one of them.")
+    var only: [String] = []
+
+    func validate() throws {
+        let names = Set(LSTMBenchCase.standard.map(\.name))
+        if let unknown = only.first(where: { !names.contains($0) }) {
+            throw ValidationError("--only \(unknown): not a case (\(names.sorted().joined(separator: ", ")))")
+        }
+    }
+
     func run() throws {
         var rng = options.generator()
-        let cases = LSTMBenchCase.standard
+        let cases = LSTMBenchCase.standard.filter { only.isEmpty || only.contains($0.name) }
         print("s2s bench lstm — threads \(options.threads), \(repeats) repeats × \(rounds) rounds, medians")
         print(KernelLevel.summary)
         var ours: [String: [Double]] = [:], theirs: [String: [Double]] = [:]
