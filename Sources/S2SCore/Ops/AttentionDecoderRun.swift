@@ -84,7 +84,9 @@ final class AttentionDecoderRun {
         h0.withPointer { p in for l in 0..<L { hStates[l].pointer.update(from: p + l * BH, count: BH) } }
         c0?.withPointer { p in for l in 0..<L { cStates[l].pointer.update(from: p + l * BH, count: BH) } }
         feed.pointer.update(repeating: 0, count: BH)
-        parameters.withWeightPointers { w in
+        parameters.withWeightPointers { weights in
+            var w = weights
+            w.trainingPacks = DecoderTrainingPacks(weights, forward: true)
             withPointers([embedded, memory, keys ?? memory]) { p in
                 // Every step's embedding part of the layer-0 gates in one product.
                 BLAS.gemm(transposeB: true, m: T * B, n: G, k: E, p[0], lda: E, w.inputWeights[0], ldb: E + H,
@@ -126,6 +128,7 @@ final class AttentionDecoderRun {
         parameters.withWeightPointers { w in
         withPointers([dOutput, memory.value, keys ?? memory.value]) { p in
             let dOut = p[0], mem = p[1], keyPointer = p[2]
+            let packs = DecoderTrainingPacks(w, forward: false)
             for t in (0..<T).reversed() {
                 // Output dropout and tanh.
                 let dp = dPre[t * BH], upstream = dOut + t * BH
@@ -136,7 +139,7 @@ final class AttentionDecoderRun {
                     for i in 0..<BH { dp[i] *= 1 - yt[i] * yt[i] }
                 }
                 // [context, q] = dPre·W_out.
-                BLAS.gemm(m: B, n: 2 * H, k: H, dp, lda: H, w.outWeight, ldb: 2 * H, beta: 0, dContextQuery.pointer, ldc: 2 * H)
+                packs.out.product(m: B, dp, lda: H, beta: 0, dContextQuery.pointer, ldc: 2 * H)
                 let top = dhCarry[L - 1].pointer
                 for b in 0..<B {
                     let dq = dContextQuery[b * 2 * H + H]
@@ -145,8 +148,8 @@ final class AttentionDecoderRun {
                 attentionBackward(step: t, weights: w, memory: mem, keys: keyPointer, dMemory: dMemory.pointer,
                                   dKeys: dKeys?.pointer, dContextQuery: dContextQuery.pointer, dq: dh.pointer,
                                   dProjectedQuery: dProjectedQuery?[t * BH], dv: &dv, scratch: scratch.pointer)
-                if case .mlp(let queryWeight, _, _) = w.score {
-                    BLAS.gemm(m: B, n: H, k: H, dProjectedQuery![t * BH], lda: H, queryWeight, ldb: H, beta: 1, dh.pointer, ldc: H)
+                if let query = packs.query {
+                    query.product(m: B, dProjectedQuery![t * BH], lda: H, beta: 1, dh.pointer, ldc: H)
                 }
                 // The recurrent stack, top down; dh holds d(h_l at step t).
                 for l in (0..<L).reversed() {
@@ -166,15 +169,14 @@ final class AttentionDecoderRun {
                                                   dh: dh[b * H], dOutput: nil, dPre: dg + b * G)
                         }
                     }
-                    BLAS.gemm(m: B, n: H, k: G, dr, lda: G, w.hiddenWeights[l], ldb: H, beta: cell == .gru ? 1 : 0,
-                              dhCarry[l].pointer, ldc: H)
+                    packs.hidden[l].product(m: B, dr, lda: G, beta: cell == .gru ? 1 : 0, dhCarry[l].pointer, ldc: H)
                     if l > 0 {
-                        BLAS.gemm(m: B, n: H, k: G, dg, lda: G, w.inputWeights[l], ldb: H, beta: 0, dBelow.pointer, ldc: H)
+                        packs.input[l]!.product(m: B, dg, lda: G, beta: 0, dBelow.pointer, ldc: H)
                         if let mask = layerMasks[l] { for i in 0..<BH { dBelow.pointer[i] *= mask.pointer[t * BH + i] } }
                         let carry = dhCarry[l - 1].pointer
                         for i in 0..<BH { dh.pointer[i] = carry[i] + dBelow.pointer[i] }
                     } else {
-                        BLAS.gemm(m: B, n: H, k: G, dg, lda: G, w.inputWeights[0] + E, ldb: E + H, beta: 0, dFeed.pointer, ldc: H)
+                        packs.feedInput.product(m: B, dg, lda: G, beta: 0, dFeed.pointer, ldc: H)
                     }
                 }
             }

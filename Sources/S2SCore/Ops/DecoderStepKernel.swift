@@ -37,6 +37,8 @@ package struct DecoderWeightPointers {
     package let outBias: UnsafePointer<Float>?
     /// The same matrices as bfloat16, when inference runs with them (never in training).
     package var packed: PackedStepWeights? = nil
+    /// The same matrices packed for the training product, once per batch (see DecoderTrainingPacks).
+    package var trainingPacks: DecoderTrainingPacks? = nil
     package var tanhOutput: Bool { if case .mlp = score { false } else { true } }
     /// Width of layer l's input.
     package func inputSize(_ layer: Int) -> Int { layer == 0 ? embeddingSize + hidden : hidden }
@@ -102,12 +104,14 @@ package struct DecoderStepSlots {
 package enum DecoderStepKernel {
     /// C = A·Bᵀ (+ C when beta 1): at inference (`stable`) the row-stable DotGEMM, which also reads the
     /// weights once for a small beam instead of packing them — from `packed` (B as bfloat16 or int8)
-    /// when given; in training plain BLAS.
+    /// when given; in training the product with B packed once per batch (`trained`), else plain BLAS.
     @inline(__always)
     static func gemm(stable: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
-                     _ b: UnsafePointer<Float>, ldb: Int, packed: StepMatrix? = nil, beta: Float,
-                     _ c: UnsafeMutablePointer<Float>, ldc: Int) {
-        if let packed {
+                     _ b: UnsafePointer<Float>, ldb: Int, packed: StepMatrix? = nil, trained: PackedMatrix? = nil,
+                     beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if !stable, let trained {
+            trained.product(m: m, a, lda: lda, beta: beta, c, ldc: ldc)
+        } else if let packed {
             precondition(stable && packed.rows == n && packed.columns == k, "DecoderStepKernel: packed weight does not fit")
             DotGEMM.gemm(m: m, a, lda: lda, packed, beta: beta, c, ldc: ldc)
         } else if stable {
@@ -126,17 +130,18 @@ package enum DecoderStepKernel {
             let g = s.gates[layer]
             if layer == 0 {
                 gemm(stable: stable, m: N, n: G, k: H, s.feed, lda: H, w.inputWeights[0] + E, ldb: E + H,
-                     packed: w.packed?.feedInput, beta: 1, g, ldc: G)
+                     packed: w.packed?.feedInput, trained: w.trainingPacks?.feedInput, beta: 1, g, ldc: G)
             } else {
                 let x = s.layerInput[layer]!, below = UnsafePointer(s.h[layer - 1])
                 if let mask = s.layerMask[layer] { ElementwiseKernel.multiply(count: N * H, below, mask, x) }
                 else { x.update(from: below, count: N * H) }
                 gemm(stable: stable, m: N, n: G, k: H, x, lda: H, w.inputWeights[layer], ldb: H,
-                     packed: w.packed?.input[layer], beta: 0, g, ldc: G)
+                     packed: w.packed?.input[layer], trained: w.trainingPacks?.input[layer], beta: 0, g, ldc: G)
             }
             let recurrent = w.cell == .gru ? s.recurrent! : g   // the GRU's h·W_hhᵀ stays apart
             gemm(stable: stable, m: N, n: G, k: H, s.hPrev[layer], lda: H, w.hiddenWeights[layer], ldb: H,
-                 packed: w.packed?.hidden[layer], beta: w.cell == .gru ? 0 : 1, recurrent, ldc: G)
+                 packed: w.packed?.hidden[layer], trained: w.trainingPacks?.hidden[layer], beta: w.cell == .gru ? 0 : 1,
+                 recurrent, ldc: G)
             for n in 0..<N {
                 let h = s.h[layer] + n * H
                 switch w.cell {
@@ -158,7 +163,7 @@ package enum DecoderStepKernel {
             let pq = s.projectedQuery!
             for n in 0..<N { (pq + n * H).update(from: queryBias, count: H) }
             gemm(stable: stable, m: N, n: H, k: H, q, lda: H, queryWeight, ldb: H, packed: w.packed?.query,
-                 beta: 1, pq, ldc: H)
+                 trained: w.trainingPacks?.query, beta: 1, pq, ldc: H)
         }
         let rowStride = m.rows * H
         for n in 0..<N {
@@ -184,7 +189,7 @@ package enum DecoderStepKernel {
         // The attentional vector.
         if let bias = w.outBias { for n in 0..<N { (s.y + n * H).update(from: bias, count: H) } }
         gemm(stable: stable, m: N, n: H, k: 2 * H, s.contextQuery, lda: 2 * H, w.outWeight, ldb: 2 * H,
-             packed: w.packed?.out, beta: w.outBias == nil ? 0 : 1, s.y, ldc: H)
+             packed: w.packed?.out, trained: w.trainingPacks?.out, beta: w.outBias == nil ? 0 : 1, s.y, ldc: H)
         if w.tanhOutput { VectorMath.tanh(count: N * H, s.y, s.y) }
         if let mask = s.outputMask { ElementwiseKernel.multiply(count: N * H, s.y, mask, s.output) }
         else if s.output != s.y { s.output.update(from: s.y, count: N * H) }
