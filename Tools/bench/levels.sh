@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Beam-search speed of one translator at every kernel level this CPU can run (S2S_CPU=generic|avx2|avx512)
 # and every weight precision, beside PyTorch's float32 beam search in the same runs: one table of
-# level × precision × batch with the ratios to float32 on that level and to PyTorch.
+# level × precision × batch with the ratios to float32 on that level and to PyTorch. Then, with --benches,
+# `s2s bench lstm|lm|classify` at every level, their result lines tagged with the level.
 #
 #     Tools/bench/levels.sh -m Models/en-de [--python .venv/bin/python] [--sentences 64] [--rounds 2] \
-#         [--bleu-src test.en --bleu-ref test.de]
+#         [--bleu-src test.en --bleu-ref test.de] [--benches "lstm lm classify"]
 #
 # Each cell is `s2s bench translate --skip-train` (medians of its rounds, s2s and PyTorch alternating);
 # run it on an idle machine (../shared/tools/quiet Tools/bench/levels.sh …). The first lines name the CPU.
@@ -12,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-model="" python="none" sentences=64 rounds=2 bleu_src="" bleu_ref=""
+model="" python="none" sentences=64 rounds=2 bleu_src="" bleu_ref="" benches=""
 levels="" precisions="float32 bfloat16 bfloat16-dot int8"
 s2s=${S2S:-.build/release/s2s}
 while [ $# -gt 0 ]; do
@@ -25,10 +26,11 @@ while [ $# -gt 0 ]; do
         --precisions) precisions=$2; shift 2 ;;
         --bleu-src) bleu_src=$2; shift 2 ;;
         --bleu-ref) bleu_ref=$2; shift 2 ;;
+        --benches) benches=$2; shift 2 ;;
         *) echo "levels.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
-[ -n "$model" ] || { echo "levels.sh: give the translator with -m DIR" >&2; exit 2; }
+[ -n "$model" ] || [ -n "$benches" ] || { echo "levels.sh: give the translator with -m DIR (or --benches)" >&2; exit 2; }
 [ -x "$s2s" ] || { echo "levels.sh: $s2s is missing (swift build -c release --product s2s, or set S2S)" >&2; exit 2; }
 if [ -z "$levels" ]; then   # every level up to the best this CPU has
     best=$("$s2s" --version | sed -n 's/.*best \([a-z0-9]*\).*/\1/p')
@@ -37,8 +39,8 @@ fi
 
 echo "$(date -u +%Y-%m-%d) commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $("$s2s" --version | sed 's/^[^—]*— //')"
 echo "model $model, beam 5, $sentences sentences, $rounds rounds; s2s bench translate --skip-train --python $python"
-printf '%-8s %-13s | %10s %8s %8s | %10s %8s %8s | %6s\n' level precision "b1 sent/s" "×f32" "×torch" "b64 sent/s" "×f32" "×torch" BLEU
-for level in $levels; do
+[ -n "$model" ] && printf '%-8s %-13s | %10s %8s %8s | %10s %8s %8s | %6s\n' level precision "b1 sent/s" "×f32" "×torch" "b64 sent/s" "×f32" "×torch" BLEU
+for level in ${model:+$levels}; do
     f32_b1="" f32_b64=""
     for precision in $precisions; do
         output=$(S2S_CPU=$level "$s2s" bench translate -m "$model" --skip-train --weight-precision "$precision" \
@@ -54,5 +56,13 @@ for level in $levels; do
         fi
         printf '%-8s %-13s | %10s %8s %8s | %10s %8s %8s | %6s\n' "$level" "$precision" "$b1" "$(ratio "$b1" "$f32_b1")" \
             "$(ratio "$b1" "$t1")" "$b64" "$(ratio "$b64" "$f32_b64")" "$(ratio "$b64" "$t64")" "$bleu"
+    done
+done
+
+# The other benchmarks: each one's lines after its kernel summary, tagged with the level.
+for bench in $benches; do
+    for level in $levels; do
+        output=$(S2S_CPU=$level "$s2s" bench "$bench" --python "$python" 2>&1) || { echo "$output" >&2; exit 1; }
+        echo "$output" | sed -n '/^kernels /,$p' | tail -n +2 | sed "s/^/$bench $level  /"
     done
 done
