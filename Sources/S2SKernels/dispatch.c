@@ -146,8 +146,8 @@ const char *s2s_cpu_model(void) {
         fclose(file);
     }
 #if defined(__x86_64__)
-    // Virtual machines often report only "AMD EPYC": the family and model tell Zen 3 (25, 0–15) from
-    // Zen 4 (25, 16–31 and 96–127).
+    // Virtual machines often report only "AMD EPYC": the family and model numbers tell the generations
+    // apart (Zen 3 and Zen 4 are both family 25; Zen 4's EPYC models are 16–31 and 160–175).
     unsigned a, b, c, d;
     if (__get_cpuid(1, &a, &b, &c, &d)) {
         unsigned family = (a >> 8) & 0xF, model_number = (a >> 4) & 0xF;

@@ -10,9 +10,11 @@
 #define S2S_TABLE s2s_kernels_avx2
 #define S2S_LEVEL S2S_CPU_AVX2
 #define S2S_LEVEL_NAME "avx2"
-// The product tile: 6 rows × 16 columns (two ymm), 12 accumulators of the 16 registers (Haswell's classic).
+// The product tile: 6 rows × 16 columns (two ymm), 12 accumulators of the 16 registers (Haswell's classic),
+// and 4-row tiles to cover a remainder (see gemm.h): 32 rows are 4 × 6 + 2 × 4.
 typedef float gemm_vector __attribute__((ext_vector_type(8)));
 #define S2S_GEMM_MR 6
+#define S2S_GEMM_MR_SHORT 4
 // int8 products with vpmaddubsw (kernels_int8_avx2.c).
 void s2s_int8_gemm_avx2(long m, long n, long k, const float *x, long lda, const int8_t *w, const float *scales,
                         const int32_t *sums, float beta, float *c, long ldc);
