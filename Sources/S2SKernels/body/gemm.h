@@ -92,6 +92,26 @@ static void gemm_pack_a(long mc, long kc, const float *a, long lda, int trans_a,
 }
 
 /// Rows k0..<k0+kc, columns j0..<j0+nc of op(B) as NR-wide panels ([k][NR], the last zero-padded).
+/// out[q][i] = rows[i][q] for 8 rows of 8 floats (row stride ld): an 8 × 8 transpose in registers.
+static inline void gemm_transpose8(const float *rows, long ld, v8f out[8]) {
+    v8f r[8], t[8], u[8];
+    for (int i = 0; i < 8; i++) r[i] = load8(rows + i * ld);
+    for (int i = 0; i < 8; i += 2) {   // interleave pairs of rows within each 128-bit half
+        t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+        t[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+    }
+    for (int i = 0; i < 8; i += 4) {   // then pairs of pairs: four rows' element k in each quarter
+        u[i] = __builtin_shufflevector(t[i], t[i + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+        u[i + 1] = __builtin_shufflevector(t[i], t[i + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+        u[i + 2] = __builtin_shufflevector(t[i + 1], t[i + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+        u[i + 3] = __builtin_shufflevector(t[i + 1], t[i + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+    }
+    for (int q = 0; q < 4; q++) {      // and the halves: rows 0–3 with rows 4–7
+        out[q] = __builtin_shufflevector(u[q], u[q + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+        out[q + 4] = __builtin_shufflevector(u[q], u[q + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+    }
+}
+
 static void gemm_pack_b_block(long kc, long nc, const float *b, long ldb, int trans_b, long k0, long j0, float *pb) {
     if (!trans_b) {
         // Row by row of B, each row's panels in turn: B is read once, in order (a strip of one panel at a
@@ -111,7 +131,22 @@ static void gemm_pack_b_block(long kc, long nc, const float *b, long ldb, int tr
     for (long jp = 0; jp < nc; jp += GEMM_NR) {
         long cols = nc - jp < GEMM_NR ? nc - jp : GEMM_NR;
         float *dst = pb + jp * kc;
-        for (long col = 0; col < cols; col++) {
+        long done = 0;   // columns packed 8 at a time (8 × 8 blocks transposed in registers)
+        if (cols == GEMM_NR) {
+            long k8 = kc & ~7L;
+            for (long c8 = 0; c8 < GEMM_NR; c8 += 8) {
+                const float *src = b + (j0 + jp + c8) * ldb + k0;
+                for (long k = 0; k < k8; k += 8) {
+                    v8f out[8];
+                    gemm_transpose8(src + k, ldb, out);
+                    for (int q = 0; q < 8; q++) store8(dst + (k + q) * GEMM_NR + c8, out[q]);
+                }
+                for (long col = 0; col < 8; col++)
+                    for (long k = k8; k < kc; k++) dst[k * GEMM_NR + c8 + col] = src[col * ldb + k];
+            }
+            done = GEMM_NR;
+        }
+        for (long col = done; col < cols; col++) {
             const float *src = b + (j0 + jp + col) * ldb + k0;
             for (long k = 0; k < kc; k++) dst[k * GEMM_NR + col] = src[k];
         }
