@@ -29,7 +29,7 @@ struct SearchOptions: ParsableArguments {
     @Flag(help: "Replace each <unk> in the output by the source token it attended to most.")
     var replaceUnk = false
 
-    @Option(help: "Decoder and generator weights as float32 (exact), bfloat16 (faster at small batch sizes; may change a few words), bfloat16-dot (activations in bfloat16 too; bfloat16 on CPUs without AVX-512 BF16) int8 (fastest; may change more) or auto (the fastest this project measured within 0.3 BLEU of float32 on this CPU's kernel level: int8 today). `s2s --version` says which path each takes on this CPU.")
+    @Option(help: "Decoder and generator weights as float32 (exact), bfloat16 (faster at small batch sizes; may change a few words), bfloat16-dot (activations in bfloat16 too; bfloat16 on CPUs without AVX-512 BF16), int8 (fastest; may change more) or auto (the fastest this project measured within 0.3 BLEU of float32 on this CPU's kernel level: int8 today). `s2s --version` says which path each takes on this CPU.")
     var weightPrecision: WeightPrecision = .float32
 
     @Option(help: "Longest source in tokens: a longer line is cropped to its first N tokens, with a warning (Marian's --max-length-crop).")

@@ -17,7 +17,7 @@ public enum WeightPrecision: String, CaseIterable, Sendable {
     /// On a CPU without that instruction it runs as `.bfloat16` (see `effective`).
     case bfloat16Dot = "bfloat16-dot"
     /// Quantized to int8 per row, each step's inputs per row too, integer sums (VNNI on AVX-512,
-    /// vpmaddubsw on AVX2): the fastest at every batch size; translations that may differ from float32's
+    /// vpmaddubsw/vpmaddwd on AVX2): the fastest at every batch size; translations that may differ from float32's
     /// in more words.
     case int8
     /// The fastest precision whose test BLEU this project has measured within 0.3 of float32's on this
@@ -25,10 +25,10 @@ public enum WeightPrecision: String, CaseIterable, Sendable {
     case auto
 
     /// What `.auto` picks on the level this process runs. int8 everywhere: its products are exact integer
-    /// sums, so its translations are the same on every level; on the README's 30-minute en→de model its
-    /// test BLEU was 40.01 against float32's 40.08 (AVX-512), and it was the fastest precision at batch 1
-    /// and 64 on every level (Docs/results.md: 3.1× / 2.0× float32 on generic, 4.2× / 1.45× on AVX2,
-    /// 7.4× / 2.5× on AVX-512). A level where another precision wins gets its own case here.
+    /// sums, so it translates the same on every level; on the README's 30-minute en→de model its test BLEU
+    /// was 40.02 against float32's 40.18, and it was the fastest precision at batch 1 and 64 on every level
+    /// (Docs/results.md, Zen 4: 3.4× / 2.2× float32 on generic, 4.5× / 1.3× on AVX2, 10.1× / 2.4× on
+    /// AVX-512). A level where another precision wins gets its own case here.
     public static var automatic: WeightPrecision {
         switch KernelLevel.current {
         case .generic, .avx2, .avx512: .int8
