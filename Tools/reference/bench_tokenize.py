@@ -8,7 +8,7 @@ Prints one JSON object per line on stdout:
 
 BPE codes are learned (untimed) by subword-nmt on the sacremoses output with the same number of
 merges s2s uses; application is timed with a fresh BPE object (empty cache) per run, as s2s does.
-Setup: python3 -m venv /work/venv-text && /work/venv-text/bin/pip install sacremoses subword-nmt
+Setup: python3 -m venv .venv-text && .venv-text/bin/pip install sacremoses subword-nmt
 """
 import argparse
 import contextlib

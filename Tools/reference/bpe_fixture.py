@@ -5,7 +5,7 @@ Learns 300 merges with subword-nmt on the whitespace-split words of Multi30k val
   Fixtures/subword-nmt/codes.txt       the codes, subword-nmt's own file
   Fixtures/subword-nmt/segmented.tsv   word<TAB>pieces (space-separated), for every distinct word
 so the test can check that s2s's BPEEncoder segments exactly as subword-nmt's apply_bpe does.
-Run from the repository root:  /work/venv-text/bin/python Tools/reference/bpe_fixture.py
+Run from the repository root:  .venv-text/bin/python Tools/reference/bpe_fixture.py
 """
 import contextlib
 import io

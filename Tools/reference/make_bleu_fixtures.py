@@ -17,8 +17,8 @@ Every score is `sacrebleu.corpus_bleu(hyps, [refs...], tokenize=..., lowercase=.
 defaults otherwise (smooth_method='exp', 4-grams). Files are read as the Swift side reads them: the
 whole file as UTF-8, split on '\\n', one trailing empty piece dropped.
 
-Setup:  python3 -m venv /work/venv-bleu && /work/venv-bleu/bin/pip install sacrebleu
-Usage:  /work/venv-bleu/bin/python Tools/reference/make_bleu_fixtures.py
+Setup:  python3 -m venv .venv-bleu && .venv-bleu/bin/pip install sacrebleu
+Usage:  .venv-bleu/bin/python Tools/reference/make_bleu_fixtures.py
 The output is deterministic: a rerun rewrites byte-identical files.
 """
 import json

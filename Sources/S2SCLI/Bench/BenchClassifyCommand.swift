@@ -17,8 +17,8 @@ import S2STraining
 /// figures exclude tokenization. With --threads above 1 the reference also runs on one thread, and s2s is
 /// compared with the better of torch's two figures. Peak RSS is each process's own.
 ///
-///     swift run -c release s2s bench classify --threads 2 --python /work/venv/bin/python
-///     swift run -c release s2s bench classify --threads 1 --python /work/venv/bin/python
+///     swift run -c release s2s bench classify --threads 2 --python .venv/bin/python
+///     swift run -c release s2s bench classify --threads 1 --python .venv/bin/python
 struct BenchClassifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "classify",

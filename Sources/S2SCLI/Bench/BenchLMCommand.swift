@@ -14,7 +14,7 @@ import S2STraining
 /// its generation speed at batch 1 (a step plus sampling per character), against
 /// Tools/reference/lm_reference.py (`speed` mode) run in the same invocation, alternating.
 ///
-///     swift build -c release && .build/release/s2s bench lm --python /work/venv/bin/python --threads 2
+///     swift build -c release && .build/release/s2s bench lm --python .venv/bin/python --threads 2
 struct BenchLMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lm",

@@ -12,8 +12,8 @@ struct BenchTokenizeCommand: ParsableCommand {
         discussion: """
             Run from the repository root, in release mode:
 
-              $ python3 -m venv /work/venv-text && /work/venv-text/bin/pip install sacremoses subword-nmt
-              $ swift run -c release s2s bench tokenize --python /work/venv-text/bin/python
+              $ python3 -m venv .venv-text && .venv-text/bin/pip install sacremoses subword-nmt
+              $ swift run -c release s2s bench tokenize --python .venv-text/bin/python
 
             Without a Python that has both packages, only the s2s figures are printed.
             """

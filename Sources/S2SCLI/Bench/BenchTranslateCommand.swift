@@ -12,8 +12,8 @@ import S2STraining
 ///
 /// The figures in the translation notes come from:
 ///
-///     s2s bench translate -m Models/en-de --threads 2 --python /work/venv/bin/python
-///     s2s bench translate -m Models/en-de --threads 1 --python /work/venv/bin/python
+///     s2s bench translate -m Models/en-de --threads 2 --python .venv/bin/python
+///     s2s bench translate -m Models/en-de --threads 1 --python .venv/bin/python
 ///     s2s bench translate -m Models/en-de --ensemble Models/en-de-2 --skip-train --python none   # + an ensemble's speed
 struct BenchTranslateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
