@@ -26,7 +26,8 @@ public enum KernelLevel: Int, CaseIterable, Sendable, CustomStringConvertible {
     /// VNNI); int8: avx2 maddubs/maddwd, bfloat16-dot: bfloat16's path".
     public static var summary: String {
         var cpu = best.description
-        let extras = [s2s_cpu_has_avx512_bf16() != 0 ? "BF16" : nil, s2s_cpu_has_avx512_vnni() != 0 ? "VNNI" : nil]
+        let extras = [s2s_cpu_has_avx512_bf16() != 0 ? "BF16" : nil, s2s_cpu_has_avx512_vnni() != 0 ? "VNNI" : nil,
+                      s2s_cpu_has_avx_vnni() != 0 ? "AVX-VNNI" : nil]
             .compactMap { $0 }
         if !extras.isEmpty { cpu += " with " + extras.joined(separator: " and ") }
         let kernels = Kernels.current
@@ -62,7 +63,8 @@ public struct Kernels: @unchecked Sendable {
     public func multiplyAdd(_ a: Float, _ b: Float, _ c: Float) -> Float {
         fusesMultiplyAdd ? c.addingProduct(a, b) : a * b + c
     }
-    /// How int8 weights are multiplied on this CPU: "avx512 vnni", "avx2 maddubs/maddwd" or "generic madd".
+    /// How int8 weights are multiplied on this CPU: "avx512 vnni", "avx-vnni", "avx2 maddubs/maddwd" or
+    /// "generic madd".
     public var int8Path: String { String(cString: s2s_int8_path(table)) }
     /// Whether this level has a bfloat16 dot-product instruction on this CPU (AVX-512 BF16); without it
     /// `.bfloat16Dot` takes `.bfloat16`'s path (see WeightPrecision.effective).
@@ -167,6 +169,18 @@ public struct Kernels: @unchecked Sendable {
     public func gemm(transposeA: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
                      packed: UnsafePointer<Float>, beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
         table.pointee.gemm_packed(transposeA ? 1 : 0, m, n, k, a, lda, packed, beta, c, ldc)
+    }
+
+    /// Every int8 product this CPU can run, by path name ("avx-vnni (evex)" is avx-vnni's code as a CPU with
+    /// AVX-512 VNNI runs it): all give the same bits, and tests hold each to the oracle.
+    public static var int8Products: [(name: String, product: s2s_int8_gemm_fn)] {
+        var found: [(String, s2s_int8_gemm_fn)] = []
+        var names = s2s_int8_kernel_names()!
+        while let name = names.pointee {
+            if let product = s2s_int8_kernel_named(name) { found.append((String(cString: name), product)) }
+            names += 1
+        }
+        return found
     }
 
     /// The int8 product (see Int8Matrix).

@@ -13,7 +13,7 @@ extern const s2s_kernel_table s2s_kernels_generic;
 extern const s2s_kernel_table s2s_kernels_avx2;
 extern const s2s_kernel_table s2s_kernels_avx512;
 
-typedef struct { int avx2, avx512, bf16, vnni; } cpu_features;
+typedef struct { int avx2, avx512, bf16, vnni, avx_vnni; } cpu_features;
 
 static uint64_t xgetbv0(void) {
     uint32_t eax, edx;
@@ -22,7 +22,7 @@ static uint64_t xgetbv0(void) {
 }
 
 static cpu_features detect(void) {
-    cpu_features f = {0, 0, 0, 0};
+    cpu_features f = {0, 0, 0, 0, 0};
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return f;
     int fma = (c >> 12) & 1, osxsave = (c >> 27) & 1, avx = (c >> 28) & 1;
@@ -35,8 +35,9 @@ static cpu_features detect(void) {
     int avx512 = ((b >> 16) & 1) && ((b >> 17) & 1) && ((b >> 30) & 1) && ((b >> 31) & 1);   // F, DQ, BW, VL
     int vnni = (c >> 11) & 1;
     __cpuid_count(7, 1, a, b, c, d);
-    int bf16 = (a >> 5) & 1;
+    int bf16 = (a >> 5) & 1, avx_vnni = (a >> 4) & 1;
     f.avx2 = ymm_state && avx2 && fma;
+    f.avx_vnni = f.avx2 && avx_vnni;
     f.avx512 = f.avx2 && zmm_state && avx512;
     f.bf16 = f.avx512 && bf16;
     f.vnni = f.avx512 && vnni;
@@ -64,6 +65,14 @@ int s2s_cpu_has_avx512_bf16(void) {
 int s2s_cpu_has_avx512_vnni(void) {
 #if defined(__x86_64__)
     return detect().vnni;
+#else
+    return 0;
+#endif
+}
+
+int s2s_cpu_has_avx_vnni(void) {
+#if defined(__x86_64__)
+    return detect().avx_vnni;
 #else
     return 0;
 #endif
@@ -107,13 +116,89 @@ const s2s_kernel_table *s2s_kernels(void) {
     return table;
 }
 
-const char *s2s_int8_path(const s2s_kernel_table *table) {
-    switch (table->level) {
-    case S2S_CPU_AVX512: return s2s_cpu_has_avx512_vnni() ? "avx512 vnni" : "avx2 maddubs/maddwd";
-    case S2S_CPU_AVX2: return "avx2 maddubs/maddwd";
-    default: return "generic madd";
-    }
+// The int8 products, by the name s2s --version gives their path. Every one gives the same bits
+// (Int8MatrixTests holds each to the oracle), so the choice is speed alone.
+#if defined(__x86_64__)
+void s2s_int8_gemm_avx2(long m, long n, long k, const float *x, long lda, const int8_t *w, const float *scales,
+                        const int32_t *sums, float beta, float *c, long ldc);
+void s2s_int8_gemm_avxvnni(long m, long n, long k, const float *x, long lda, const int8_t *w, const float *scales,
+                           const int32_t *sums, float beta, float *c, long ldc);
+void s2s_int8_gemm_avxvnni_evex(long m, long n, long k, const float *x, long lda, const int8_t *w,
+                                const float *scales, const int32_t *sums, float beta, float *c, long ldc);
+void s2s_int8_gemm_vnni(long m, long n, long k, const float *x, long lda, const int8_t *w, const float *scales,
+                        const int32_t *sums, float beta, float *c, long ldc);
+#endif
+
+static const char *const int8_names[] = {
+    "generic madd",
+#if defined(__x86_64__)
+    "avx2 maddubs/maddwd", "avx-vnni", "avx-vnni (evex)", "avx512 vnni",
+#endif
+    NULL};
+
+const char *const *s2s_int8_kernel_names(void) { return int8_names; }
+
+s2s_int8_gemm_fn s2s_int8_kernel_named(const char *name) {
+    if (strcmp(name, "generic madd") == 0) return s2s_kernels_generic.int8_gemm;
+#if defined(__x86_64__)
+    cpu_features f = detect();
+    if (strcmp(name, "avx2 maddubs/maddwd") == 0) return f.avx2 ? s2s_int8_gemm_avx2 : NULL;
+    if (strcmp(name, "avx-vnni") == 0) return f.avx_vnni ? s2s_int8_gemm_avxvnni : NULL;
+    // The EVEX form of the same 256-bit instruction: how a CPU with AVX-512 VNNI and no AVX-VNNI (Zen 4)
+    // runs avx-vnni's code; only tests call it.
+    if (strcmp(name, "avx-vnni (evex)") == 0) return f.vnni ? s2s_int8_gemm_avxvnni_evex : NULL;
+    if (strcmp(name, "avx512 vnni") == 0) return f.vnni ? s2s_int8_gemm_vnni : NULL;
+#endif
+    return NULL;
 }
+
+static const char *int8_path_at(s2s_cpu_level level) {
+#if defined(__x86_64__)
+    // S2S_INT8 names another product the CPU runs, for benchmarks: "avx-vnni (evex)" measures AVX-VNNI's
+    // code on a CPU with AVX-512 VNNI only. The AVX2 and AVX-512 levels honour it.
+    const char *forced = getenv("S2S_INT8");
+    if (level >= S2S_CPU_AVX2 && forced && *forced) {
+        for (const char *const *name = int8_names; *name; name++)
+            if (strcmp(forced, *name) == 0 && s2s_int8_kernel_named(*name)) return *name;
+        static _Atomic int warned = 0;
+        if (!atomic_exchange(&warned, 1))
+            fprintf(stderr, "s2s: S2S_INT8=%s is not an int8 product this CPU runs; using the level's own\n", forced);
+    }
+    cpu_features f = detect();
+    // AVX-512 VNNI multiplies 64 bytes per instruction, AVX-VNNI 32, maddubs 32 in two multiply µops.
+    if (level == S2S_CPU_AVX512 && f.vnni) return "avx512 vnni";
+    if (level >= S2S_CPU_AVX2) return f.avx_vnni ? "avx-vnni" : "avx2 maddubs/maddwd";
+#else
+    (void)level;
+#endif
+    return "generic madd";
+}
+
+const char *s2s_int8_path(const s2s_kernel_table *table) { return int8_path_at(table->level); }
+
+#if defined(__x86_64__)
+/// The int8 entry of the AVX2 and AVX-512 tables: the best product of the level on this CPU, chosen once.
+static void int8_gemm_at(s2s_cpu_level level, long m, long n, long k, const float *x, long lda, const int8_t *w,
+                         const float *scales, const int32_t *sums, float beta, float *c, long ldc) {
+    static _Atomic(s2s_int8_gemm_fn) chosen[3];
+    s2s_int8_gemm_fn product = atomic_load_explicit(&chosen[level], memory_order_acquire);
+    if (!product) {   // two threads may both choose; they choose the same
+        product = s2s_int8_kernel_named(int8_path_at(level));
+        atomic_store_explicit(&chosen[level], product, memory_order_release);
+    }
+    product(m, n, k, x, lda, w, scales, sums, beta, c, ldc);
+}
+
+void s2s_int8_gemm_level_avx2(long m, long n, long k, const float *x, long lda, const int8_t *w, const float *scales,
+                              const int32_t *sums, float beta, float *c, long ldc) {
+    int8_gemm_at(S2S_CPU_AVX2, m, n, k, x, lda, w, scales, sums, beta, c, ldc);
+}
+
+void s2s_int8_gemm_level_avx512(long m, long n, long k, const float *x, long lda, const int8_t *w,
+                                const float *scales, const int32_t *sums, float beta, float *c, long ldc) {
+    int8_gemm_at(S2S_CPU_AVX512, m, n, k, x, lda, w, scales, sums, beta, c, ldc);
+}
+#endif
 
 int s2s_bf16_dot_native(const s2s_kernel_table *table) {
     return table->level == S2S_CPU_AVX512 && s2s_cpu_has_avx512_bf16();

@@ -16,19 +16,11 @@
 // two cores) is 4 full tiles; 12 rows left a third of the last tile empty (LSTM layer 0.96× → 1.12× torch).
 typedef float gemm_vector __attribute__((ext_vector_type(16)));
 #define S2S_GEMM_MR 8
-// int8 products: VNNI when the CPU has it (kernels_vnni.c), else AVX2's (kernels_int8_avx2.c) — the same bits.
-void s2s_int8_gemm_vnni(long m, long n, long k, const float *x, long lda, const int8_t *w, const float *scales,
-                        const int32_t *sums, float beta, float *c, long ldc);
-void s2s_int8_gemm_avx2(long m, long n, long k, const float *x, long lda, const int8_t *w, const float *scales,
-                        const int32_t *sums, float beta, float *c, long ldc);
-static void int8_gemm_avx512(long m, long n, long k, const float *x, long lda, const int8_t *w, const float *scales,
-                             const int32_t *sums, float beta, float *c, long ldc) {
-    static _Atomic int vnni = -1;
-    int has = atomic_load_explicit(&vnni, memory_order_relaxed);
-    if (has < 0) atomic_store_explicit(&vnni, has = s2s_cpu_has_avx512_vnni(), memory_order_relaxed);
-    (has ? s2s_int8_gemm_vnni : s2s_int8_gemm_avx2)(m, n, k, x, lda, w, scales, sums, beta, c, ldc);
-}
-#define S2S_INT8_GEMM int8_gemm_avx512
+// int8 products: AVX-512 VNNI when the CPU has it (kernels_vnni.c), else AVX-VNNI or AVX2's — the same bits;
+// chosen in dispatch.c.
+void s2s_int8_gemm_level_avx512(long m, long n, long k, const float *x, long lda, const int8_t *w,
+                                const float *scales, const int32_t *sums, float beta, float *c, long ldc);
+#define S2S_INT8_GEMM s2s_int8_gemm_level_avx512
 // bfloat16-activation products: vdpbf16ps when the CPU has AVX512_BF16 (kernels_bf16.c), else the portable chain.
 void s2s_bf16_dot_gemm_hardware(long m, long n, long k, const float *x, long lda, const uint32_t *w, float beta,
                                 float *c, long ldc);

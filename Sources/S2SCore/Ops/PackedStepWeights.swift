@@ -16,9 +16,9 @@ public enum WeightPrecision: String, CaseIterable, Sendable {
     /// twice float32's multiply-adds per instruction): between bfloat16 and int8 in speed and in fidelity.
     /// On a CPU without that instruction it runs as `.bfloat16` (see `effective`).
     case bfloat16Dot = "bfloat16-dot"
-    /// Quantized to int8 per row, each step's inputs per row too, integer sums (VNNI on AVX-512,
-    /// vpmaddubsw/vpmaddwd on AVX2): the fastest at every batch size; translations that may differ from float32's
-    /// in more words.
+    /// Quantized to int8 per row, each step's inputs per row too, integer sums (VNNI on AVX-512, AVX-VNNI
+    /// or vpmaddubsw/vpmaddwd on AVX2): the fastest at every batch size; translations that may differ from
+    /// float32's in more words.
     case int8
     /// The fastest precision whose test BLEU this project has measured within 0.3 of float32's on this
     /// CPU's kernel level (see `automatic`); float32 stays the default.

@@ -87,8 +87,8 @@ typedef struct {
                         float beta, float *c, long ldc);
 
     /// int8 step products (see body/int8.h): W [n, k] quantized per row in panels of 16 rows (Int8Matrix),
-    /// each row of X quantized on the fly; VNNI on the AVX-512 level when the CPU has it, vpmaddubsw on
-    /// AVX2 (and AVX-512 without VNNI), 16-bit madd on the generic level. Same bits on every level.
+    /// each row of X quantized on the fly; VNNI on the AVX-512 level when the CPU has it, AVX-VNNI or
+    /// vpmaddubsw on AVX2 (and AVX-512 without VNNI), 16-bit madd on the generic level. Same bits on every level.
     void (*int8_gemm)(long m, long n, long k, const float *x, long lda, const int8_t *w, const float *scales,
                       const int32_t *sums, float beta, float *c, long ldc);
     /// bfloat16 products with bfloat16 activations (see body/bf16_dot.h): W packed as pairs in panels of 16
@@ -109,8 +109,17 @@ const s2s_kernel_table *s2s_kernels_at(s2s_cpu_level level);
 /// The best level this CPU and OS support.
 s2s_cpu_level s2s_cpu_best_level(void);
 
-/// How `table` multiplies int8 weights on this CPU: "avx512 vnni", "avx2 maddubs/maddwd" or "generic madd".
+/// How `table` multiplies int8 weights on this CPU: "avx512 vnni", "avx-vnni", "avx2 maddubs/maddwd" or
+/// "generic madd".
 const char *s2s_int8_path(const s2s_kernel_table *table);
+
+/// Every int8 product by name (NULL-terminated), and one of them if this CPU can run it, else NULL: tests
+/// hold each to the oracle, including the EVEX form of avx-vnni's code ("avx-vnni (evex)") on CPUs with
+/// AVX-512 VNNI and no AVX-VNNI.
+typedef void (*s2s_int8_gemm_fn)(long m, long n, long k, const float *x, long lda, const int8_t *w,
+                                 const float *scales, const int32_t *sums, float beta, float *c, long ldc);
+const char *const *s2s_int8_kernel_names(void);
+s2s_int8_gemm_fn s2s_int8_kernel_named(const char *name);
 
 /// Whether `table` has a bfloat16 dot-product instruction on this CPU (AVX-512 BF16 on the AVX-512 level):
 /// without it the bfloat16-activation product is a slow emulation, which callers avoid.
@@ -122,6 +131,8 @@ const char *s2s_cpu_model(void);
 /// Whether the CPU has the AVX-512 BF16 dot product (vdpbf16ps) and VNNI (vpdpbusd) instructions.
 int s2s_cpu_has_avx512_bf16(void);
 int s2s_cpu_has_avx512_vnni(void);
+/// Whether the CPU has AVX-VNNI (vpdpbusd with a VEX encoding, on ymm: Alder Lake and later, Zen 5).
+int s2s_cpu_has_avx_vnni(void);
 
 #ifdef __cplusplus
 }
