@@ -11,6 +11,10 @@ enum RequestBody {
         let buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: limit) } catch is NIOTooManyBytesError {
             throw ServeError(.contentTooLarge, "the request body is over the server's limit of \(limit) bytes")
+        } catch {
+            // The body stream fails on framing the HTTP parser rejects (a chunk size that is not hexadecimal,
+            // a body cut short): the request's fault, not the server's.
+            throw ServeError.badRequest("the request body could not be read: \(error)")
         }
         let data = Data(buffer: buffer)
         // Parse first, so malformed JSON and a wrong shape get different messages.

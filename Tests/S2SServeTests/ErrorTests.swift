@@ -30,6 +30,10 @@ import S2STestSupport
             // Oversize body.
             let big = try JSONSerialization.data(withJSONObject: ["q": String(repeating: "a ", count: 50_000)])
             check(try await HTTPClient.request(port: port, "POST", "/translate", body: big), 413, "over the server's limit of 4096 bytes")
+            // A chunked body whose framing is broken (a chunk size that is not hexadecimal): the client's fault.
+            let broken = "POST /translate HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"q\":\r\nzz\r\n\"a\"}\r\n0\r\n\r\n"
+            check(try await HTTPClient.sendRaw(port: port, broken), 400, "request body")
             // Unknown model, a model of another kind, an unknown endpoint.
             check(try await HTTPClient.post(port: port, "/classify", json: ["model": "nope", "text": "x"]), 404, "no model \"nope\"; classifier models served: sentiment")
             check(try await HTTPClient.post(port: port, "/classify", json: ["model": "digits", "text": "x"]), 404, "\"digits\" is a translator, not a classifier")

@@ -48,8 +48,26 @@ enum HTTPClient {
         try await request(port: port, "GET", path)
     }
 
+    /// Bytes sent as they are (a request head and body the server must judge, e.g. a malformed chunked body).
+    static func sendRaw(port: Int, _ raw: String, timeout: Double = 60) async throws -> HTTPReply {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result { try exchange(port: port, Data(raw.utf8), timeout: timeout, what: "raw request") })
+            }
+            thread.start()
+        }
+    }
+
     private static func blockingRequest(port: Int, _ method: String, _ path: String, body: Data?, contentType: String,
                                         timeout: Double) throws -> HTTPReply {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        if let body { head += "Content-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n" }
+        head += "\r\n"
+        return try exchange(port: port, Data(head.utf8) + (body ?? Data()), timeout: timeout, what: "\(method) \(path)")
+    }
+
+    /// Connects, sends `bytes`, and reads the reply until the server closes the connection.
+    private static func exchange(port: Int, _ bytes: Data, timeout: Double, what: String) throws -> HTTPReply {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw HTTPClientError(description: "socket: errno \(errno)") }
         defer { close(fd) }
@@ -63,19 +81,16 @@ enum HTTPClient {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw HTTPClientError(description: "connect to port \(port): errno \(errno)") }
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
-        if let body { head += "Content-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n" }
-        head += "\r\n"
         // A server may answer (413) and close before it has read a large body: a failed send is not an
         // error as long as a reply can be read.
-        _ = sendAll(fd, Data(head.utf8)) && sendAll(fd, body ?? Data())
+        _ = sendAll(fd, bytes)
         var received = Data()
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
             let count = recv(fd, &buffer, buffer.count, 0)
             if count > 0 { received.append(contentsOf: buffer[0..<count]); continue }
             if count == 0 || errno == ECONNRESET { break }
-            throw HTTPClientError(description: "\(method) \(path): no complete reply within \(timeout) s (errno \(errno))")
+            throw HTTPClientError(description: "\(what): no complete reply within \(timeout) s (errno \(errno))")
         }
         return try parse(received)
     }

@@ -69,7 +69,7 @@ import S2STestSupport
         #expect {
             try ClassificationTrainingJob(train: file, valid: file, modelDirectory: directory.file("model"), options: options).run()
         } throws: { error in
-            "\(error)".contains("--pretrain 0") && "\(error)".contains("--no-bidirectional")
+            "\(error)".contains("without --pretrain") && "\(error)".contains("--no-bidirectional")
         }
         #expect(!FileManager.default.fileExists(atPath: directory.file("model/config.json")))
         options.model.bidirectional = false

@@ -130,7 +130,6 @@ public enum TinyClassifier {
         options.trainer.patience = nil
         options.trainer.metric = "loss"
         options.trainer.higherIsBetter = false
-        options.pretraining = nil   // ClassifierPretrainingTests pretrain
         return options
     }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# An honest unseen-data estimate for the tweet classifier (issue 17): the dev set picks each run's best
+# An honest unseen-data estimate for the tweet classifier: the dev set picks each run's best
 # epoch, so its score overstates unseen tweets. Here every 10th line of train.tsv is held out of training
 # *and* of model selection; models train on the other 90% with dev.tsv for selection and are scored on
 # the held-out 10% — single models (one per seed) and ensembles of their probabilities.
@@ -7,9 +7,9 @@
 #   Tools/quality/classifier-holdout.sh [SEEDS] [MEMBERS] [-- extra train-classify options]
 #     SEEDS    ensembles to build (default 3); MEMBERS models per ensemble (default 3, seeds differ)
 #   S2S=.build/release/s2s CORPORA=../shared/corpora LABELS=positive,negative (the binary task) OUT=dir
-#   PRETRAIN=3m|0: train-classify's --pretrain (its default: 3 minutes of a word language model on the
-#     text of the training tweets — never the held-out ones — which the classifier then starts from;
-#     0 = from scratch)
+#   PRETRAIN=3m|0: train-classify's --pretrain (3m: 3 minutes of a word language model on the text of
+#     the training tweets — never the held-out ones — which the classifier then starts from; 0, the
+#     default, from scratch)
 #   EXTRA_TRAIN=FILE: label<TAB>text lines added to the training 90% (other data; never scored)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A fastText-style model as an ensemble member for the tweet classifier (issue 17): the mean of the
+"""A fastText-style model as an ensemble member for the tweet classifier: the mean of the
 embeddings of each tweet's words and word pairs, then one linear layer, trained with Adam on the
 90% of train.tsv of a classifier-holdout.sh split, its epoch picked on dev.tsv (accuracy + macro-F1),
 scored on the held-out 10%. With -m, it joins the s2s models as one more member (weight 1/(n+1), or

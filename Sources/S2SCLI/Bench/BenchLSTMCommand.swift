@@ -17,8 +17,8 @@ struct BenchLSTMCommand: ParsableCommand {
     @Option(help: "Rounds of s2s-then-reference, alternating, to even out a noisy machine.")
     var rounds = 2
 
-    @Option(help: "Python with torch for the reference run; 'none' skips it.")
-    var python = "python3"
+    @Option(help: "Python with torch for the reference run (Tools/reference/setup.sh makes .venv); 'none' skips it.")
+    var python = ReferenceRunner.defaultPython
 
     @Option(help: "The PyTorch reference script.")
     var referenceScript = "Tools/reference/bench_lstm.py"

@@ -12,8 +12,8 @@ struct BenchTokenizeCommand: ParsableCommand {
         discussion: """
             Run from the repository root, in release mode:
 
-              $ python3 -m venv .venv-text && .venv-text/bin/pip install sacremoses subword-nmt
-              $ swift run -c release s2s bench tokenize --python .venv-text/bin/python
+              $ Tools/reference/setup.sh        # .venv, with sacremoses and subword-nmt
+              $ swift run -c release s2s bench tokenize
 
             Without a Python that has both packages, only the s2s figures are printed.
             """
@@ -22,8 +22,8 @@ struct BenchTokenizeCommand: ParsableCommand {
     @Option(help: "Corpus to tokenize (one sentence per line).")
     var corpus: String = "../shared/corpora/translation/multi30k/train.en"
 
-    @Option(help: "Python with sacremoses and subword-nmt installed.")
-    var python: String = "python3"
+    @Option(help: "Python with sacremoses and subword-nmt installed (Tools/reference/setup.sh makes .venv).")
+    var python: String = ReferenceRunner.defaultPython
 
     @Option(help: "The reference script.")
     var script: String = "Tools/reference/bench_tokenize.py"

@@ -51,8 +51,8 @@ struct BenchTranslateCommand: ParsableCommand {
     @Flag(help: "Skip the beam-search measurement.")
     var skipBeam = false
 
-    @Option(help: "Python with torch for the reference run; 'none' skips it.")
-    var python = "python3"
+    @Option(help: "Python with torch for the reference run (Tools/reference/setup.sh makes .venv); 'none' skips it.")
+    var python = ReferenceRunner.defaultPython
     @Option(help: "The PyTorch reference script.")
     var referenceScript = "Tools/reference/translate_reference.py"
 

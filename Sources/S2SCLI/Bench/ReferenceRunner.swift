@@ -14,6 +14,12 @@ struct ReferenceResult {
 }
 
 enum ReferenceRunner {
+    /// The Python the references run with unless --python says: the virtualenv Tools/reference/setup.sh
+    /// makes at the repository's root, when it is there, else python3 from PATH.
+    static var defaultPython: String {
+        FileManager.default.isExecutableFile(atPath: ".venv/bin/python") ? ".venv/bin/python" : "python3"
+    }
+
     /// Runs `python script args… --json`; returns its results by name, or a reason it could not run.
     static func run(python: String, script: String, arguments: [String]) -> Result<[String: ReferenceResult], ReferenceError> {
         ReferenceLines.run(python: python, script: script, arguments: arguments).map { lines in

@@ -27,15 +27,13 @@ struct TrainClassifyCommand: ParsableCommand {
         discussion: """
             Defaults (chosen on the airline tweets to train within 5 minutes on 2 cores): tweet normalization, \
             case folding and elongation squeezing on; tokens seen at least twice; embedding 128, one \
-            bidirectional LSTM layer of 128, attention pooling (scorer size 64), dropout 0.5; first a word \
-            language model of that encoder's shape trains on the text of the training file for 3 minutes \
-            (--pretrain, ULMFiT-style) and the classifier starts from it; then Adam at 0.003, \
+            bidirectional LSTM layer of 128, attention pooling (scorer size 64), dropout 0.5; Adam at 0.003, \
             halved whenever validation macro-F1 does not improve; batches of 64 sentences; gradient norm \
             clipped at 5; validation at every epoch end; the weights with the best validation macro-F1 are \
             kept; stop after 12 epochs, 4 validations without improvement, or the 2-minute time budget.
 
             The model directory gets config.json, model.safetensors, pipeline.json + vocab.txt, labels.txt, \
-            metrics.jsonl, checkpoints/ and pretrain/ (the language model).
+            metrics.jsonl and checkpoints/ (and pretrain/, the language model, with --pretrain).
 
             The 2017 tutorial's binary task on the airline tweets:
               s2s train-classify --train train.tsv --valid dev.tsv \\
@@ -105,8 +103,8 @@ struct TrainClassifyCommand: ParsableCommand {
                                valueName: "lm-dir"))
     var initFrom: String?
 
-    @Option(help: ArgumentHelp("Pretrain the encoder as a word language model on the training file's text for this long, then start from it (0 = a fresh encoder). (default: 3m)",
-                               discussion: "ULMFiT-style, into --model-dir/pretrain; every line's text is used, whatever its label. Not with --init-from; by default not for a bidirectional encoder of two or more layers, which cannot start from a language model.",
+    @Option(help: ArgumentHelp("Pretrain the encoder as a word language model on the training file's text for this long (e.g. 3m), then start from it. (default: 0, a fresh encoder)",
+                               discussion: "ULMFiT-style, into --model-dir/pretrain; every line's text is used, whatever its label. Off by default: on held-out airline tweets 3 minutes of it gained less than the spread between seeds. Not with --init-from, nor for a bidirectional encoder of two or more layers, which cannot start from a language model.",
                                valueName: "duration"))
     var pretrain: PretrainBudget?
 
@@ -152,11 +150,9 @@ struct TrainClassifyCommand: ParsableCommand {
         options.classWeighting = classWeights
         options.labelSmoothing = labelSmoothing
         options.initFrom = initFrom
-        if let pretrain {
-            options.pretraining?.trainer.timeBudget = pretrain.seconds
-            if pretrain.seconds == nil { options.pretraining = nil }
-        } else if options.pretrainingProblem != nil {
-            options.pretraining = nil   // the default applies where it can
+        if let seconds = pretrain?.seconds {
+            options.pretraining = ClassificationTrainingOptions.pretrainingRecipe
+            options.pretraining?.trainer.timeBudget = seconds
         }
         training.apply(to: &options, run: self.options)
         var job = ClassificationTrainingJob(train: train, valid: valid, modelDirectory: training.modelDir, options: options)

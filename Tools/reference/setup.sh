@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The Python side of the references, in one command: a virtualenv at the repository's root (.venv,
+# ignored by git; `s2s bench … --python` defaults to it) with PyTorch's CPU build and everything the
+# scripts of Tools/reference/ and `s2s bench tokenize` import.
+#
+#     Tools/reference/setup.sh            # .venv
+#     Tools/reference/setup.sh --onmt     # also .venv-onmt with OpenNMT-py 3.5.1 (its own torch 2.2.2)
+#
+# torch is installed with --no-deps: a plain `pip install torch` pulls the CUDA build, which does not
+# import on these machines; its pure-Python dependencies are in requirements.txt.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+python3 -m venv .venv
+.venv/bin/pip install --quiet --no-deps "torch==2.13.0+cpu" || .venv/bin/pip install --quiet --no-deps "torch==2.13.0"
+.venv/bin/pip install --quiet -r Tools/reference/requirements.txt
+.venv/bin/pip install --quiet sacremoses subword-nmt sacrebleu
+.venv/bin/python -c 'import torch, safetensors; print("torch", torch.__version__, "in .venv")'
+if [ "${1:-}" = "--onmt" ]; then
+    python3 -m venv .venv-onmt
+    .venv-onmt/bin/pip install --quiet OpenNMT-py==3.5.1
+    .venv-onmt/bin/python -c 'import onmt; print("OpenNMT-py", onmt.__version__, "in .venv-onmt")'
+fi
