@@ -6,7 +6,7 @@
 #   Tools/load/serve-load.sh [MODEL_DIR] [SENTENCES] [SECONDS] [SOAK_SECONDS]
 #   Tools/load/serve-load.sh Models/en-de ../shared/corpora/translation/multi30k/test_2016_flickr.en 30 120
 #
-# Sends traffic only to 127.0.0.1. Runs the release binary (swift build -c release --product s2s);
+# Sends traffic only to 127.0.0.1. Runs the release binaries (swift build -c release);
 # measure on an idle machine (../shared/tools/quiet Tools/load/serve-load.sh …).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,7 +19,7 @@ S2S=${S2S_BINARY:-.build/release/s2s}
 THREADS=${S2S_THREADS:-2}
 
 command -v wrk >/dev/null || { echo "serve-load: needs wrk (apt-get install wrk)" >&2; exit 1; }
-[ -x "$S2S" ] || { echo "serve-load: no $S2S (swift build -c release --product s2s)" >&2; exit 1; }
+[ -x "$S2S" ] || { echo "serve-load: no $S2S (swift build -c release)" >&2; exit 1; }
 export S2S_LOAD_SENTENCES=$SENTENCES
 
 "$S2S" serve -m "$MODEL" --port "$PORT" --threads "$THREADS" 2> /tmp/s2s-serve-load.log &

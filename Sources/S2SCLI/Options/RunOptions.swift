@@ -5,14 +5,16 @@ import S2SCore
 /// Options every command takes: the seed of the run's one random generator and the cores to use.
 /// Commands that are deterministic and run on one core (tokenize, detokenize, build-vocab, bleu,
 /// inspect, bench tokenize) accept them for uniformity and need neither.
-struct RunOptions: ParsableArguments {
+public struct RunOptions: ParsableArguments {
     @Option(help: "Seed of the run's random generator (initialisation, shuffling, dropout, sampling).")
-    var seed: UInt64 = 1
+    public var seed: UInt64 = 1
 
     @Option(help: "Cores to use (default: all). Training cuts each batch into this many shards, one per core, each with one BLAS thread; the text tools run on one core.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    func validate() throws {
+    public init() {}
+
+    public func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 

@@ -1,10 +1,10 @@
-// How a translation is searched: the flags `s2s translate` and `s2s serve` share (beam, n-best, length
+// How a translation is searched: the flags `s2s translate` and `s2s-serve` share (beam, n-best, length
 // penalty, limits, <unk> replacement, weight precision), turned into the task layer's options.
 import ArgumentParser
 import S2SCore
 import S2STasks
 
-struct SearchOptions: ParsableArguments {
+public struct SearchOptions: ParsableArguments {
     @Option(help: "Beam size (1 = greedy).")
     var beamSize = 5
 
@@ -35,7 +35,9 @@ struct SearchOptions: ParsableArguments {
     @Option(help: "Longest source in tokens: a longer line is cropped to its first N tokens, with a warning (Marian's --max-length-crop).")
     var maxSourceTokens = 1000
 
-    func validate() throws {
+    public init() {}
+
+    public func validate() throws {
         guard beamSize >= 1 else { throw ValidationError("--beam-size must be at least 1") }
         guard nBest >= 1, nBest <= beamSize else { throw ValidationError("--n-best must lie in 1...--beam-size (\(beamSize))") }
         guard maxLengthRatio > 0 else { throw ValidationError("--max-length-ratio must be positive") }
@@ -45,7 +47,7 @@ struct SearchOptions: ParsableArguments {
     }
 
     /// The library options these flags give (batch size and threads left at their defaults).
-    var options: TranslationOptions {
+    public var options: TranslationOptions {
         var options = TranslationOptions()
         options.beamSize = beamSize
         options.nBest = nBest
