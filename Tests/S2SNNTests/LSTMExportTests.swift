@@ -6,8 +6,8 @@ import S2SNN
 /// An LSTM's parameters written by s2s carry exactly torch.nn.LSTM's state-dict names, in its order.
 /// With S2S_EXPORT_DIR set, the file is also left there for Tools/reference/check_lstm_load.py:
 ///
-///     S2S_EXPORT_DIR=/tmp/x swift test --filter LSTMExportTests
-///     python Tools/reference/check_lstm_load.py /tmp/x/lstm_l2_bi.safetensors --layers 2 --hidden 6 --input 4 --bidirectional
+///     S2S_EXPORT_DIR=exported swift test --filter LSTMExportTests
+///     python Tools/reference/check_lstm_load.py exported/lstm_l2_bi.safetensors --layers 2 --hidden 6 --input 4 --bidirectional
 @Suite struct LSTMExportTests {
     @Test func writesTorchStateDictNames() throws {
         var rng = Generator(seed: 4)

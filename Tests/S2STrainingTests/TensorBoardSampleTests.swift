@@ -1,7 +1,7 @@
 // The sample event file that Tools/reference/check_tensorboard.py reads with TensorBoard's own
 // EventAccumulator: written on every run and read back record by record here (framing, both CRCs,
 // every tag, step and value). With S2S_TENSORBOARD_SAMPLE_DIR set, it is left there for the script:
-//   S2S_TENSORBOARD_SAMPLE_DIR=/tmp/s2s-tb swift test --filter TensorBoardSample
+//   S2S_TENSORBOARD_SAMPLE_DIR=tb-sample swift test --filter TensorBoardSample
 import Foundation
 import Testing
 import S2SCore

@@ -4,9 +4,10 @@
 # level × precision × batch with the ratios to float32 on that level and to PyTorch. Then, with --benches,
 # `s2s bench lstm|lm|classify` at every level, their result lines tagged with the level.
 #
-#     Tools/bench/levels.sh -m Models/en-de [--python .venv/bin/python] [--sentences 64] [--rounds 2] \
+#     Tools/bench/levels.sh -m Models/en-de [--python PYTHON] [--sentences 64] [--rounds 2] \
 #         [--bleu-src test.en --bleu-ref test.de] [--benches "lstm lm classify"]
 #
+# --python defaults to .venv/bin/python when Tools/reference/setup.sh has made it (else no reference).
 # Each cell is `s2s bench translate --skip-train` (medians of its rounds, s2s and PyTorch alternating);
 # run it on an idle machine (../shared/tools/quiet Tools/bench/levels.sh …). The first lines name the CPU.
 # A level below the CPU's best is forced for everything measured, so that it stands in for a CPU that has
@@ -16,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-model="" python="none" sentences=64 rounds=2 bleu_src="" bleu_ref="" benches=""
+model="" python=$([ -x .venv/bin/python ] && echo .venv/bin/python || echo none) sentences=64 rounds=2 bleu_src="" bleu_ref="" benches=""
 levels="" precisions="float32 bfloat16 bfloat16-dot int8"
 s2s=${S2S:-.build/release/s2s}
 while [ $# -gt 0 ]; do

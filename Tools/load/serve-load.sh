@@ -22,11 +22,12 @@ command -v wrk >/dev/null || { echo "serve-load: needs wrk (apt-get install wrk)
 [ -x "$S2S" ] || { echo "serve-load: no $S2S (swift build -c release)" >&2; exit 1; }
 export S2S_LOAD_SENTENCES=$SENTENCES
 
-"$S2S" serve -m "$MODEL" --port "$PORT" --threads "$THREADS" 2> /tmp/s2s-serve-load.log &
+scratch=$(mktemp -d)
+"$S2S" serve -m "$MODEL" --port "$PORT" --threads "$THREADS" 2> "$scratch/serve.log" &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true; rm -rf "$scratch"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.2; done
-curl -sf "http://127.0.0.1:$PORT/health" >/dev/null || { echo "serve-load: server did not start:" >&2; cat /tmp/s2s-serve-load.log >&2; exit 1; }
+curl -sf "http://127.0.0.1:$PORT/health" >/dev/null || { echo "serve-load: server did not start:" >&2; cat "$scratch/serve.log" >&2; exit 1; }
 
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$SERVER/status"; }
 hwm() { awk '/^VmHWM/ {print $2}' "/proc/$SERVER/status"; }
@@ -56,12 +57,12 @@ awk -v a="$rps32" -v b="$rps1" 'BEGIN { printf "throughput at 32 connections / o
 if [ "$SOAK" -gt 0 ]; then
     start_rss=$(rss)
     # RSS every tenth of the soak: growth that goes on (a leak) against a plateau (allocator warm-up).
-    ( for _ in $(seq 10); do sleep "$((SOAK / 10))"; printf '%s ' "$(rss)"; done ) > /tmp/s2s-serve-rss.txt &
+    ( for _ in $(seq 10); do sleep "$((SOAK / 10))"; printf '%s ' "$(rss)"; done ) > "$scratch/rss.txt" &
     SAMPLER=$!
     read -r rpss p50s p99s bads errs < <(run 32 "$SOAK")
     wait $SAMPLER || true
     echo "soak ${SOAK}s at 32 connections: $rpss req/s, p50 $p50s, p99 $p99s, non-2xx $bads, errors $errs"
     echo "server RSS: ${start_rss} kB at the start, $(rss) kB at the end (peak $(hwm) kB)"
-    echo "RSS every $((SOAK / 10)) s (kB): $(cat /tmp/s2s-serve-rss.txt)"
+    echo "RSS every $((SOAK / 10)) s (kB): $(cat "$scratch/rss.txt")"
 fi
 curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^s2s_batch_sentences_(sum|count)' || true

@@ -7,9 +7,9 @@ silently stop at the first bad record), then with
 compares them with the sample written by `TensorBoardSampleTests` (Tests/S2STrainingTests), which
 writes it on every `swift test` and keeps it where S2S_TENSORBOARD_SAMPLE_DIR says.
 
-    python3 -m venv .venv-tb && .venv-tb/bin/pip install tensorboard
-    S2S_TENSORBOARD_SAMPLE_DIR=/tmp/s2s-tb swift test --filter TensorBoardSample
-    .venv-tb/bin/python Tools/reference/check_tensorboard.py /tmp/s2s-tb
+    .venv/bin/pip install tensorboard   # into the .venv of Tools/reference/setup.sh
+    S2S_TENSORBOARD_SAMPLE_DIR=tb-sample swift test --filter TensorBoardSample
+    .venv/bin/python Tools/reference/check_tensorboard.py tb-sample
 
 Exit status 0 when everything matches, 1 otherwise.
 """

@@ -11,7 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 python3 -m venv .venv
-.venv/bin/pip install --quiet --no-deps "torch==2.13.0+cpu" || .venv/bin/pip install --quiet --no-deps "torch==2.13.0"
+# The CPU wheel: from pip's find-links when the machine has it there, else from PyTorch's CPU index.
+.venv/bin/pip install --quiet --no-deps "torch==2.13.0+cpu" \
+    || .venv/bin/pip install --quiet --no-deps --index-url https://download.pytorch.org/whl/cpu "torch==2.13.0+cpu"
 .venv/bin/pip install --quiet -r Tools/reference/requirements.txt
 .venv/bin/pip install --quiet sacremoses subword-nmt sacrebleu
 .venv/bin/python -c 'import torch, safetensors; print("torch", torch.__version__, "in .venv")'
