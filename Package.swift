@@ -63,7 +63,7 @@ let package = Package(
         // What every test target shares (paths to the corpora and fixtures, temporary directories, the tiny
         // trained models of the public-API and server tests):
         // test targets cannot import each other, so it is a plain target that only they depend on.
-        .target(name: "S2STestSupport", dependencies: ["S2SCore", "S2STasks", "S2STraining"], path: "Tests/S2STestSupport"),
+        .target(name: "S2STestSupport", dependencies: ["S2SCore", "S2SDecoding", "S2STasks", "S2STraining"], path: "Tests/S2STestSupport"),
         .testTarget(name: "S2SCoreTests", dependencies: ["S2SCore", "S2STestSupport"]),
         .testTarget(name: "S2SNNTests", dependencies: ["S2SNN", "S2STestSupport"],
                     exclude: ["Fixtures"]),

@@ -1,4 +1,5 @@
 import Testing
+import S2STestSupport
 @testable import S2SCore
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,7 @@
 // Tests of the oracle itself: GradientCheck must fail on wrong gradients, including small ones. The
 // wrong gradients come from test-only tape ops whose forward is right and whose backward is not.
 import Testing
+import S2STestSupport
 @testable import S2SCore
 
 extension Tape {

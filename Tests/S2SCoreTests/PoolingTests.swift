@@ -1,6 +1,7 @@
 // Masked pooling (max, mean, attention): values against plain Double loops, finite-difference gradient
 // checks, and the padding contract (padded steps are never read, empty sequences pool to zero).
 import Testing
+import S2STestSupport
 @testable import S2SCore
 #if canImport(Glibc)
 import Glibc

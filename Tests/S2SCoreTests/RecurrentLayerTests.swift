@@ -1,4 +1,5 @@
 import Testing
+import S2STestSupport
 @testable import S2SCore
 
 /// The GRU and RNN layer op: fused pointwise kernels against their scalar oracles, gradients against

@@ -1,4 +1,5 @@
 import Testing
+import S2STestSupport
 @testable import S2SCore
 
 @Suite struct ShapeTests {

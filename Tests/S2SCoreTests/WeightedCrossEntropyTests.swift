@@ -1,6 +1,7 @@
 // Class-weighted cross-entropy: its value against a plain Double loop, agreement with the unweighted
 // fused op when every weight is 1, and a finite-difference gradient check.
 import Testing
+import S2STestSupport
 @testable import S2SCore
 #if canImport(Glibc)
 import Glibc

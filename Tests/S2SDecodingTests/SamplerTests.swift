@@ -1,4 +1,5 @@
 import Testing
+import S2STestSupport
 import S2SCore
 @testable import S2SDecoding
 

@@ -1,6 +1,7 @@
 // The fused attention decoder (S2SCore/Ops/AttentionDecoder.swift) against its step-by-step oracle,
 // which is built from S2SNN's GlobalAttention: hence here and not in S2SCoreTests.
 import Testing
+import S2STestSupport
 @testable import S2SCore
 import S2SNN
 

@@ -1,8 +1,8 @@
 // Writing text with a language model: the prompt primes the state, then each step feeds the token
 // just chosen and draws the next from the logits with S2SDecoding's `Sampler` (temperature, top-k,
 // top-p; the softmax's shift invariance lets it take logits as well as log-probabilities), handing
-// every token to the caller as it is made (so a command can stream it). Unlike
-// `Sampler.generate`, `</s>` does not stop a language model: it is the line break.
+// every token to the caller as it is made (so a command can stream it). `</s>` does not stop a
+// language model: it is the line break.
 import S2SCore
 import S2SDecoding
 import S2SText

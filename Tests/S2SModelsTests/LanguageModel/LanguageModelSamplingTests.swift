@@ -1,4 +1,5 @@
 import Testing
+import S2STestSupport
 import Foundation
 import S2SCore
 import S2SDecoding

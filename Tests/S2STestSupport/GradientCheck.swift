@@ -16,6 +16,8 @@
 // noise reached 3u on inputs whose gradients are tiny next to L, so at 1000u it costs at most 0.003
 // of the usual 1e-2 tolerance; the worst error of a correct op there is 0.003.
 
+import S2SCore
+
 public struct GradientCheckResult: CustomStringConvertible {
     /// Worst |analytic − numeric| / max(|analytic|, |numeric|, floor) over the checked elements
     /// (0 = exact, 1 = an entry missing, 2 = a sign flipped).

@@ -1,8 +1,9 @@
-// Generation: the sampling loop of a language model — feed bos and the prompt, then draw tokens one at
-// a time and hand each to a callback as soon as it exists (so `s2s generate` can print as it goes),
-// until eos, the token budget, or the callback says stop.
+// A plain sampling loop over any StepModel, for the tests: feed bos and the prompt, then draw tokens one
+// at a time until eos or the budget. The oracle `LanguageModelGenerator` (what `s2s generate` runs) is
+// held to; it differs on purpose at </s>, which a language model writes as a line break and goes on.
 
 import S2SCore
+import S2SDecoding
 
 extension Sampler {
     /// Generates up to `maxTokens` tokens after `prompt` from a model whose `state` holds one row.

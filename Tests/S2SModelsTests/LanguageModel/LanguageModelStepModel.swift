@@ -1,11 +1,11 @@
-// A language model as an S2SDecoding `StepModel`, so greedy search, beam search and
-// `Sampler.generate` run over it like over any other model: the state is the network's h (and the
-// LSTM's c) per row.
-// Each step is a T = 1 forward pass on an inference tape. `LanguageModelGenerator` is the fast path
-// for plain sampling (no tape, no allocation per step); this adapter is for the decoders that need
-// states they can copy and reorder (beam search).
+// A language model as an S2SDecoding `StepModel`, for the tests: the generic decoders run over it and
+// must agree with `LanguageModelGenerator`, the fast path `s2s generate` runs (no tape, no allocation
+// per step). Test code: nothing in the library decodes a language model through `StepModel`.
+// Each step is a T = 1 forward pass on an inference tape; the state is the network's h (and the LSTM's
+// c) per row.
 import S2SCore
 import S2SDecoding
+@testable import S2SModels
 
 /// `LanguageModel` seen as a `StepModel`; state h, c [L, N, H] (zeros for a new row; c nil unless the
 /// cell has one).
