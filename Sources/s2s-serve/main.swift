@@ -1,4 +1,4 @@
 import S2SCore
 
 Allocator.useOneArena()   // before any thread, as in s2s
-ServeCommand.main()
+ServerCommand.main()

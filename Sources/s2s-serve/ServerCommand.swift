@@ -7,7 +7,7 @@ import S2STraining
 /// `s2s-serve` (what `s2s serve` runs): the models over HTTP — translation (OpenNMT-py and LibreTranslate formats),
 /// classification, generation (streamed as Server-Sent Events), health, model list, Prometheus metrics
 /// and a web page. Parses its flags into a `ServeConfiguration` and runs a `ModelServer`.
-struct ServeCommand: ParsableCommand {
+struct ServerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "s2s-serve",
         abstract: "Serve translators, classifiers and language models over HTTP, with a web page.",
