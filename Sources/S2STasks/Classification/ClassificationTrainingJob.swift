@@ -108,14 +108,14 @@ public struct ClassificationTrainingJob: Sendable {
     /// line for bad data, `TrainingError` when training cannot go on.
     @discardableResult
     public func run(progress: @escaping TrainingProgressHandler = ProgressReporter.silent) throws -> Result {
-        defer { progress(.finished) }   // the run's last event, after its closing log lines
-        BLAS.setThreads(1)   // one BLAS thread per data-parallel shard
-        let distributed = DistributedRun(modelDirectory: modelDirectory, mode: mode, collective: collective)
-        defer { distributed.cleanUp() }
-        let directory = try TrainingDirectory.open(distributed.directory, mode: distributed.mode)
-        defer { directory.close() }
-        try distributed.shareResumeFiles(directory.bundle)
-        let log = { (message: String) in progress(.message(message)) }
+        try TrainingRunScope.run(modelDirectory: modelDirectory, mode: mode, collective: collective, progress: progress) {
+            try train(in: $0, progress: progress)
+        }
+    }
+
+    /// The run inside its scope (directory locked, ranks placed), from reading the data to the result.
+    private func train(in scope: TrainingRunScope, progress: @escaping TrainingProgressHandler) throws -> Result {
+        let (distributed, directory, log) = (scope.distributed, scope.directory, scope.log)
         let bundle = directory.bundle
         let existing: ClassificationBundle? = mode == .resume ? try ClassificationBundle.load(directory: bundle.directory, weights: false) : nil
 

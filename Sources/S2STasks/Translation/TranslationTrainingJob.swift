@@ -70,14 +70,14 @@ public struct TranslationTrainingJob: Sendable {
     /// Trains; `progress` receives the log lines, every step’s progress and, last, `.finished`.
     @discardableResult
     public func run(progress: @escaping TrainingProgressHandler = ProgressReporter.silent) throws -> Result {
-        defer { progress(.finished) }   // the run's last event, after its closing log lines
-        BLAS.setThreads(1)   // parallelism comes from data-parallel shards, one per core
-        let distributed = DistributedRun(modelDirectory: modelDirectory, mode: mode, collective: collective)
-        defer { distributed.cleanUp() }
-        let directory = try TrainingDirectory.open(distributed.directory, mode: distributed.mode)
-        defer { directory.close() }
-        try distributed.shareResumeFiles(directory.bundle)
-        let log = { (message: String) in progress(.message(message)) }
+        try TrainingRunScope.run(modelDirectory: modelDirectory, mode: mode, collective: collective, progress: progress) {
+            try train(in: $0, progress: progress)
+        }
+    }
+
+    /// The run inside its scope (directory locked, ranks placed), from reading the data to the result.
+    private func train(in scope: TrainingRunScope, progress: @escaping TrainingProgressHandler) throws -> Result {
+        let (distributed, directory, log) = (scope.distributed, scope.directory, scope.log)
         let threads = max(1, options.trainer.shards)
 
         let (trainLines, trainStatistics) = try ParallelLines.read(source: files.trainSource, target: files.trainTarget)
