@@ -48,7 +48,7 @@ public struct ClassificationTrainingOptions: TrainingJobOptions, Sendable {
     /// ULMFiT-style pretraining inside the run (`ClassifierPretraining`, in <model dir>/pretrain): a word
     /// language model of the classifier's shape and pipeline trains on the training file's text, and the
     /// classifier starts from it (`Self.pretrainingRecipe`: 3 minutes). nil, the default, starts from a fresh
-    /// encoder: on held-out tweets pretraining gained less than the seed spread, for four times the
+    /// encoder: on held-out tweets pretraining gained less than the seed spread, for six times the
     /// training time. Unused with `initFrom`; a bidirectional classifier of two or more layers cannot take
     /// it (the run is refused).
     public var pretraining: LanguageModelTrainingOptions? = nil
