@@ -1,4 +1,4 @@
-// The fused generator loss (S2SCore/Ops/GeneratorLoss.swift) against linear + cross-entropy.
+// The fused generator loss (S2SModels/Translation/Decoder/GeneratorLoss.swift) against linear + cross-entropy.
 import Testing
 import S2SCore
 

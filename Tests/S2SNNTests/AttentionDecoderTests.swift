@@ -1,9 +1,10 @@
-// The fused attention decoder (S2SCore/Ops/AttentionDecoder.swift) against its step-by-step oracle,
+// The fused attention decoder (S2SModels/Translation/Decoder/AttentionDecoder.swift) against its step-by-step oracle,
 // which is built from S2SNN's GlobalAttention: hence here and not in S2SCoreTests.
 import Testing
 import S2STestSupport
 @testable import S2SCore
 import S2SNN
+@testable import S2SModels
 
 @Suite struct AttentionDecoderTests {
     static let cases: [(AttentionType, Int, RecurrentCell)] = [

@@ -3,6 +3,7 @@
 import Testing
 import S2SCore
 import S2SNN
+@testable import S2SModels
 
 @Suite struct AttentionGoldenTests {
     @Test(arguments: [("dot", false), ("general", false), ("mlp", false), ("mlp", true)])

@@ -2,6 +2,7 @@ import Testing
 import S2STestSupport
 import S2SCore
 import S2SNN
+@testable import S2SModels
 
 @Suite struct GlobalAttentionTests {
     @Test func namesParametersLikeOpenNMT() {

@@ -3,6 +3,7 @@
 // obvious, and independently tested (against PyTorch's nn.LSTMCell, nn.GRU and nn.RNN).
 @testable import S2SCore
 import S2SNN
+@testable import S2SModels
 
 enum ReferenceDecoder {
     /// embedded [T, B, E], memory [S, B, H] (time-major), h0 (and the LSTM's c0) [L, B, H] → attentional

@@ -1,4 +1,5 @@
 import S2SCore
+import S2SModels
 import S2SNN
 
 /// One timed workload of `s2s bench lstm`, with the FLOP count the PyTorch reference uses too.

@@ -8,7 +8,7 @@
 // Parameter names follow OpenNMT-py where it has them: encoder.embedding.weight, encoder.rnn.*,
 // decoder.embedding.weight, decoder.rnn.layers.L.{weight_ih,weight_hh,bias_ih,bias_hh},
 // decoder.attn.{linear_in,linear_out,…}, generator.{weight,bias}. This file knows nothing about
-// training loops or search; the decoder and the generator loss are fused tape ops in S2SCore/Ops
+// training loops or search; the decoder and the generator loss are fused tape ops in Translation/Decoder
 // (AttentionDecoder, GeneratorLoss), and TranslatorSearch does inference.
 import S2SCore
 import S2SNN

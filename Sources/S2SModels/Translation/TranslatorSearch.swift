@@ -160,7 +160,7 @@ extension TranslationModel {
 }
 
 extension PackedStepWeights {
-    /// The step weights of `model` in a precision below float32 (the packing and the kernels live in S2SCore).
+    /// The step weights of `model` in a precision below float32 (the packing in Translation/Decoder/PackedStepWeights.swift, the kernels in S2SCore).
     public convenience init(_ model: TranslationModel, precision: WeightPrecision = .bfloat16) {
         self.init(decoder: model.decoderParameters, generatorWeight: model.generatorWeight, source: ObjectIdentifier(model),
                   precision: precision)

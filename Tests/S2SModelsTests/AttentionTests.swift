@@ -1,6 +1,7 @@
 import Testing
 import S2STestSupport
 @testable import S2SCore
+@testable import S2SModels
 #if canImport(Glibc)
 import Glibc
 #endif

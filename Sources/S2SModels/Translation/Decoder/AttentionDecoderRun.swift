@@ -4,6 +4,9 @@
 // at the end. The GRU's gradients differ on the input side and the recurrent side (its reset gate
 // scales u_n only); the LSTM's and the RNN's are one buffer for both.
 
+import S2SCore
+import S2SKernels
+
 final class AttentionDecoderRun {
     let T: Int, B: Int, S: Int, E: Int, H: Int, L: Int, G: Int
     let cell: RecurrentCell

@@ -16,6 +16,9 @@
 // same kernel one step at a time.
 
 /// Pointers to the decoder's parameters, valid while the caller holds the tensors.
+import S2SCore
+import S2SKernels
+
 package struct DecoderWeightPointers {
     package enum Score {
         case dot

@@ -9,9 +9,12 @@
 // turns into logits in one [T·B, H]·[H, V] product. The first step's input feed is zero (OpenNMT).
 // The tape-op oracle this is tested against is `ReferenceDecoder` in S2SNNTests (the same decoder
 // step by step with S2SNN's GlobalAttention); `AttentionDecoderParameters(layers:attention:)` reads the
-// parameters out of a GlobalAttention (S2SNN/GlobalAttention.swift).
+// parameters out of a GlobalAttention (GlobalAttention.swift, beside this file).
 
 /// The decoder's parameters, as the fused op reads them.
+import S2SCore
+import S2SKernels
+
 public struct AttentionDecoderParameters {
     /// Per layer, all of one cell; layer 0's W_ih is [G·H, E + H] (embedding, then input feed), the
     /// others' [G·H, H] (G gate blocks: 4 for the LSTM, 3 for the GRU, 1 for the RNN).

@@ -6,6 +6,9 @@
 //
 // Shapes: forward C [B, G·H] = X [B, H]·Wᵀ (W stored [G·H, H]); backward dX [B, H] = dG [B, G·H]·W.
 
+import S2SCore
+import S2SKernels
+
 package final class DecoderTrainingPacks {
     /// Layer 0's W_ih columns E..<E+H (the input feed), W_ih of layers ≥ 1 (nil for layer 0), W_hh.
     package let feedInput: PackedMatrix

@@ -4,6 +4,9 @@
 // [N, V] products are the largest in the translator (about half of its FLOPs); the rest of the op is
 // kept to passes over the logits that the products need anyway.
 // Shapes: x [N, H], weight [V, H], bias [V], targets N ids → a scalar loss (the mean over counted rows).
+import S2SCore
+import S2SKernels
+
 public enum GeneratorLossKernel {
     /// logits[r, v] ← scale·(softmax[r, v] − ε/V) − scale·(1 − ε)·[v = t_r], in place, softmax from the
     /// saved log-sum-exp.

@@ -9,6 +9,9 @@
 // lengths B ints in 0...S → context [B, H], weights [B, S].
 
 /// How attention scores are computed, with the parameters each kind needs (PyTorch layout [out, in]).
+import S2SCore
+import S2SKernels
+
 public enum AttentionScore {
     /// score = query · memory[s].
     case dot

@@ -5,6 +5,7 @@
 //     all:     linear_out.weight [H, 2H] (+ linear_out.bias [H] for mlp only)
 // output (attn_h) = linear_out([context, query]), then tanh for dot and general (not for mlp).
 import S2SCore
+import S2SNN
 
 /// The score function of `GlobalAttention` (OpenNMT-py's `attn_type`). Its raw value is the name a
 /// translator's config.json stores (`"attention": "general"`) and the CLI's `--attention` takes.
