@@ -31,10 +31,7 @@ static void finish8(__m256i acc, const float *scales, float sx, float beta, floa
     }
     int32_t lanes[8];
     _mm256_storeu_si256((__m256i *)lanes, acc);
-    for (long l = 0; l < columns; l++) {
-        float value = int8_value(lanes[l], 0, sx, scales[l]);
-        out[l] = beta == 0 ? value : out[l] + value;
-    }
+    int8_finish_lanes(lanes, NULL, sx, scales, beta, out, columns);
 }
 
 /// Both halves of a panel (W rows j0 ..< j0 + 16, of which n − j0 exist) for one row of X.

@@ -24,10 +24,7 @@ static void finish16(__m512i acc, const int32_t *sums, const float *scales, floa
     }
     int32_t lanes[16];
     _mm512_storeu_si512(lanes, acc);
-    for (long l = 0; l < columns; l++) {
-        float value = int8_value(lanes[l], sums[l], sx, scales[l]);
-        out[l] = beta == 0 ? value : out[l] + value;
-    }
+    int8_finish_lanes(lanes, sums, sx, scales, beta, out, columns);
 }
 
 __attribute__((visibility("hidden")))

@@ -43,3 +43,13 @@ static inline float int8_value(int32_t acc, int32_t sum, float sx, float scale) 
     return (float)(acc - sum * 128) * (sx * scale);
 }
 
+/// The last `columns` (fewer than a vector) of one row, from its accumulator lanes: int8_value each, stored
+/// or added. `sums` NULL: the lanes hold Σ x·w with no +128 offset to take back (AVX2's sign trick).
+static inline void int8_finish_lanes(const int32_t *lanes, const int32_t *sums, float sx, const float *scales,
+                                     float beta, float *out, long columns) {
+    for (long l = 0; l < columns; l++) {
+        float value = int8_value(lanes[l], sums ? sums[l] : 0, sx, scales[l]);
+        out[l] = beta == 0 ? value : out[l] + value;
+    }
+}
+

@@ -18,10 +18,7 @@ static void INT8_VNNI256_FINISH(__m256i acc, const int32_t *sums, const float *s
     }
     int32_t lanes[8];
     _mm256_storeu_si256((__m256i *)lanes, acc);
-    for (long l = 0; l < columns; l++) {
-        float value = int8_value(lanes[l], sums[l], sx, scales[l]);
-        out[l] = beta == 0 ? value : out[l] + value;
-    }
+    int8_finish_lanes(lanes, sums, sx, scales, beta, out, columns);
 }
 
 __attribute__((visibility("hidden")))
