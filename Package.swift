@@ -65,7 +65,7 @@ let package = Package(
         // test targets cannot import each other, so it is a plain target that only they depend on.
         .target(name: "S2STestSupport", dependencies: ["S2SCore", "S2SDecoding", "S2STasks", "S2STraining"], path: "Tests/S2STestSupport"),
         .testTarget(name: "S2SCoreTests", dependencies: ["S2SCore", "S2STestSupport"]),
-        .testTarget(name: "S2SNNTests", dependencies: ["S2SNN", "S2SModels", "S2STestSupport"],
+        .testTarget(name: "S2SNNTests", dependencies: ["S2SNN", "S2STestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "S2STextTests", dependencies: ["S2SText", "S2STestSupport"],
                     exclude: ["Fixtures"]),

@@ -1,4 +1,5 @@
 import Testing
+import S2STestSupport
 import S2SCore
 @testable import S2SNN
 
@@ -6,7 +7,7 @@ import S2SCore
 @Suite struct LSTMGoldenTests {
     @Test(arguments: ["lstm_l1_uni", "lstm_l1_bi", "lstm_l2_uni", "lstm_l2_bi", "lstm_l1_bi_unsorted"])
     func matchesTorch(name: String) throws {
-        let f = try Fixture(name)
+        let f = try GoldenFixture(name)
         var rng = Generator(seed: 0)
         let lstm = RecurrentNetwork(cell: .lstm, inputSize: Int(f.metadata["input_size"]!)!, hiddenSize: Int(f.metadata["hidden_size"]!)!,
                                     layers: Int(f.metadata["layers"]!)!, bidirectional: f.metadata["bidirectional"] == "true", rng: &rng)
@@ -26,7 +27,7 @@ import S2SCore
     }
 
     @Test func cellMatchesTorch() throws {
-        let f = try Fixture("lstm_cell")
+        let f = try GoldenFixture("lstm_cell")
         let x = f.variable("x"), h = f.variable("h"), c = f.variable("c")
         let weights = LSTMWeights(weightIH: f.variable("weight_ih"), weightHH: f.variable("weight_hh"),
                                   biasIH: f.variable("bias_ih"), biasHH: f.variable("bias_hh"))

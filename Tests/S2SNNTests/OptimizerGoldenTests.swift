@@ -2,13 +2,14 @@
 // Tools/reference/make_fixtures.py on branch `fixtures`). Three steps from `param` with the stored
 // gradients; parameters and state must match to 1e-6·max(1, |torch|) — both sides run in Float32.
 import Testing
+import S2STestSupport
 import S2SCore
 import S2SNN
 
 @Suite struct OptimizerGoldenTests {
     /// Runs steps `steps` of `optimizer` on `parameter` with the fixture's gradients and compares the
     /// parameter after each step.
-    func run(_ optimizer: any Optimizer, _ parameter: Variable, _ fixture: Fixture, steps: ClosedRange<Int>, _ label: String) {
+    func run(_ optimizer: any Optimizer, _ parameter: Variable, _ fixture: GoldenFixture, steps: ClosedRange<Int>, _ label: String) {
         for k in steps {
             parameter.grad = fixture["grad.\(k - 1)"]
             optimizer.step([("param", parameter)])
@@ -16,14 +17,14 @@ import S2SNN
         }
     }
 
-    func adam(_ fixture: Fixture) -> Adam {
+    func adam(_ fixture: GoldenFixture) -> Adam {
         #expect(fixture.metadata["optimizer"] == "Adam" && !fixture.flag("amsgrad"))
         return Adam(learningRate: fixture.number("lr"), beta1: fixture.number("beta1"), beta2: fixture.number("beta2"),
                     epsilon: fixture.number("eps"), weightDecay: fixture.number("weight_decay"),
                     decoupledWeightDecay: fixture.flag("decoupled_weight_decay"))
     }
 
-    func sgd(_ fixture: Fixture) -> SGD {
+    func sgd(_ fixture: GoldenFixture) -> SGD {
         #expect(fixture.metadata["optimizer"] == "SGD" && fixture.number("dampening") == 0)
         return SGD(learningRate: fixture.number("lr"), momentum: fixture.number("momentum"),
                    nesterov: fixture.flag("nesterov"), weightDecay: fixture.number("weight_decay"))
@@ -35,7 +36,7 @@ import S2SNN
 
     @Test(arguments: ["adam_steps", "adam_steps_wd"])
     func adamMatchesTorch(file: String) throws {
-        let fixture = try Fixture(file)
+        let fixture = try GoldenFixture(file)
         let optimizer = adam(fixture)
         let parameter = Variable(fixture["param"], requiresGrad: true)
         run(optimizer, parameter, fixture, steps: 1...3, file)
@@ -46,7 +47,7 @@ import S2SNN
     }
 
     @Test func sgdMomentumMatchesTorch() throws {
-        let fixture = try Fixture("sgd_momentum_steps")
+        let fixture = try GoldenFixture("sgd_momentum_steps")
         let optimizer = sgd(fixture)
         let parameter = Variable(fixture["param"], requiresGrad: true)
         run(optimizer, parameter, fixture, steps: 1...3, "sgd_momentum_steps")
@@ -57,7 +58,7 @@ import S2SNN
     /// result equals the uninterrupted run bit for bit, and torch's to the tolerance.
     @Test(arguments: ["adam_steps", "adam_steps_wd", "sgd_momentum_steps"])
     func resumeEqualsUninterrupted(file: String) throws {
-        let fixture = try Fixture(file)
+        let fixture = try GoldenFixture(file)
         let make: () -> any Optimizer = { fixture.metadata["optimizer"] == "SGD" ? sgd(fixture) : adam(fixture) }
 
         let straight = Variable(fixture["param"], requiresGrad: true)

@@ -1,4 +1,5 @@
 import Testing
+import S2STestSupport
 import S2SCore
 @testable import S2SNN
 
@@ -11,7 +12,7 @@ import S2SCore
 
     @Test(arguments: names)
     func matchesTorch(name: String) throws {
-        let f = try Fixture(name)
+        let f = try GoldenFixture(name)
         var rng = Generator(seed: 0)
         let cell = try #require(RecurrentCell(rawValue: f.metadata["cell"]!))
         let network = RecurrentNetwork(cell: cell, inputSize: Int(f.metadata["input_size"]!)!, hiddenSize: Int(f.metadata["hidden_size"]!)!,

@@ -1,6 +1,7 @@
 // Golden test: our GlobalAttention against PyTorch (Tools/reference/make_fixtures.py; see
 // Fixtures/README.md). Every output and gradient must match to 1e-5·max(1, |torch|).
 import Testing
+import S2STestSupport
 import S2SCore
 import S2SNN
 @testable import S2SModels
@@ -8,7 +9,7 @@ import S2SNN
 @Suite struct AttentionGoldenTests {
     @Test(arguments: [("dot", false), ("general", false), ("mlp", false), ("mlp", true)])
     func matchesPyTorch(kind: String, precomputeMemory: Bool) throws {
-        let f = try Fixture("attention_\(kind)")
+        let f = try GoldenFixture("attention_\(kind)")
         let tensors = f.tensors
         #expect(f.metadata["attn_type"] == kind)
         let memory = Variable(tensors["memory"]!, requiresGrad: true)

@@ -1,34 +1,34 @@
 import Testing
 import S2SCore
-import S2STestSupport
 
 /// A PyTorch golden fixture (Tests/S2SNNTests/Fixtures/*.safetensors, made by
-/// Tools/reference/make_fixtures.py) and the tolerance the fixtures README prescribes.
-struct Fixture {
-    let name: String
-    let tensors: [String: Tensor]
-    let metadata: [String: String]
+/// Tools/reference/make_fixtures.py) and the tolerance the fixtures README prescribes. Here because
+/// S2SNNTests (layers, optimizers) and S2SModelsTests (attention) both read them.
+public struct GoldenFixture {
+    public let name: String
+    public let tensors: [String: Tensor]
+    public let metadata: [String: String]
 
-    init(_ name: String) throws {
+    public init(_ name: String) throws {
         let (tensors, metadata) = try SafeTensors.read(Repository.fixtures("S2SNNTests") + "/" + name + ".safetensors")
         self.name = name; self.tensors = tensors; self.metadata = metadata
     }
 
-    subscript(_ key: String) -> Tensor {
+    public subscript(_ key: String) -> Tensor {
         guard let tensor = tensors[key] else { Issue.record("\(name): no tensor \(key)"); return Tensor(zeros: [0]) }
         return tensor
     }
 
-    func ints(_ key: String) -> [Int] { self[key].scalars.map { Int($0) } }
-    func number(_ key: String) -> Double { Double(metadata[key] ?? "") ?? .nan }
-    func flag(_ key: String) -> Bool { metadata[key] == "true" }
+    public func ints(_ key: String) -> [Int] { self[key].scalars.map { Int($0) } }
+    public func number(_ key: String) -> Double { Double(metadata[key] ?? "") ?? .nan }
+    public func flag(_ key: String) -> Bool { metadata[key] == "true" }
 
     /// A fresh variable holding a fixture tensor, with a gradient.
-    func variable(_ key: String) -> Variable { Variable(self[key], requiresGrad: true) }
+    public func variable(_ key: String) -> Variable { Variable(self[key], requiresGrad: true) }
 
     /// Records an issue unless |ours − torch| ≤ tolerance·(1 + |torch|) everywhere; returns the max difference.
     @discardableResult
-    func expectClose(_ ours: Tensor?, _ key: String, tolerance: Float = 1e-5,
+    public func expectClose(_ ours: Tensor?, _ key: String, tolerance: Float = 1e-5,
                      sourceLocation: SourceLocation = #_sourceLocation) -> Float {
         let expected = self[key]
         guard let ours else {
