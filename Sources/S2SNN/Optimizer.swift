@@ -95,6 +95,9 @@ enum OptimizerState {
 
     /// Fails on the first (alphabetically) tensor nothing claimed.
     static func rejectLeftovers(_ remaining: [String: Tensor], optimizer: String) throws {
+        if remaining[SGD.markerName] != nil {
+            throw OptimizerStateError(tensor: SGD.markerName, problem: "this state was written by SGD, not \(optimizer)")
+        }
         if let name = remaining.keys.sorted().first {
             throw OptimizerStateError(
                 tensor: name,

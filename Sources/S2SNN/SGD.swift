@@ -15,7 +15,9 @@ import S2SCore
 ///     let sgd = SGD(learningRate: 1, momentum: 0.9)
 ///     sgd.step(model.namedParameters)
 ///
-/// State: `steps` and, with momentum, `<param>.momentum_buffer`. Complexity: O(parameter count) per step.
+/// State: `steps`, the marker `optimizer.sgd` (so Adam refuses this state and SGD refuses Adam's instead of
+/// silently starting its moments from zero) and, with momentum, `<param>.momentum_buffer`.
+/// Complexity: O(parameter count) per step.
 public final class SGD: Optimizer {
     public var learningRate: Double
     public let momentum: Double
@@ -64,7 +66,8 @@ public final class SGD: Optimizer {
     }
 
     public func stateTensors() -> [(name: String, tensor: Tensor)] {
-        var result = [(name: OptimizerState.stepsName, tensor: StepCounter.tensor(steps))]
+        var result = [(name: OptimizerState.stepsName, tensor: StepCounter.tensor(steps)),
+                      (name: SGD.markerName, tensor: Tensor(zeros: [1]))]
         for (name, buffer) in buffers { result.append((name + ".momentum_buffer", buffer)) }
         return result.sorted { $0.name < $1.name }
     }
@@ -72,6 +75,9 @@ public final class SGD: Optimizer {
     public func loadState(_ tensors: [String: Tensor], parameters: [(name: String, variable: Variable)]) throws {
         var remaining = tensors
         let loadedSteps = try OptimizerState.takeSteps(from: &remaining)
+        guard remaining.removeValue(forKey: SGD.markerName) != nil else {
+            throw OptimizerStateError(tensor: SGD.markerName, problem: "missing: this state was not written by SGD (by Adam?)")
+        }
         var loaded: [String: Tensor] = [:]
         if momentum != 0 {
             for (name, variable) in parameters {
@@ -84,6 +90,8 @@ public final class SGD: Optimizer {
         steps = loadedSteps
         buffers = loaded
     }
+
+    static let markerName = "optimizer.sgd"
 
     // Kernels (S2SKernels' optimizers.h): a 16-lane body for full vectors, the same body on a zero-padded
     // vector for the tail, so every element goes through identical arithmetic.

@@ -34,15 +34,31 @@ public struct TrainerOptions: Codable, Sendable, Equatable {
     /// by learning rate × this before the Adam update; nil = plain Adam. Optional so that config.json
     /// written before it existed still reads.
     public var weightDecay: Double? = nil
+    /// The optimizer; nil = Adam. Optional so that config.json written before it existed still reads (and a
+    /// run that says nothing writes the same bytes as before).
+    public var optimizer: OptimizerKind? = nil
     /// Seed for the batch order and dropout.
     public var seed: UInt64 = 1
 
     public init() {}
 }
 
+/// The optimizers a training job can use.
+public enum OptimizerKind: String, Codable, Sendable, CaseIterable {
+    /// Adam (Marian's default); AdamW with a weight decay.
+    case adam
+    /// Plain stochastic gradient descent, torch.optim.SGD without momentum (OpenNMT-py's default `-optim sgd`,
+    /// usually with learning rate 1 and a decay); a weight decay is an L2 term, as in PyTorch.
+    case sgd
+}
+
 extension TrainerOptions {
-    /// The optimizer every training job uses: Adam at `learningRate`, AdamW when `weightDecay` is set.
-    public func adam(learningRate: Double) -> Adam {
-        Adam(learningRate: learningRate, weightDecay: weightDecay ?? 0, decoupledWeightDecay: weightDecay != nil)
+    /// The optimizer every training job uses: Adam at `learningRate` (AdamW when `weightDecay` is set), or
+    /// SGD when `optimizer` says so.
+    public func makeOptimizer(learningRate: Double) -> any Optimizer {
+        switch optimizer ?? .adam {
+        case .adam: Adam(learningRate: learningRate, weightDecay: weightDecay ?? 0, decoupledWeightDecay: weightDecay != nil)
+        case .sgd: SGD(learningRate: learningRate, weightDecay: weightDecay ?? 0)
+        }
     }
 }

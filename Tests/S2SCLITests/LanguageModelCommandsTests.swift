@@ -80,6 +80,30 @@ import S2STestSupport
         #expect(throws: (any Error).self) { try TrainLMCommand.parse(["--train", text, "--valid", text, "--model-dir", dir, "--cell", "tanh"]) }
     }
 
+    /// `--optimizer sgd` trains with SGD (recorded in config.json; other weights than Adam's), and a resume
+    /// must name the optimizer its checkpoint holds: Adam refuses SGD's state instead of starting afresh.
+    @Test func sgdTrainsAndAResumeKeepsTheOptimizer() throws {
+        let root = TemporaryDirectory("lm-sgd")
+        defer { root.remove() }
+        let text = root.write("text.txt", Array(repeating: Self.lines, count: 4).flatMap { $0 }.joined(separator: "\n") + "\n")
+        func train(_ dir: String, steps: Int, _ extra: [String]) throws {
+            try TrainLMCommand.parse(["--train", text, "--valid", text, "--model-dir", dir, "--max-steps", "\(steps)",
+                                      "--hidden-size", "8", "--embedding-size", "4", "--layers", "1", "--batch-size", "2",
+                                      "--bptt", "8", "--threads", "1", "--validate-every", "3"] + extra).run()
+        }
+        let sgd = root.file("sgd"), adam = root.file("adam")
+        try train(sgd, steps: 3, ["--optimizer", "sgd", "--learning-rate", "1"])
+        try train(adam, steps: 3, ["--learning-rate", "1"])
+        #expect(try String(contentsOfFile: sgd + "/config.json", encoding: .utf8).contains("\"optimizer\" : \"sgd\""))
+        #expect(!(try String(contentsOfFile: adam + "/config.json", encoding: .utf8).contains("optimizer")))
+        let weights = { (dir: String) in try Data(contentsOf: URL(fileURLWithPath: dir + "/model.safetensors")) }
+        #expect(try weights(sgd) != weights(adam))
+        #expect(throws: (any Error).self) { try train(sgd, steps: 6, ["--resume"]) }
+        try train(sgd, steps: 6, ["--resume", "--optimizer", "sgd", "--learning-rate", "1"])
+        #expect(try String(contentsOfFile: sgd + "/checkpoints/LATEST", encoding: .utf8).hasPrefix("step-00000006"))
+        #expect(throws: (any Error).self) { try TrainLMCommand.parse(["--train", text, "--model-dir", sgd, "--optimizer", "lbfgs"]) }
+    }
+
     /// `--learning-rate-schedule cosine`: recorded in config.json; the rate of update k (1-based) is
     /// lr·(1 + cos(π(k − 1)/steps))/2, as metrics.jsonl shows; an unknown schedule is refused. Without the
     /// option the rate falls linearly (train-lm's default): lr·(1 − (k − 1)/steps).

@@ -51,7 +51,7 @@ import S2SNN
     @Test func rejectsStateOfAnotherModelOrOptimizer() {
         let (state, parameters) = trainedAdam()
         #expect(loadError(state, [parameters[0]])?.tensor == "layer.bias.exp_avg")
-        #expect(loadError(state, parameters, into: SGD(learningRate: 1, momentum: 0.9))?.tensor == "layer.bias.exp_avg")
+        #expect(loadError(state, parameters, into: SGD(learningRate: 1, momentum: 0.9))?.tensor == "optimizer.sgd")
     }
 
     @Test func failedLoadLeavesStateUnchanged() throws {
@@ -69,5 +69,17 @@ import S2SNN
         let adam = Adam()
         try adam.loadState(["steps": StepCounter.tensor(0)], parameters: parameters)
         #expect(adam.stateTensors().map(\.name) == ["steps"])
+    }
+
+    /// A checkpoint of one optimizer does not load into the other: before SGD marked its state, Adam took
+    /// SGD's lone step counter as "no moments yet" and a resumed run silently changed optimizer.
+    @Test func eachOptimizerRefusesTheOthersState() throws {
+        let parameters = makeParameters(seed: 4)
+        let sgd = SGD(learningRate: 0.1)
+        train(sgd, parameters, steps: 1...2)
+        let sgdState = Dictionary(uniqueKeysWithValues: sgd.stateTensors().map { ($0.name, $0.tensor) })
+        #expect(loadError(sgdState, parameters, into: Adam())?.tensor == "optimizer.sgd")
+        #expect(loadError(trainedAdam().state, parameters, into: SGD(learningRate: 0.1))?.tensor == "optimizer.sgd")
+        #expect(loadError(sgdState, parameters, into: SGD(learningRate: 0.1)) == nil)
     }
 }

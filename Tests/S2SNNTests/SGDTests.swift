@@ -37,7 +37,7 @@ import S2SCore
         let sgd = SGD(learningRate: 0.5, momentum: 0.9)
         sgd.step([a, b])
         #expect(b.variable.value.scalars == [3])
-        #expect(sgd.stateTensors().map(\.name) == ["a.momentum_buffer", "steps"])
+        #expect(sgd.stateTensors().map(\.name) == ["a.momentum_buffer", "optimizer.sgd", "steps"])
     }
 
     @Test func matchesADoubleReferenceOnLongTensors() {

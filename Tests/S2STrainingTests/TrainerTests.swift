@@ -19,7 +19,7 @@ import S2STestSupport
         options.metric = "accuracy"
         options.higherIsBetter = true
         configure(&options)
-        let trainer = Trainer(model: ToyModel(seed: modelSeed), optimizer: options.adam(learningRate: 0.02),
+        let trainer = Trainer(model: ToyModel(seed: modelSeed), optimizer: options.makeOptimizer(learningRate: 0.02),
                               schedule: schedule, options: options, bundle: ModelBundle(directory: directory))
         trainer.progress = ProgressReporter.silent
         let valid = self.valid

@@ -62,8 +62,12 @@ struct TrainingOptions: ParsableArguments {
                                discussion: "Marian's --exponential-smoothing. The rate warms up: early steps move the average further, so a short run averages about its last tenth."))
     var exponentialSmoothing: Double?
 
+    @Option(help: ArgumentHelp("The optimizer: adam, or sgd (plain SGD, OpenNMT-py's -optim sgd; give it a --learning-rate such as 1).",
+                               discussion: "Resume a run with the optimizer it was started with: its checkpoint holds that optimizer's state."))
+    var optimizer: OptimizerKind?
+
     @Option(help: ArgumentHelp("AdamW's decoupled weight decay: every step shrinks each weight by the learning rate times this, e.g. 0.1 (0 = plain Adam; train-lm: 0.1 by default, the others 0).",
-                               discussion: "PyTorch's AdamW weight_decay; it applies to every parameter, biases and embeddings included."))
+                               discussion: "PyTorch's AdamW weight_decay; it applies to every parameter, biases and embeddings included. With --optimizer sgd it is an L2 term in the gradient, as torch.optim.SGD's weight_decay."))
     var weightDecay: Double?
 
     @Option(help: "Also write TensorBoard event files to this directory.")
@@ -108,6 +112,7 @@ struct TrainingOptions: ParsableArguments {
         if let keepCheckpoints { options.trainer.keepCheckpoints = keepCheckpoints }
         if let exponentialSmoothing { options.trainer.exponentialSmoothing = exponentialSmoothing > 0 ? exponentialSmoothing : nil }
         if let weightDecay { options.trainer.weightDecay = weightDecay > 0 ? weightDecay : nil }
+        if let optimizer { options.trainer.optimizer = optimizer }
         options.trainer.seed = run.seed
         options.trainer.shards = run.threads
     }
@@ -159,6 +164,7 @@ struct TimeBudget: ExpressibleByArgument, Codable {
 }
 
 extension LearningRateScheduleKind: ExpressibleByArgument {}
+extension OptimizerKind: ExpressibleByArgument {}
 
 /// `--cell` of the train commands (config.json stores the same names).
 extension RecurrentCell: ExpressibleByArgument {}

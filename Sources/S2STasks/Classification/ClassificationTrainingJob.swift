@@ -210,7 +210,7 @@ public struct ClassificationTrainingJob: Sendable {
             do { try model.startEncoder(from: startingModel) } catch { throw cannotStart(error) }
         }
 
-        let trainer = Trainer(model: model, optimizer: options.trainer.adam(learningRate: config.training.learningRate),
+        let trainer = Trainer(model: model, optimizer: options.trainer.makeOptimizer(learningRate: config.training.learningRate),
                               schedule: config.training.schedule, options: options.trainer, bundle: bundle)
         trainer.collective = collective
         trainer.progress = { event in if event != .finished { progress(event) } }

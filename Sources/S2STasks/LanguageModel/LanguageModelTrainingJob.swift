@@ -141,7 +141,7 @@ public struct LanguageModelTrainingJob: Sendable {
                                      ("vocabulary", processor.pipeline.fingerprint),
                                      ("training text", Fingerprint.of(ids: trainText.tokens)),
                                      ("validation text", Fingerprint.of(ids: validText.tokens))])
-        let trainer = Trainer(model: task, optimizer: options.trainer.adam(learningRate: options.learningRate), schedule: options.schedule,
+        let trainer = Trainer(model: task, optimizer: options.trainer.makeOptimizer(learningRate: options.learningRate), schedule: options.schedule,
                               options: options.trainer, bundle: bundle)
         trainer.collective = collective
         trainer.progress = { event in if event != .finished { progress(event) } }

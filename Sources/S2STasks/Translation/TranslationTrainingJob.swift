@@ -126,7 +126,7 @@ public struct TranslationTrainingJob: Sendable {
                                      ("target vocabulary", text.target.pipeline.fingerprint),
                                      ("training data", Fingerprint.of(ids: zip(train.source, train.target).flatMap { $0 + [-1] + $1 + [-2] })),
                                      ("validation data", Fingerprint.of(bytes: validLines.pairs.flatMap { Array(($0.source + "\t" + $0.target + "\n").utf8) }))])
-        let trainer = Trainer(model: model, optimizer: options.trainer.adam(learningRate: options.learningRate), schedule: options.schedule,
+        let trainer = Trainer(model: model, optimizer: options.trainer.makeOptimizer(learningRate: options.learningRate), schedule: options.schedule,
                               options: options.trainer, bundle: bundle)
         trainer.collective = collective
         trainer.progress = { event in if event != .finished { progress(event) } }
