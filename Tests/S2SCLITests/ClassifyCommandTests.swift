@@ -43,7 +43,7 @@ import S2STestSupport
 
     func tinyJob(directory: String, train: String, valid: String) -> ClassificationTrainingJob {
         var job = ClassificationTrainingJob(train: train, valid: valid, modelDirectory: directory)
-        job.options.model = ClassifierConfig(vocabularySize: 5, classes: 2, embeddingSize: 8, hiddenSize: 8, pooling: .attention)
+        job.options.model = ClassificationConfig(vocabularySize: 5, classes: 2, embeddingSize: 8, hiddenSize: 8, pooling: .attention)
         job.options.minCount = 1
         job.options.batchSize = 8
         job.options.trainer.epochs = 2

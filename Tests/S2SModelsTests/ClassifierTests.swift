@@ -12,7 +12,7 @@ import S2STestSupport
     func makeModel(_ pooling: Pooling, cell: RecurrentCell = .lstm, bidirectional: Bool = true, layers: Int = 1,
                    seed: UInt64 = 1) -> ClassificationModel {
         var rng = Generator(seed: seed)
-        let config = ClassifierConfig(vocabularySize: 30, classes: 3, cell: cell, embeddingSize: 6, hiddenSize: 5, layers: layers,
+        let config = ClassificationConfig(vocabularySize: 30, classes: 3, cell: cell, embeddingSize: 6, hiddenSize: 5, layers: layers,
                                       bidirectional: bidirectional, dropout: 0.2, pooling: pooling, attentionSize: 4)
         return ClassificationModel(config: config, rng: &rng)
     }
@@ -72,7 +72,7 @@ import S2STestSupport
     func lossGradientMatchesFiniteDifferences(cell: RecurrentCell) {
         let model = makeModel(.attention, cell: cell)
         model.classWeights = [0.5, 1, 2]
-        let batch = ClassifierBatch(sequences: [[5, 6, 7], [8, 9], [4]], labels: [0, 2, 1])
+        let batch = ClassificationBatch(sequences: [[5, 6, 7], [8, 9], [4]], labels: [0, 2, 1])
         let inputs = model.parameters.map(\.variable).filter { $0.value.count < 400 }
         // Dropout masks repeat exactly: GradientCheck reseeds the tape's generator for every evaluation.
         let result = GradientCheck.run(inputs: inputs, maxElementsPerInput: 20) { tape in model.loss(for: batch, tape: tape).loss }
@@ -84,13 +84,13 @@ import S2STestSupport
 
     /// config.json records the cell; one written before cells existed (no "cell" key) reads as an LSTM.
     @Test func configRecordsTheCellAndOldConfigsReadAsLSTM() throws {
-        let gru = ClassifierConfig(vocabularySize: 30, classes: 3, cell: .gru)
+        let gru = ClassificationConfig(vocabularySize: 30, classes: 3, cell: .gru)
         let json = try JSONEncoder().encode(gru)
         #expect(String(decoding: json, as: UTF8.self).contains("\"cell\":\"gru\""))
-        #expect(try JSONDecoder().decode(ClassifierConfig.self, from: json) == gru)
+        #expect(try JSONDecoder().decode(ClassificationConfig.self, from: json) == gru)
         var old = try JSONSerialization.jsonObject(with: json) as! [String: Any]
         old["cell"] = nil
-        let decoded = try JSONDecoder().decode(ClassifierConfig.self, from: JSONSerialization.data(withJSONObject: old))
+        let decoded = try JSONDecoder().decode(ClassificationConfig.self, from: JSONSerialization.data(withJSONObject: old))
         #expect(decoded.cell == .lstm && decoded.hiddenSize == gru.hiddenSize)
         let lm = LanguageModelConfig(vocabularySize: 40, cell: .rnnReLU)
         var oldLM = try JSONSerialization.jsonObject(with: JSONEncoder().encode(lm)) as! [String: Any]
@@ -100,12 +100,12 @@ import S2STestSupport
     }
 
     @Test func shardsCoverTheBatch() {
-        let batch = ClassifierBatch(sequences: [[1], [2], [3], [4], [5]], labels: [0, 1, 0, 1, 0])
+        let batch = ClassificationBatch(sequences: [[1], [2], [3], [4], [5]], labels: [0, 1, 0, 1, 0])
         let shards = (0..<2).compactMap { batch.shard($0, of: 2) }
         #expect(shards.map(\.labels.count) == [3, 2])
         #expect(shards.map(\.sequences) == [[[1], [3], [5]], [[2], [4]]], "dealt in turn: each shard as long a share of a sorted batch")
         #expect(shards.map(\.labels) == [[0, 0, 0], [1, 1]])
-        #expect(ClassifierBatch(sequences: [[1]], labels: [0]).shard(1, of: 2) == nil)
+        #expect(ClassificationBatch(sequences: [[1]], labels: [0]).shard(1, of: 2) == nil)
     }
 
     /// Airline tweets: the first 40 lines of the training split, read from ../shared/corpora.
@@ -122,10 +122,10 @@ import S2STestSupport
         for row in rows { try builder.add(row.text) }
         let text = try builder.build()
         let labels = Array(Set(rows.map(\.label))).sorted()
-        let batch = ClassifierBatch(sequences: try rows.map { try text.encode($0.text) },
+        let batch = ClassificationBatch(sequences: try rows.map { try text.encode($0.text) },
                                     labels: rows.map { labels.firstIndex(of: $0.label)! })
         var rng = Generator(seed: 3)
-        let model = ClassificationModel(config: ClassifierConfig(vocabularySize: text.vocabulary.count, classes: labels.count,
+        let model = ClassificationModel(config: ClassificationConfig(vocabularySize: text.vocabulary.count, classes: labels.count,
                                                         embeddingSize: 16, hiddenSize: 16, dropout: 0, attentionSize: 16), rng: &rng)
         let adam = Adam(learningRate: 0.03)
         var losses: [Double] = []

@@ -18,9 +18,9 @@ import S2SCore
     @Test(arguments: [RecurrentCell.lstm, .gru])
     func aBidirectionalClassifierTakesTheForwardDirection(cell: RecurrentCell) throws {
         let lm = languageModel(layers: 1, cell: cell)
-        let config = try ClassificationModel.config(ClassifierConfig(vocabularySize: 5, classes: 3, hiddenSize: 9, dropout: 0.3),
+        let config = try ClassificationModel.config(ClassificationConfig(vocabularySize: 5, classes: 3, hiddenSize: 9, dropout: 0.3),
                                                     startingFrom: lm.config)
-        #expect(config == ClassifierConfig(vocabularySize: 20, classes: 3, cell: cell, embeddingSize: 6, hiddenSize: 5, layers: 1,
+        #expect(config == ClassificationConfig(vocabularySize: 20, classes: 3, cell: cell, embeddingSize: 6, hiddenSize: 5, layers: 1,
                                            bidirectional: true, dropout: 0.3))
         var rng = Generator(seed: 1)
         let model = ClassificationModel(config: config, rng: &rng)
@@ -40,9 +40,9 @@ import S2SCore
     @Test func aTwoLayerLanguageModelStartsAOneDirectionClassifier() throws {
         let lm = languageModel(layers: 2)
         #expect(throws: PretrainedEncoderError.self) {
-            try ClassificationModel.config(ClassifierConfig(vocabularySize: 5, classes: 2), startingFrom: lm.config)
+            try ClassificationModel.config(ClassificationConfig(vocabularySize: 5, classes: 2), startingFrom: lm.config)
         }
-        let config = try ClassificationModel.config(ClassifierConfig(vocabularySize: 5, classes: 2, bidirectional: false),
+        let config = try ClassificationModel.config(ClassificationConfig(vocabularySize: 5, classes: 2, bidirectional: false),
                                                     startingFrom: lm.config)
         #expect(config.layers == 2)
         var rng = Generator(seed: 1)
@@ -54,7 +54,7 @@ import S2SCore
 
     @Test func anotherShapeIsRefusedNamingTheParameter() {
         var rng = Generator(seed: 1)
-        let model = ClassificationModel(config: ClassifierConfig(vocabularySize: 20, classes: 2, embeddingSize: 6, hiddenSize: 4), rng: &rng)
+        let model = ClassificationModel(config: ClassificationConfig(vocabularySize: 20, classes: 2, embeddingSize: 6, hiddenSize: 4), rng: &rng)
         let before = values(model)
         do {
             try model.startEncoder(from: languageModel(layers: 1))

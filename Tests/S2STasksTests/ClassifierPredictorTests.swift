@@ -12,7 +12,7 @@ import S2SModels
         for line in ["great flight thanks", "lost my bag again", "delayed again @united"] { try builder.add(line) }
         let text = try builder.build()
         var rng = Generator(seed: 5)
-        let model = ClassificationModel(config: ClassifierConfig(vocabularySize: text.vocabulary.count, classes: 3,
+        let model = ClassificationModel(config: ClassificationConfig(vocabularySize: text.vocabulary.count, classes: 3,
                                                         embeddingSize: 8, hiddenSize: 8), rng: &rng)
         return try ClassifierPredictor(model: model, text: text, threads: threads, batchSize: batchSize)
     }

@@ -39,10 +39,10 @@ struct BenchClassifyCommand: ParsableCommand {
     var inferBatch = 256
 
     @Option(help: "Embedding size of the benchmarked model.")
-    var embeddingSize = ClassifierConfig(vocabularySize: 5, classes: 2).embeddingSize
+    var embeddingSize = ClassificationConfig(vocabularySize: 5, classes: 2).embeddingSize
 
     @Option(help: "LSTM hidden size of the benchmarked model.")
-    var hiddenSize = ClassifierConfig(vocabularySize: 5, classes: 2).hiddenSize
+    var hiddenSize = ClassificationConfig(vocabularySize: 5, classes: 2).hiddenSize
 
     @Option(help: "Pooling of the benchmarked model.")
     var pooling: Pooling = .attention
@@ -70,9 +70,9 @@ struct BenchClassifyCommand: ParsableCommand {
         var texts: [String]
         var text: TextProcessor
         var sequences: [[Int]]
-        var config: ClassifierConfig
+        var config: ClassificationConfig
         var model: ClassificationModel
-        var batches: [ClassifierBatch]
+        var batches: [ClassificationBatch]
     }
 
     private func workload() throws -> Workload {
@@ -83,12 +83,12 @@ struct BenchClassifyCommand: ParsableCommand {
         let sequences = try ClassificationText.encode(data, with: text)
         let targets = data.examples.map { labels.firstIndex(of: $0.label)! }
         var rng = options.generator()
-        let config = ClassifierConfig(vocabularySize: text.vocabulary.count, classes: labels.count, embeddingSize: embeddingSize,
+        let config = ClassificationConfig(vocabularySize: text.vocabulary.count, classes: labels.count, embeddingSize: embeddingSize,
                                       hiddenSize: hiddenSize, pooling: pooling,
                                       attentionSize: attentionSize)
         let plan = Batcher(batchSize: batchSize).plan(lengths: sequences.map { max(1, $0.count) }, seed: options.seed, epoch: 0)
         let batches = plan.prefix(trainBatches).map { rows in
-            ClassifierBatch(sequences: rows.map { sequences[$0] }, labels: rows.map { targets[$0] })
+            ClassificationBatch(sequences: rows.map { sequences[$0] }, labels: rows.map { targets[$0] })
         }
         return Workload(texts: data.examples.map(\.text), text: text, sequences: sequences, config: config,
                         model: ClassificationModel(config: config, rng: &rng), batches: batches)
@@ -195,7 +195,7 @@ struct BenchClassifyCommand: ParsableCommand {
 
     /// One training step as the trainer takes it (`TrainingStep`: shards in parallel, gradients summed,
     /// clipped, Adam).
-    static func trainStep(_ model: ClassificationModel, _ batch: ClassifierBatch, _ adam: Adam, shards: Int, maxNorm: Double, step: inout Int) {
+    static func trainStep(_ model: ClassificationModel, _ batch: ClassificationBatch, _ adam: Adam, shards: Int, maxNorm: Double, step: inout Int) {
         step += 1
         let seed = UInt64(step)
         TrainingStep(model: model, shards: shards, maxGradientNorm: maxNorm)
@@ -203,8 +203,8 @@ struct BenchClassifyCommand: ParsableCommand {
     }
 
     /// The model settings, the training batches and the tokenized inference set, for the reference script.
-    private func writeReferenceData(config: ClassifierConfig, learningRate: Double, maxNorm: Double,
-                                    batches: [ClassifierBatch], inference: [[Int]]) throws -> String {
+    private func writeReferenceData(config: ClassificationConfig, learningRate: Double, maxNorm: Double,
+                                    batches: [ClassificationBatch], inference: [[Int]]) throws -> String {
         func json(_ object: Any) throws -> String {
             String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
         }

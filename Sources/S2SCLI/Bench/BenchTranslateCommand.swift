@@ -106,7 +106,7 @@ struct BenchTranslateCommand: ParsableCommand {
     }
 
     /// Prints the training batches' padding and FLOPs; returns the FLOPs per target token (forward + backward).
-    private func describe(_ data: TranslateBenchData, config: TranslatorConfig) -> Double {
+    private func describe(_ data: TranslateBenchData, config: TranslationConfig) -> Double {
         let realTargets = data.batches.reduce(0) { $0 + $1.tokenCount }
         let paddedTargets = data.batches.reduce(0) { $0 + $1.count * (($1.target.map(\.count).max() ?? 0) + 1) }
         let flopsPerToken = 3 * data.batches.reduce(0.0) { total, batch in
@@ -119,7 +119,7 @@ struct BenchTranslateCommand: ParsableCommand {
     }
 
     /// One round of s2s: the sgemm ceiling, beam search at batch 1 and 64, training.
-    private func measureRound(_ measured: inout Measurements, config: TranslatorConfig, data: TranslateBenchData) throws {
+    private func measureRound(_ measured: inout Measurements, config: TranslationConfig, data: TranslateBenchData) throws {
         measured.sgemm.append(SgemmBench.gflops(size: 1024, repeats: 3, threads: options.threads))
         BLAS.setThreads(options.threads)
         // Each measured job starts from a trimmed heap, as each reference run starts a new process:
@@ -215,7 +215,7 @@ struct BenchTranslateCommand: ParsableCommand {
 
     /// Target tokens per second of `steps` optimizer steps (after 2 warm-up steps), as the trainer runs
     /// them: the batch cut into one shard per thread, gradient clipping at 5, Adam.
-    private func measureTraining(config: TranslatorConfig, data: TranslateBenchData) throws -> Double {
+    private func measureTraining(config: TranslationConfig, data: TranslateBenchData) throws -> Double {
         BLAS.setThreads(1)
         var rng = Generator(seed: options.seed)
         let translator = try TranslationModel(config: config, rng: &rng)
@@ -239,7 +239,7 @@ struct BenchTranslateCommand: ParsableCommand {
     private func measureBeam(model translator: TranslationModel, ensemble: [TranslationModel] = [], sentences: [[Int]],
                              batchSize: Int) -> (Double, [[Int]]) {
         BLAS.setThreads(1)
-        var job = TranslationJob(model: translator, search: DecodingSearch(beamSize: beamSize), batchSize: batchSize,
+        var job = TranslationEngine(model: translator, search: DecodingSearch(beamSize: beamSize), batchSize: batchSize,
                                  threads: options.threads, maxLengthRatio: 2,
                                  packed: weightPrecision.effective != .float32 && ensemble.isEmpty
                                      ? PackedStepWeights(translator, precision: weightPrecision) : nil)

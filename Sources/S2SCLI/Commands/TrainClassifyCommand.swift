@@ -139,7 +139,7 @@ struct TrainClassifyCommand: ParsableCommand {
         var options = ClassificationTrainingOptions()
         options.labelFilter = labels.map(Self.parseLabels)
         options.format = format
-        options.model = ClassifierConfig(vocabularySize: 5, classes: 2, cell: cell, embeddingSize: embeddingSize, hiddenSize: hiddenSize,
+        options.model = ClassificationConfig(vocabularySize: 5, classes: 2, cell: cell, embeddingSize: embeddingSize, hiddenSize: hiddenSize,
                                          layers: layers, bidirectional: bidirectional, dropout: dropout, pooling: pooling,
                                          attentionSize: attentionSize)
         options.tokenizer.tweet = tweet

@@ -31,7 +31,7 @@ struct TrainTranslateCommand: ParsableCommand {
     @OptionGroup var training: TrainingOptions
     @OptionGroup var data: TranslationDataOptions
     @OptionGroup var text: TranslationTextOptions
-    @OptionGroup var model: TranslatorModelOptions
+    @OptionGroup var model: TranslationModelOptions
 
     func run() throws {
         let started = Stopwatch.now()

@@ -78,7 +78,7 @@ struct TranslationTextOptions: ParsableArguments {
     }
 }
 
-struct TranslatorModelOptions: ParsableArguments {
+struct TranslationModelOptions: ParsableArguments {
     @Option(help: "Recurrent cell of the encoder and the decoder: lstm, gru, rnn (tanh) or rnn-relu.")
     var cell: RecurrentCell?
     @Option(help: "Stacked recurrent layers in the encoder and the decoder.")
@@ -99,7 +99,7 @@ struct TranslatorModelOptions: ParsableArguments {
     var paramInit: Float?
 
     /// `config` with every option given applied.
-    func apply(to config: inout TranslatorConfig) {
+    func apply(to config: inout TranslationConfig) {
         if let cell { config.cell = cell }
         if let layers { config.layers = layers }
         if let embeddingSize { config.sourceEmbeddingSize = embeddingSize; config.targetEmbeddingSize = embeddingSize }

@@ -18,12 +18,12 @@ import Darwin
 /// Embedding + recurrent encoder + pooling + linear output layer.
 ///
 ///     var rng = Generator(seed: 1)
-///     let model = ClassificationModel(config: ClassifierConfig(vocabularySize: 5000, classes: 3), rng: &rng)
+///     let model = ClassificationModel(config: ClassificationConfig(vocabularySize: 5000, classes: 3), rng: &rng)
 ///     let probabilities = model.probabilities([[5, 17, 9], [8, 4]])   // [2, 3], rows sum to 1
 public final class ClassificationModel: Layer, TrainableModel {
-    public typealias Batch = ClassifierBatch
+    public typealias Batch = ClassificationBatch
 
-    public let config: ClassifierConfig
+    public let config: ClassificationConfig
     public let encoder: Encoder
     /// Attention pooling's scorer: score_t = score · tanh(proj(h_t)); nil for other poolings.
     public let attentionProjection: Linear?, attentionScore: Linear?
@@ -33,7 +33,7 @@ public final class ClassificationModel: Layer, TrainableModel {
     /// Label smoothing ε of the training loss.
     public var labelSmoothing: Float = 0
 
-    public init(config: ClassifierConfig, rng: inout Generator) {
+    public init(config: ClassificationConfig, rng: inout Generator) {
         precondition(config.problem == nil, "ClassificationModel: \(config.problem!)")
         self.config = config
         encoder = Encoder(cell: config.cell, vocabularySize: config.vocabularySize, embeddingSize: config.embeddingSize,
@@ -90,7 +90,7 @@ public final class ClassificationModel: Layer, TrainableModel {
         }
     }
 
-    public func loss(for batch: ClassifierBatch, tape: Tape) -> (loss: Variable, stats: LossStats) {
+    public func loss(for batch: ClassificationBatch, tape: Tape) -> (loss: Variable, stats: LossStats) {
         let (ids, lengths, _) = timeMajor(batch.sequences)
         let logits = logits(ids: ids, lengths: lengths, tape: tape)
         let (loss, stats) = tape.weightedCrossEntropy(logits: logits, targets: batch.labels, classWeights: classWeights,

@@ -2,7 +2,7 @@
 
 /// The pooling step of a `ClassificationModel`.
 ///
-///     ClassifierConfig(vocabularySize: 5000, classes: 3, pooling: .attention)
+///     ClassificationConfig(vocabularySize: 5000, classes: 3, pooling: .attention)
 public enum Pooling: String, Codable, CaseIterable, Sendable {
     /// The encoder's final hidden state (for a bidirectional encoder, the forward direction's state at the
     /// last real token joined with the backward direction's state at the first): the 2017 tutorial's choice.

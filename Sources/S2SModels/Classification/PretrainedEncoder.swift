@@ -11,7 +11,7 @@ extension ClassificationModel {
     /// size and layers; the rest of `config` (classes, direction, dropout, pooling) is kept. Throws for a
     /// bidirectional encoder of two or more layers: its upper layers read both directions, 2·hidden wide,
     /// where the language model's read one.
-    public static func config(_ config: ClassifierConfig, startingFrom lm: LanguageModelConfig) throws(PretrainedEncoderError) -> ClassifierConfig {
+    public static func config(_ config: ClassificationConfig, startingFrom lm: LanguageModelConfig) throws(PretrainedEncoderError) -> ClassificationConfig {
         if config.bidirectional && lm.layers > 1 {
             throw PretrainedEncoderError(name: "rnn.weight_ih_l1", problem: "the language model has \(lm.layers) layers, and the upper layers of a "
                                          + "bidirectional classifier read both directions (use --no-bidirectional, or a one-layer language model)")

@@ -9,7 +9,7 @@
 // decoder.embedding.weight, decoder.rnn.layers.L.{weight_ih,weight_hh,bias_ih,bias_hh},
 // decoder.attn.{linear_in,linear_out,…}, generator.{weight,bias}. This file knows nothing about
 // training loops or search; the decoder and the generator loss are fused tape ops in Translation/Decoder
-// (AttentionDecoder, GeneratorLoss), and TranslatorSearch does inference.
+// (AttentionDecoder, GeneratorLoss), and TranslationStepModel does inference.
 import S2SCore
 import S2SNN
 import S2SText
@@ -22,12 +22,12 @@ public struct TranslatorError: Error, CustomStringConvertible {
 /// A recurrent (LSTM by default) encoder-decoder with global attention.
 ///
 ///     var rng = Generator(seed: 1)
-///     let model = try TranslationModel(config: TranslatorConfig(sourceVocabularySize: 100, targetVocabularySize: 80), rng: &rng)
+///     let model = try TranslationModel(config: TranslationConfig(sourceVocabularySize: 100, targetVocabularySize: 80), rng: &rng)
 ///     let tape = Tape(recording: true, training: true, rng: rng)
 ///     let (loss, stats) = model.loss(for: TranslationBatch(source: [[5, 6]], target: [[7, 8, 9]]), tape: tape)
 ///     tape.backward(from: loss)
 public final class TranslationModel: TrainableModel, Layer {
-    public let config: TranslatorConfig
+    public let config: TranslationConfig
     public let encoder: Encoder
     public let targetEmbedding: Embedding
     /// decoder.rnn.layers.l (the encoder's cell)
@@ -39,7 +39,7 @@ public final class TranslationModel: TrainableModel, Layer {
 
     /// A model with fresh parameters (`initialize: false` skips the `paramInit` pass, for a model whose
     /// weights are loaded next).
-    public init(config: TranslatorConfig, rng: inout Generator, initialize: Bool = true) throws {
+    public init(config: TranslationConfig, rng: inout Generator, initialize: Bool = true) throws {
         let problems = config.problems
         guard problems.isEmpty else { throw TranslatorError("translator settings: " + problems.joined(separator: "; ")) }
         self.config = config

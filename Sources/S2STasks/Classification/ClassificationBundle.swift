@@ -14,15 +14,15 @@ public struct ClassificationBundleConfig: Codable, Sendable {
     public var format = ModelBundle.format
     public var formatVersion = ModelBundle.formatVersion
     public var kind = ClassificationBundle.kind
-    public var model: ClassifierConfig
+    public var model: ClassificationConfig
     /// The text pipeline the vocabulary belongs to (its fingerprint is checked on load).
     public var text: TextPipeline
     /// The settings of the run that trained the model (for the record; not needed to load it).
-    public var training: ClassifierTrainingSettings
+    public var training: ClassificationTrainingSettings
 }
 
 /// The effective settings of a `train-classify` run, as recorded in config.json.
-public struct ClassifierTrainingSettings: Codable, Sendable {
+public struct ClassificationTrainingSettings: Codable, Sendable {
     public var train: String
     public var valid: String
     /// The --labels filter, if any.
@@ -43,7 +43,7 @@ public struct ClassifierTrainingSettings: Codable, Sendable {
     /// The language model the encoder started from (--init-from); nil for a fresh encoder.
     public var initFrom: String? = nil
     /// The subdirectory of the model directory where the run pretrained the language model it started
-    /// from (`ClassifierPretraining`); nil when it did not.
+    /// from (`ClassificationPretraining`); nil when it did not.
     public var pretrain: String? = nil
     public var trainer: TrainerOptions
 

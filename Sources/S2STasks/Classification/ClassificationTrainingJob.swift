@@ -25,7 +25,7 @@ public struct ClassificationTrainingOptions: TrainingJobOptions, Sendable {
     public var labelFilter: [String]? = nil
     public var format: LabelledFormat = .auto
     /// Model shape; `vocabularySize` and `classes` are filled in from the data.
-    public var model = ClassifierConfig(vocabularySize: 5, classes: 2)
+    public var model = ClassificationConfig(vocabularySize: 5, classes: 2)
     /// Tweet normalization, case folding, elongation squeezing and whitespace collapsing are on by default.
     public var tokenizer = TokenizerSettings(lowercase: true, tweet: true, squeezeElongations: true, collapseWhitespace: true)
     public var minCount = 2
@@ -45,7 +45,7 @@ public struct ClassificationTrainingOptions: TrainingJobOptions, Sendable {
     /// text pipeline, its encoder's shape (cell, embedding, hidden size, layers) and its encoder weights;
     /// the tokenizer, vocabulary and shape settings above are then unused. nil: a fresh encoder.
     public var initFrom: String? = nil
-    /// ULMFiT-style pretraining inside the run (`ClassifierPretraining`, in <model dir>/pretrain): a word
+    /// ULMFiT-style pretraining inside the run (`ClassificationPretraining`, in <model dir>/pretrain): a word
     /// language model of the classifier's shape and pipeline trains on the training file's text, and the
     /// classifier starts from it (`Self.pretrainingRecipe`: 3 minutes). nil, the default, starts from a fresh
     /// encoder: on held-out tweets pretraining gained less than the seed spread, for six times the
@@ -53,9 +53,9 @@ public struct ClassificationTrainingOptions: TrainingJobOptions, Sendable {
     /// it (the run is refused).
     public var pretraining: LanguageModelTrainingOptions? = nil
     /// The pretraining recipe `train-classify --pretrain` runs: a word language model for 3 minutes.
-    public static var pretrainingRecipe: LanguageModelTrainingOptions { ClassifierPretraining.recipe }
+    public static var pretrainingRecipe: LanguageModelTrainingOptions { ClassificationPretraining.recipe }
     /// Why `pretraining` cannot start this `model` (a bidirectional encoder of two or more layers), or nil.
-    public var pretrainingProblem: String? { ClassifierPretraining.problem(with: model) }
+    public var pretrainingProblem: String? { ClassificationPretraining.problem(with: model) }
     /// A 2-minute budget, validation at every epoch end, best model and early stopping on validation
     /// macro-F1.
     public var trainer: TrainerOptions = {
@@ -150,7 +150,7 @@ public struct ClassificationTrainingJob: Sendable {
             config = existing.config
             log("resuming \(modelDirectory): \(labels.count) labels, vocabulary \(text.vocabulary.count)")
         } else {
-            var model: ClassifierConfig
+            var model: ClassificationConfig
             if let pretrained {
                 text = pretrained.text
                 do { model = try ClassificationModel.config(options.model, startingFrom: pretrained.config.model) } catch { throw cannotStart(error) }
@@ -163,7 +163,7 @@ public struct ClassificationTrainingJob: Sendable {
             }
             model.classes = labels.count
             if let problem = model.problem { throw TrainingError(problem) }
-            if pretrained == nil, options.pretraining != nil, let problem = ClassifierPretraining.problem(with: model) {
+            if pretrained == nil, options.pretraining != nil, let problem = ClassificationPretraining.problem(with: model) {
                 throw TrainingError(problem)
             }
             config = ClassificationBundleConfig(model: model, text: text.pipeline, training: settings(labels: labels, trainData: trainData))
@@ -196,7 +196,7 @@ public struct ClassificationTrainingJob: Sendable {
         let classifierStarted = try mode == .resume ? CheckpointStore(modelDirectory: bundle.directory).latest() != nil : false
         var startingModel = pretrained?.model
         if config.training.pretrain != nil, !classifierStarted {
-            startingModel = try ClassifierPretraining.run(options.pretraining ?? ClassifierPretraining.recipe, classifier: config.model,
+            startingModel = try ClassificationPretraining.run(options.pretraining ?? ClassificationPretraining.recipe, classifier: config.model,
                                                           seed: options.trainer.seed, shards: options.trainer.shards, train: train,
                                                           valid: valid, format: options.format, directory: bundle.directory,
                                                           mode: mode, distributed: distributed, progress: progress).model
@@ -221,7 +221,7 @@ public struct ClassificationTrainingJob: Sendable {
         let seed = options.trainer.seed
         let stopReason = try trainer.run(resume: mode == .resume && (classifierStarted || config.training.pretrain == nil)) { epoch in
             batcher.plan(lengths: lengths, seed: seed, epoch: epoch).map { rows in
-                ClassifierBatch(sequences: rows.map { trainSequences[$0] }, labels: rows.map { trainLabels[$0] })
+                ClassificationBatch(sequences: rows.map { trainSequences[$0] }, labels: rows.map { trainLabels[$0] })
             }
         }
 
@@ -232,20 +232,20 @@ public struct ClassificationTrainingJob: Sendable {
     }
 
     /// The settings recorded in config.json, class weights computed from the training labels.
-    private func settings(labels: [String], trainData: ClassificationData) -> ClassifierTrainingSettings {
+    private func settings(labels: [String], trainData: ClassificationData) -> ClassificationTrainingSettings {
         var weights: [Float]? = nil
         if options.classWeighting == .balanced {
             let n = Float(trainData.examples.count), C = Float(labels.count)
             weights = labels.map { label in n / (C * Float(trainData.examples.filter { $0.label == label }.count)) }
         }
-        return ClassifierTrainingSettings(train: train, valid: valid, labelFilter: options.labelFilter, batchSize: options.batchSize,
+        return ClassificationTrainingSettings(train: train, valid: valid, labelFilter: options.labelFilter, batchSize: options.batchSize,
                                           batchTokens: options.batchTokens, learningRate: options.learningRate,
                                           learningRateDecay: options.learningRateDecay, decayPatience: options.learningRatePatience,
                                           learningRateSchedule: options.learningRateSchedule,
                                           classWeighting: options.classWeighting.rawValue, classWeights: weights,
                                           labelSmoothing: options.labelSmoothing, minCount: options.minCount,
                                           maxVocabulary: options.maxVocabulary, bpeMerges: options.bpeMerges, initFrom: options.initFrom,
-                                          pretrain: options.initFrom == nil && options.pretraining != nil ? ClassifierPretraining.directoryName : nil,
+                                          pretrain: options.initFrom == nil && options.pretraining != nil ? ClassificationPretraining.directoryName : nil,
                                           trainer: options.trainer)
     }
 }

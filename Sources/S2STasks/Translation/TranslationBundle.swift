@@ -13,7 +13,7 @@ public struct TranslationBundleConfig: Codable, Sendable {
     public var format = ModelBundle.format
     public var formatVersion = ModelBundle.formatVersion
     public var kind = Self.kind
-    public var model: TranslatorConfig
+    public var model: TranslationConfig
     /// Input and references are lowercased (Unicode lowercase mapping) before tokenization.
     public var lowercase: Bool
     public var sourcePipeline: TextPipeline

@@ -26,7 +26,7 @@ public struct TranslationTrainingOptions: TrainingJobOptions, Sendable {
     /// Training pairs with a side longer than this many tokens are skipped (and counted).
     public var maxLength = 100
     /// Model shape (the vocabulary sizes are filled in from the data).
-    public var model = TranslatorConfig(sourceVocabularySize: 0, targetVocabularySize: 0)
+    public var model = TranslationConfig(sourceVocabularySize: 0, targetVocabularySize: 0)
     /// Sentences per batch (or, with `batchTokens`, a padded-token budget per batch instead).
     public var batchSize = 64
     public var batchTokens: Int? = nil

@@ -152,7 +152,7 @@ public final class Translator: @unchecked Sendable {
                                  "TranslationOptions: \(options.weightPrecision.rawValue) step weights are for a single model, not an ensemble")
         // An ensemble's members step with their float32 weights (`.auto` included).
         let precision = members.count == 1 ? options.weightPrecision.effective : .float32
-        var job = TranslationJob(model: bundle.model, search: search, batchSize: options.batchSize, threads: options.threads,
+        var job = TranslationEngine(model: bundle.model, search: search, batchSize: options.batchSize, threads: options.threads,
                                  maxLengthRatio: options.maxLengthRatio, packed: packedWeights(precision))
         job.ensemble = members.dropFirst().map(\.model)
         let translations = job.run(sources)

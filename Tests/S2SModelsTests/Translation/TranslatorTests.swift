@@ -5,8 +5,8 @@ import S2SNN
 @testable import S2SModels
 
 @Suite struct TranslatorTests {
-    static func config(tie: Bool = false) -> TranslatorConfig {
-        var config = TranslatorConfig(sourceVocabularySize: 20, targetVocabularySize: 18)
+    static func config(tie: Bool = false) -> TranslationConfig {
+        var config = TranslationConfig(sourceVocabularySize: 20, targetVocabularySize: 18)
         (config.sourceEmbeddingSize, config.targetEmbeddingSize, config.encoderHiddenSize) = (6, 8, 4)
         config.tieTargetEmbedding = tie
         return config
@@ -99,6 +99,6 @@ import S2SNN
         config.attention = type
         let json = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
         #expect(json.contains("\"attention\":\"\(type.rawValue)\""))
-        #expect(try JSONDecoder().decode(TranslatorConfig.self, from: Data(json.utf8)) == config)
+        #expect(try JSONDecoder().decode(TranslationConfig.self, from: Data(json.utf8)) == config)
     }
 }

@@ -4,9 +4,9 @@ import S2SNN
 
 /// Token-id sequences with their class ids.
 ///
-///     let batch = ClassifierBatch(sequences: [[7, 8, 9], [10]], labels: [2, 0])
-///     batch.shard(1, of: 2)   // ClassifierBatch(sequences: [[10]], labels: [0])
-public struct ClassifierBatch: TrainingBatch, Sendable, Equatable {
+///     let batch = ClassificationBatch(sequences: [[7, 8, 9], [10]], labels: [2, 0])
+///     batch.shard(1, of: 2)   // ClassificationBatch(sequences: [[10]], labels: [0])
+public struct ClassificationBatch: TrainingBatch, Sendable, Equatable {
     public var sequences: [[Int]]
     public var labels: [Int]
 
@@ -19,9 +19,9 @@ public struct ClassifierBatch: TrainingBatch, Sendable, Equatable {
     public var lossUnits: Int { labels.count }
     public var tokenCount: Int { sequences.reduce(0) { $0 + $1.count } }
 
-    public func shard(_ index: Int, of count: Int) -> ClassifierBatch? {
+    public func shard(_ index: Int, of count: Int) -> ClassificationBatch? {
         guard index < labels.count else { return nil }
         let mine = stride(from: index, to: labels.count, by: count)
-        return ClassifierBatch(sequences: mine.map { sequences[$0] }, labels: mine.map { labels[$0] })
+        return ClassificationBatch(sequences: mine.map { sequences[$0] }, labels: mine.map { labels[$0] })
     }
 }

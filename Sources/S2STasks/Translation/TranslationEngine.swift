@@ -26,17 +26,17 @@ public struct Translation: @unchecked Sendable {   // attention tensors are valu
 /// How each batch of sentences is searched.
 public protocol TranslationSearch: Sendable {
     /// Decodes the sentences of `model` (all rows of its initial state) with per-sentence output limits.
-    func translate(_ model: TranslatorSearchModel, maxLengths: [Int]) -> [Translation]
+    func translate(_ model: TranslationStepModel, maxLengths: [Int]) -> [Translation]
     /// The same for an ensemble of translators over the same sentences (`initialState`: one per member).
-    func translate(_ ensemble: EnsembleStepModel<TranslatorSearchModel>, initialState: [TranslatorDecoderState],
+    func translate(_ ensemble: EnsembleStepModel<TranslationStepModel>, initialState: [TranslationDecoderState],
                    sourceLengths: [Int], maxLengths: [Int]) -> [Translation]
 }
 
 /// Translates token ids in batches on several cores.
 ///
-///     let job = TranslationJob(model: bundle.model, search: DecodingSearch(beamSize: 5), threads: 2)
+///     let job = TranslationEngine(model: bundle.model, search: DecodingSearch(beamSize: 5), threads: 2)
 ///     let best = job.run([[45, 12, 9]])[0].candidates[0].tokens
-public struct TranslationJob {
+public struct TranslationEngine {
     public let model: TranslationModel
     /// More models decoded with `model` as an ensemble (the mean of their log-probabilities at every
     /// step); they read the same source ids and share the target vocabulary.
@@ -96,12 +96,12 @@ public struct DecodingSearch: TranslationSearch {
     }
 
     /// The hypotheses of every sentence of `model`, within its output limit.
-    public func translate(_ model: TranslatorSearchModel, maxLengths: [Int]) -> [Translation] {
+    public func translate(_ model: TranslationStepModel, maxLengths: [Int]) -> [Translation] {
         decode(model, initialState: model.initialState, sourceLengths: model.sourceLengths, maxLengths: maxLengths)
     }
 
     /// The hypotheses of every sentence of an ensemble, within its output limit.
-    public func translate(_ ensemble: EnsembleStepModel<TranslatorSearchModel>, initialState: [TranslatorDecoderState],
+    public func translate(_ ensemble: EnsembleStepModel<TranslationStepModel>, initialState: [TranslationDecoderState],
                           sourceLengths: [Int], maxLengths: [Int]) -> [Translation] {
         decode(ensemble, initialState: initialState, sourceLengths: sourceLengths, maxLengths: maxLengths)
     }

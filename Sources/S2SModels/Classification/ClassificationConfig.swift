@@ -6,9 +6,9 @@ import S2SCore
 
 /// Hyper-parameters of a `ClassificationModel`.
 ///
-///     let config = ClassifierConfig(vocabularySize: text.vocabulary.count, classes: labels.count)
+///     let config = ClassificationConfig(vocabularySize: text.vocabulary.count, classes: labels.count)
 ///     let model = ClassificationModel(config: config, rng: &rng)
-public struct ClassifierConfig: Codable, Equatable, Sendable {
+public struct ClassificationConfig: Codable, Equatable, Sendable {
     /// Token vocabulary size, the 4 specials included.
     public var vocabularySize: Int
     /// Number of labels.
@@ -51,7 +51,7 @@ public struct ClassifierConfig: Codable, Equatable, Sendable {
     }
 }
 
-extension ClassifierConfig {
+extension ClassificationConfig {
     public init(from decoder: any Decoder) throws {
         let values = try decoder.container(keyedBy: CodingKeys.self)
         self.init(vocabularySize: try values.decode(Int.self, forKey: .vocabularySize),

@@ -11,11 +11,11 @@ import S2STraining
 @testable import S2STasks
 import S2STestSupport
 
-@Suite struct ClassifierPretrainingTests {
+@Suite struct ClassificationPretrainingTests {
     /// The tiny classifier with `lmSteps` steps of pretraining (a step limit: the same steps on any machine).
     func options(classifierSteps: Int = 2, lmSteps: Int = 20) -> ClassificationTrainingOptions {
         var options = TinyClassifier.options(steps: classifierSteps)
-        var lm = ClassifierPretraining.recipe
+        var lm = ClassificationPretraining.recipe
         lm.trainer.timeBudget = nil
         lm.trainer.maxSteps = lmSteps
         lm.trainer.validateEvery = 5

@@ -4,9 +4,9 @@ import S2SCore
 import S2SNN
 @testable import S2SModels
 
-@Suite struct TranslatorSearchTests {
+@Suite struct TranslationStepModelTests {
     static func model(_ type: AttentionType, layers: Int = 1, cell: RecurrentCell = .lstm, seed: UInt64 = 5) throws -> TranslationModel {
-        var config = TranslatorConfig(sourceVocabularySize: 30, targetVocabularySize: 25)
+        var config = TranslationConfig(sourceVocabularySize: 30, targetVocabularySize: 25)
         config.cell = cell
         (config.sourceEmbeddingSize, config.targetEmbeddingSize, config.encoderHiddenSize) = (16, 12, 16)
         config.layers = layers
@@ -94,7 +94,7 @@ import S2SNN
     }
 
     /// The largest difference of the two searches' log-probabilities over three steps from the same tokens.
-    static func worstStepDifference(_ exact: TranslatorSearchModel, _ packed: TranslatorSearchModel) -> Float {
+    static func worstStepDifference(_ exact: TranslationStepModel, _ packed: TranslationStepModel) -> Float {
         var (a, b) = (exact.initialState, packed.initialState)
         var worst: Float = 0
         for tokens in [[2, 2, 2, 2], [7, 8, 9, 10], [11, 3, 5, 6]] {

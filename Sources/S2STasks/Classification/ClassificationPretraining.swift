@@ -18,7 +18,7 @@ import S2SText
 import S2STraining
 
 /// Pretraining a classifier's encoder as a language model, inside the classifier's run.
-enum ClassifierPretraining {
+enum ClassificationPretraining {
     /// The subdirectory of the classifier's model directory that holds the language model.
     static let directoryName = "pretrain"
 
@@ -40,7 +40,7 @@ enum ClassifierPretraining {
     }
 
     /// Why a classifier of this shape cannot start from a language model of its own shape, or nil.
-    static func problem(with model: ClassifierConfig) -> String? {
+    static func problem(with model: ClassificationConfig) -> String? {
         guard model.bidirectional && model.layers > 1 else { return nil }
         return "pretraining: the upper layers of a bidirectional classifier read both directions, which a language model's do not; "
             + "train with one layer, --no-bidirectional, or without --pretrain"
@@ -49,7 +49,7 @@ enum ClassifierPretraining {
     /// Trains (or, when `mode` is `.resume` and rank 0 has its checkpoint, continues) the language model in `directory`/pretrain and returns it,
     /// on every rank. `directory` is this rank's classifier directory, which holds the classifier's text
     /// pipeline; `options` the language model's settings (their shape, unit and pipeline are set here).
-    static func run(_ options: LanguageModelTrainingOptions, classifier: ClassifierConfig, seed: UInt64, shards: Int,
+    static func run(_ options: LanguageModelTrainingOptions, classifier: ClassificationConfig, seed: UInt64, shards: Int,
                     train: String, valid: String, format: LabelledFormat, directory: String, mode: TrainingDirectory.Mode,
                     distributed: DistributedRun, progress: @escaping TrainingProgressHandler) throws -> LanguageModelBundle {
         let lmDirectory = directory + "/" + directoryName

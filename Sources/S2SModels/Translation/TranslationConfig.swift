@@ -7,11 +7,11 @@ import S2SNN
 
 /// Shape and regularisation of an attention encoder-decoder.
 ///
-///     var config = TranslatorConfig(sourceVocabularySize: 8000, targetVocabularySize: 8000)
+///     var config = TranslationConfig(sourceVocabularySize: 8000, targetVocabularySize: 8000)
 ///     config.attention = .mlp          // Bahdanau
 ///     var rng = Generator(seed: 1)
 ///     let model = try TranslationModel(config: config, rng: &rng)
-public struct TranslatorConfig: Codable, Equatable, Sendable {
+public struct TranslationConfig: Codable, Equatable, Sendable {
     /// Source vocabulary size, specials included.
     public var sourceVocabularySize: Int
     /// Target vocabulary size, specials included.
@@ -69,7 +69,7 @@ public struct TranslatorConfig: Codable, Equatable, Sendable {
     }
 }
 
-extension TranslatorConfig {
+extension TranslationConfig {
     /// Forward FLOPs of a batch counted on its real tokens (padding excluded): the encoder per source
     /// token, the decoder and generator per target token (eos included), attention per pair of them.
     /// Training costs three times this (backward ≈ 2 × forward).
@@ -91,7 +91,7 @@ extension TranslatorConfig {
     }
 }
 
-extension TranslatorConfig {
+extension TranslationConfig {
     public init(from decoder: any Decoder) throws {
         let values = try decoder.container(keyedBy: CodingKeys.self)
         self.init(sourceVocabularySize: try values.decode(Int.self, forKey: .sourceVocabularySize),

@@ -10,7 +10,7 @@ import S2SNN
 import S2SText
 
 /// The state of N hypotheses: each row's recurrent states, input feed and the source row it attends over.
-public struct TranslatorDecoderState {
+public struct TranslationDecoderState {
     public let rows: Int
     let h: [FloatBuffer], c: [FloatBuffer]   // per layer [N, H]; c: the LSTM's (empty for the other cells)
     let feed: FloatBuffer                     // [N, H]
@@ -25,7 +25,7 @@ public struct TranslatorDecoderState {
 ///     let (logProbs, attention, next) = search.step(tokens: [SpecialTokens.bos, SpecialTokens.bos], state: state)
 ///     // logProbs [2, V] (log-softmaxed), attention [2, 3]
 ///     state = search.select(next, rows: [1, 1, 0])   // keep row 1 twice, then row 0
-public struct TranslatorSearchModel {
+public struct TranslationStepModel {
     public let model: TranslationModel
     /// Sentences encoded (the memory may hold extra empty rows).
     public let sentences: Int
@@ -35,7 +35,7 @@ public struct TranslatorSearchModel {
     let memoryLengths: [Int]  // [Bm]
     /// The step's weights as bfloat16, or nil to use the float32 parameters.
     let packed: PackedStepWeights?
-    public let initialState: TranslatorDecoderState
+    public let initialState: TranslationDecoderState
 
     public var vocabularySize: Int { model.config.targetVocabularySize }
     /// S, the width of the attention rows.
@@ -44,7 +44,7 @@ public struct TranslatorSearchModel {
     /// One step for N rows: `tokens` are the previous tokens (bos at the first step). Returns
     /// log-probabilities [N, V], attention weights [N, S] and the new state. Row n depends only on
     /// row n of the input.
-    public func step(tokens: [Int], state: TranslatorDecoderState) -> (logProbs: Tensor, attention: Tensor?, state: TranslatorDecoderState) {
+    public func step(tokens: [Int], state: TranslationDecoderState) -> (logProbs: Tensor, attention: Tensor?, state: TranslationDecoderState) {
         let N = tokens.count, L = model.config.layers, H = model.hiddenSize, E = model.config.targetEmbeddingSize
         let cell = model.config.cell, G = cell.gates * H, S = sourceSteps, V = vocabularySize
         precondition(N == state.rows, "translator step: \(N) tokens for \(state.rows) rows")
@@ -53,7 +53,7 @@ public struct TranslatorSearchModel {
         let feed = FloatBuffer(count: N * H)
         var attention = Tensor(shape: [N, S], scalars: .uninitialized(N * S))
         var logProbs = Tensor(shape: [N, V], scalars: .uninitialized(N * V))
-        guard N > 0 else { return (logProbs, attention, TranslatorDecoderState(rows: 0, h: h, c: c, feed: feed, source: [])) }
+        guard N > 0 else { return (logProbs, attention, TranslationDecoderState(rows: 0, h: h, c: c, feed: feed, source: [])) }
         let gates = (0..<L).map { _ in FloatBuffer(count: N * G) }
         let tanhC = cell.gates == 1 ? [] : (0..<L).map { _ in FloatBuffer(count: N * H) }   // LSTM tanh(c), GRU u_n
         let recurrent = cell == .gru ? FloatBuffer(count: N * G) : nil
@@ -112,18 +112,18 @@ public struct TranslatorSearchModel {
                 }
             }
         }
-        return (logProbs, attention, TranslatorDecoderState(rows: N, h: h, c: c, feed: feed, source: state.source))
+        return (logProbs, attention, TranslationDecoderState(rows: N, h: h, c: c, feed: feed, source: state.source))
     }
 
     /// The state of the given rows, in that order (rows may repeat).
-    public func select(_ state: TranslatorDecoderState, rows: [Int]) -> TranslatorDecoderState {
+    public func select(_ state: TranslationDecoderState, rows: [Int]) -> TranslationDecoderState {
         let H = model.hiddenSize, N = rows.count
         func gather(_ buffer: FloatBuffer) -> FloatBuffer {
             let out = FloatBuffer(count: N * H)
             for (n, row) in rows.enumerated() { out[n * H].update(from: buffer[row * H], count: H) }
             return out
         }
-        return TranslatorDecoderState(rows: N, h: state.h.map(gather), c: state.c.map(gather), feed: gather(state.feed),
+        return TranslationDecoderState(rows: N, h: state.h.map(gather), c: state.c.map(gather), feed: gather(state.feed),
                                       source: rows.map { state.source[$0] })
     }
 }
@@ -132,7 +132,7 @@ extension TranslationModel {
     /// Encodes sentences (source ids without bos/eos; empty ones allowed) for step-by-step decoding.
     /// Row b of the initial state is sentence b. With `packed` (made once from this model), the steps
     /// multiply with its bfloat16 weights.
-    public func searchModel(sources: [[Int]], packed: PackedStepWeights? = nil) -> TranslatorSearchModel {
+    public func searchModel(sources: [[Int]], packed: PackedStepWeights? = nil) -> TranslationStepModel {
         let B = sources.count, H = hiddenSize, L = config.layers
         precondition(packed.map { $0.source == ObjectIdentifier(self) } ?? true, "searchModel: packed weights of another translator")
         for sentence in sources {
@@ -152,9 +152,9 @@ extension TranslationModel {
                 return out
             }
         }
-        let initial = TranslatorDecoderState(rows: B, h: rows(hN.value), c: cN.map { rows($0.value) } ?? [],
+        let initial = TranslationDecoderState(rows: B, h: rows(hN.value), c: cN.map { rows($0.value) } ?? [],
                                              feed: FloatBuffer(count: B * H, zeroed: true), source: Array(0..<B))
-        return TranslatorSearchModel(model: self, sentences: B, sourceLengths: sources.map(\.count), memory: memory.value,
+        return TranslationStepModel(model: self, sentences: B, sourceLengths: sources.map(\.count), memory: memory.value,
                                      keys: keys, memoryLengths: lengths, packed: packed, initialState: initial)
     }
 }
@@ -168,9 +168,9 @@ extension PackedStepWeights {
 }
 
 /// Greedy and beam search (S2SDecoding) drive the translator through this.
-extension TranslatorSearchModel: StepModel {}
+extension TranslationStepModel: StepModel {}
 
-extension TranslatorSearchModel {
+extension TranslationStepModel {
     /// Greedy outputs (ids without bos/eos) of every sentence, at most `maxLengths[b]` tokens each.
     ///
     ///     let outputs = model.searchModel(sources: ids).greedy(maxLengths: ids.map { 2 * $0.count + 5 })
