@@ -39,10 +39,10 @@ struct BenchClassifyCommand: ParsableCommand {
     var inferBatch = 256
 
     @Option(help: "Embedding size of the benchmarked model.")
-    var embeddingSize = ClassificationConfig(vocabularySize: 5, classes: 2).embeddingSize
+    var embeddingSize = ClassificationTrainingOptions().model.embeddingSize
 
     @Option(help: "LSTM hidden size of the benchmarked model.")
-    var hiddenSize = ClassificationConfig(vocabularySize: 5, classes: 2).hiddenSize
+    var hiddenSize = ClassificationTrainingOptions().model.hiddenSize
 
     @Option(help: "Pooling of the benchmarked model.")
     var pooling: Pooling = .attention

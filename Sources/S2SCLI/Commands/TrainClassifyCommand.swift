@@ -53,23 +53,8 @@ struct TrainClassifyCommand: ParsableCommand {
     @Option(help: "Input format: auto (fastText if the first line starts with __label__), tsv or fasttext.")
     var format: LabelledFormat = .auto
 
-    @Option(help: "Token embedding size.")
-    var embeddingSize = 128
-
-    @Option(help: "Recurrent cell of the encoder: lstm, gru, rnn (tanh) or rnn-relu.")
-    var cell: RecurrentCell = .lstm
-
-    @Option(help: "Recurrent hidden size per direction.")
-    var hiddenSize = 128
-
-    @Option(help: "Stacked recurrent layers.")
-    var layers = 1
-
     @Flag(inversion: .prefixedNo, help: "Bidirectional encoder.")
     var bidirectional = true
-
-    @Option(help: "Dropout on embeddings, between recurrent layers and on the pooled vector.")
-    var dropout: Float = 0.5
 
     @Option(help: "Pooling over time: last (the tutorial's final state), max, mean or attention.")
     var pooling: Pooling = .attention
@@ -82,15 +67,6 @@ struct TrainClassifyCommand: ParsableCommand {
 
     @Flag(inversion: .prefixedNo, help: "Case folding.")
     var lowercase = true
-
-    @Option(help: "Keep tokens seen at least this often in the training data.")
-    var minCount = 2
-
-    @Option(help: "Largest vocabulary, specials included (0 = no limit).")
-    var maxVocab = 0
-
-    @Option(help: "BPE merges to learn on the training text (0 = whole words).")
-    var bpeMerges = 0
 
     @Option(help: "Class weights in the loss: none or balanced (N / (C·n_class)).")
     var classWeights: ClassWeighting = .none
@@ -108,18 +84,14 @@ struct TrainClassifyCommand: ParsableCommand {
                                valueName: "duration"))
     var pretrain: PretrainBudget?
 
+    @OptionGroup var vocabulary: VocabularyOptions
+    @OptionGroup var shape: RecurrentShapeOptions
     @OptionGroup var training: TrainingOptions
     @OptionGroup var options: RunOptions
 
     func validate() throws {
-        guard embeddingSize >= 1, hiddenSize >= 1, layers >= 1, attentionSize >= 1 else {
-            throw ValidationError("--embedding-size, --hidden-size, --layers and --attention-size must be at least 1")
-        }
-        guard (0..<1).contains(dropout) else { throw ValidationError("--dropout must be in [0, 1)") }
+        guard attentionSize >= 1 else { throw ValidationError("--attention-size must be at least 1") }
         guard (0...1).contains(labelSmoothing) else { throw ValidationError("--label-smoothing must be in [0, 1]") }
-        guard minCount >= 1, maxVocab >= 0, bpeMerges >= 0 else {
-            throw ValidationError("--min-count must be at least 1; --max-vocab and --bpe-merges cannot be negative")
-        }
         if initFrom != nil, pretrain?.seconds != nil {
             throw ValidationError("--init-from starts from a language model already: leave out --pretrain")
         }
@@ -139,14 +111,13 @@ struct TrainClassifyCommand: ParsableCommand {
         var options = ClassificationTrainingOptions()
         options.labelFilter = labels.map(Self.parseLabels)
         options.format = format
-        options.model = ClassificationConfig(vocabularySize: 5, classes: 2, cell: cell, embeddingSize: embeddingSize, hiddenSize: hiddenSize,
-                                         layers: layers, bidirectional: bidirectional, dropout: dropout, pooling: pooling,
-                                         attentionSize: attentionSize)
+        shape.apply(to: &options.model)
+        options.model.bidirectional = bidirectional
+        options.model.pooling = pooling
+        options.model.attentionSize = attentionSize
         options.tokenizer.tweet = tweet
         options.tokenizer.lowercase = lowercase
-        options.minCount = minCount
-        options.maxVocabulary = maxVocab
-        options.bpeMerges = bpeMerges
+        vocabulary.apply(to: &options)
         options.classWeighting = classWeights
         options.labelSmoothing = labelSmoothing
         options.initFrom = initFrom

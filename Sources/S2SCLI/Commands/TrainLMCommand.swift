@@ -27,7 +27,8 @@ struct TrainLMCommand: ParsableCommand {
             run's --time-budget, --max-steps or --epochs (20 by default; --learning-rate-schedule \
             plateau halves it instead whenever a validation does not improve). Validation (every 400 \
             steps and at epoch ends by default) and the saved model use a moving average of the \
-            weights (--exponential-smoothing 0.001 by default; 0 = the raw weights). Validation reports loss in nats per token, perplexity and bits per character.
+            weights (--exponential-smoothing 0.001 by default; 0 = the raw weights). The model: 2 LSTM layers \
+            of 512 units, embeddings of 128 (characters) or 512 (words), dropout 0.2. Validation reports loss in nats per token, perplexity and bits per character.
             """)
 
     enum Level: String, ExpressibleByArgument, CaseIterable {
@@ -43,15 +44,6 @@ struct TrainLMCommand: ParsableCommand {
     @Option(help: "Token unit: char (grapheme clusters) or word (ICU words, optionally BPE).")
     var level: Level = .char
 
-    @Option(help: "Word level: BPE merges to learn from the training text (0 = whole words).")
-    var bpeMerges = 0
-
-    @Option(help: "Keep tokens seen at least this often in the training text.")
-    var minCount = 1
-
-    @Option(help: "Largest vocabulary, the 4 specials included (0 = no limit).")
-    var maxVocab = 0
-
     @Flag(help: "Case-fold the text (NFKC + full case folding).")
     var lowercase = false
 
@@ -61,36 +53,20 @@ struct TrainLMCommand: ParsableCommand {
     @Option(help: "Tokens per batch row and per backpropagation window.")
     var bptt = 128
 
-    @Option(help: "Embedding size (default: 128 for characters, 512 for words).")
-    var embeddingSize: Int?
-
-    @Option(help: "Recurrent cell: lstm, gru, rnn (tanh) or rnn-relu.")
-    var cell: RecurrentCell = .lstm
-
-    @Option(help: "Units per recurrent layer.")
-    var hiddenSize = 512
-
-    @Option(help: "Stacked recurrent layers.")
-    var layers = 2
-
-    @Option(help: "Dropout between recurrent layers and before the projection.")
-    var dropout: Float = 0.2
-
     @Option(help: "DropConnect on the recurrent (hidden-to-hidden) weights: each step's forward pass zeroes this share of them (AWD-LSTM's weight drop).")
     var weightDropout: Float = 0
 
     @Flag(help: "Share the embedding matrix with the output projection (needs embedding size = hidden size).")
     var tieEmbeddings = false
 
+    @OptionGroup var vocabulary: VocabularyOptions
+    @OptionGroup var shape: RecurrentShapeOptions
     @OptionGroup var training: TrainingOptions
     @OptionGroup var runOptions: RunOptions
 
     func validate() throws {
         guard bptt >= 1 else { throw ValidationError("--bptt must be at least 1") }
-        guard bpeMerges >= 0, minCount >= 1, maxVocab >= 0 else {
-            throw ValidationError("--bpe-merges and --max-vocab must be 0 or more, --min-count at least 1")
-        }
-        if level == .char && bpeMerges > 0 { throw ValidationError("--bpe-merges applies to --level word") }
+        if level == .char && (vocabulary.bpeMerges ?? 0) > 0 { throw ValidationError("--bpe-merges applies to --level word") }
         if training.batchTokens != nil { throw ValidationError("--batch-tokens does not apply to train-lm; use --batch-size (streams) and --bptt") }
     }
 
@@ -98,14 +74,13 @@ struct TrainLMCommand: ParsableCommand {
         var options = LanguageModelTrainingOptions()
         options.unit = level == .char ? .characters : .words
         options.lowercase = lowercase
-        options.bpeMerges = bpeMerges
-        options.minCount = minCount
-        options.maxVocabulary = maxVocab
+        vocabulary.apply(to: &options)
         options.pipelineDirectory = text
         options.bptt = bptt
-        options.model = LanguageModelConfig(vocabularySize: 0, cell: cell, embeddingSize: embeddingSize ?? (level == .char ? 128 : 512),
-                                            hiddenSize: hiddenSize, layers: layers, dropout: dropout, weightDropout: weightDropout,
-                                            tieEmbeddings: tieEmbeddings)
+        if level == .word { options.model.embeddingSize = 512 }   // characters keep the recipe's 128
+        shape.apply(to: &options.model)
+        options.model.weightDropout = weightDropout
+        options.model.tieEmbeddings = tieEmbeddings
         training.apply(to: &options, run: runOptions)
         var job = LanguageModelTrainingJob(train: train, valid: valid, modelDirectory: training.modelDir, options: options)
         job.mode = training.mode

@@ -31,12 +31,16 @@ struct TrainTranslateCommand: ParsableCommand {
     @OptionGroup var training: TrainingOptions
     @OptionGroup var data: TranslationDataOptions
     @OptionGroup var text: TranslationTextOptions
+    @OptionGroup var vocabulary: VocabularyOptions
+    @OptionGroup var shape: RecurrentShapeOptions
     @OptionGroup var model: TranslationModelOptions
 
     func run() throws {
         let started = Stopwatch.now()
         var options = data.givesCorpus ? TranslationTrainingOptions.corpus : .dates
-        text.apply(to: &options)
+        vocabulary.apply(to: &options)
+        text.apply(to: &options)   // after: --src-vocab-size and --tgt-vocab-size override --max-vocab
+        shape.apply(to: &options.model)
         model.apply(to: &options.model)
         training.apply(to: &options, run: runOptions)
         var files: TranslationTrainingJob.Files

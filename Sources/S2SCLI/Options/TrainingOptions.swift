@@ -167,4 +167,3 @@ extension LearningRateScheduleKind: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 
 /// `--cell` of the train commands (config.json stores the same names).
-extension RecurrentCell: ExpressibleByArgument {}

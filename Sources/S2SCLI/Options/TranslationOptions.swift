@@ -1,4 +1,5 @@
-// The option groups of `s2s train-translate`: data files, text pipeline, model shape. Every option is
+// The option groups only `s2s train-translate` has: data files, text pipeline, the translator's own model
+// settings (the recurrent shape and the vocabulary are RecurrentShapeOptions and VocabularyOptions). Every option is
 // optional: unset ones take the job's preset (`TranslationTrainingOptions.corpus` or `.dates`), so the
 // same flags serve the built-in dates job and a user's corpus.
 import ArgumentParser
@@ -40,38 +41,31 @@ struct TranslationDataOptions: ParsableArguments {
 }
 
 struct TranslationTextOptions: ParsableArguments {
-    @Option(help: "Joint BPE merges learned over both sides (0 = whole words).")
-    var bpeMerges: Int?
     @Flag(help: "Lowercase source and target (Unicode lowercase mapping, as sacrebleu -lc).")
     var lowercase = false
     @Flag(help: "Character tokens for the source side.")
     var sourceChars = false
     @Flag(help: "Character tokens for the target side.")
     var targetChars = false
-    @Option(help: "Tokens seen fewer times than this become <unk>.")
-    var minCount: Int?
-    @Option(help: "Source vocabulary size limit, specials included (0 = no limit).")
+    @Option(help: "Source vocabulary size limit, specials included (0 = no limit; overrides --max-vocab).")
     var srcVocabSize: Int?
-    @Option(help: "Target vocabulary size limit, specials included (0 = no limit).")
+    @Option(help: "Target vocabulary size limit, specials included (0 = no limit; overrides --max-vocab).")
     var tgtVocabSize: Int?
     @Option(help: "Training pairs with a side longer than this many tokens are skipped.")
     var maxLength: Int?
 
     func validate() throws {
-        for (name, value) in [("bpe-merges", bpeMerges), ("src-vocab-size", srcVocabSize), ("tgt-vocab-size", tgtVocabSize)] {
+        for (name, value) in [("src-vocab-size", srcVocabSize), ("tgt-vocab-size", tgtVocabSize)] {
             if let value, value < 0 { throw ValidationError("--\(name) cannot be negative") }
         }
-        if let minCount, minCount < 1 { throw ValidationError("--min-count must be at least 1") }
         if let maxLength, maxLength < 1 { throw ValidationError("--max-length must be at least 1") }
     }
 
     /// `options` with every option given applied.
     func apply(to options: inout TranslationTrainingOptions) {
-        if let bpeMerges { options.bpeMerges = bpeMerges }
         if lowercase { options.lowercase = true }
         if sourceChars { options.sourceUnit = .characters }
         if targetChars { options.targetUnit = .characters }
-        if let minCount { options.minCount = minCount }
         if let srcVocabSize { options.sourceVocabularySize = srcVocabSize }
         if let tgtVocabSize { options.targetVocabularySize = tgtVocabSize }
         if let maxLength { options.maxLength = maxLength }
@@ -79,18 +73,8 @@ struct TranslationTextOptions: ParsableArguments {
 }
 
 struct TranslationModelOptions: ParsableArguments {
-    @Option(help: "Recurrent cell of the encoder and the decoder: lstm, gru, rnn (tanh) or rnn-relu.")
-    var cell: RecurrentCell?
-    @Option(help: "Stacked recurrent layers in the encoder and the decoder.")
-    var layers: Int?
-    @Option(help: "Source and target embedding size.")
-    var embeddingSize: Int?
-    @Option(help: "Encoder units per direction (the decoder has twice as many).")
-    var hiddenSize: Int?
     @Option(help: "Attention: general (Luong), dot, or mlp (Bahdanau).")
     var attention: AttentionType?
-    @Option(help: "Dropout probability.")
-    var dropout: Float?
     @Option(help: "Label smoothing of the training loss.")
     var labelSmoothing: Float?
     @Flag(help: "Share the target embedding with the generator (needs --embedding-size = 2 × --hidden-size).")
@@ -100,12 +84,7 @@ struct TranslationModelOptions: ParsableArguments {
 
     /// `config` with every option given applied.
     func apply(to config: inout TranslationConfig) {
-        if let cell { config.cell = cell }
-        if let layers { config.layers = layers }
-        if let embeddingSize { config.sourceEmbeddingSize = embeddingSize; config.targetEmbeddingSize = embeddingSize }
-        if let hiddenSize { config.encoderHiddenSize = hiddenSize }
         if let attention { config.attention = attention }
-        if let dropout { config.dropout = dropout }
         if let labelSmoothing { config.labelSmoothing = labelSmoothing }
         if tieTargetEmbedding { config.tieTargetEmbedding = true }
         if let paramInit { config.paramInit = paramInit }

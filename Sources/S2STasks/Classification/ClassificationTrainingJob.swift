@@ -24,8 +24,8 @@ public struct ClassificationTrainingOptions: TrainingJobOptions, Sendable {
     /// Keep only these labels (in this class order); nil = every label of the training file, sorted.
     public var labelFilter: [String]? = nil
     public var format: LabelledFormat = .auto
-    /// Model shape; `vocabularySize` and `classes` are filled in from the data.
-    public var model = ClassificationConfig(vocabularySize: 5, classes: 2)
+    /// Model shape; `vocabularySize` and `classes` (0 here) are filled in from the data.
+    public var model = ClassificationConfig(vocabularySize: 0, classes: 0)
     /// Tweet normalization, case folding, elongation squeezing and whitespace collapsing are on by default.
     public var tokenizer = TokenizerSettings(lowercase: true, tweet: true, squeezeElongations: true, collapseWhitespace: true)
     public var minCount = 2

@@ -26,7 +26,7 @@ public struct LanguageModelTrainingOptions: TrainingJobOptions, Sendable {
     public var pipelineDirectory: String? = nil
     /// Tokens per batch row and per backpropagation window.
     public var bptt = 128
-    /// Model shape (the vocabulary size is filled in from the pipeline).
+    /// Model shape; `vocabularySize` (0 here) is filled in from the pipeline.
     public var model = LanguageModelConfig(vocabularySize: 0)
     /// Parallel streams per batch (`batchTokens` does not apply). Small batches learn more per token here,
     /// and 30 minutes on 2 cores hold ~9 M tokens: on tiny Shakespeare 32 streams came within 0.001 nats of
