@@ -112,7 +112,8 @@ struct LMBench {
         let generator = LanguageModelGenerator(model: model)
         var rng = Generator(seed: 1)
         let start = Stopwatch.now()
-        generator.generate(prompt: [3], maxTokens: characters, sampler: Sampler(temperature: 0.8, banUnk: true), rng: &rng)
+        Sampler(temperature: 0.8, banUnk: true).generate(model: generator, state: generator.initialState(), prompt: [SpecialTokens.eos],
+                                                         start: nil, maxTokens: characters, stopAtEOS: false, using: &rng)
         return Stopwatch.now() - start
     }
 }

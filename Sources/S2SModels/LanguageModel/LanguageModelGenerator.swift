@@ -1,5 +1,6 @@
-// Fast inference for a language model, one token per row per step, with no tape and no allocation
-// after construction. What makes it fast at batch 1:
+// Fast inference for a language model, one token per row per step, with no tape: the language model as
+// S2SDecoding's `StepModel`, so sampling (`Sampler.generate`), ensembles (`EnsembleStepModel`) and the
+// search decoders run it as they run the translator. What makes it fast at batch 1:
 //   - layer 0's input projection of every vocabulary entry is precomputed (a [V, G·H] table with the
 //     biases folded in), so a step reads one row instead of multiplying the embedding by W_ih;
 //   - layers ≥ 1 keep [W_ih | W_hh] side by side and their input and previous h side by side, so each
@@ -7,22 +8,32 @@
 //     so it runs the two halves of the same block as two GEMVs);
 //   - the pointwise math is the fused SIMD kernel the training op uses (`LSTMPointwise`, `GRUPointwise`,
 //     `RNNPointwise`).
-// An LSTM step costs 2·4H·H + (L−1)·2·4H·2H + 2·V·H FLOPs, all of it reading weights (memory-bound).
+// An LSTM step costs 2·4H·H + (L−1)·2·4H·2H + 2·V·H FLOPs, all of it reading weights (memory-bound);
+// next to that, copying the state in and out (2·L·H floats a row) and the log-softmax over V are noise.
 //
 // The weights are copied at construction: later changes to the model do not reach a generator.
 import S2SCore
+import S2SDecoding
 import S2SNN
 
-/// Runs a `LanguageModel` token by token for `rows` independent sequences.
-///
-///     let generator = LanguageModelGenerator(model: model)          // 1 row
-///     generator.prime([SpecialTokens.eos] + promptIds)                  // state after the prompt
-///     let logits = generator.step([nextId])                          // [V] scores of the token after nextId
-///
-/// Not thread-safe; the buffers `step` returns are overwritten by the next step.
-public final class LanguageModelGenerator: NextTokenModel {
-    public let config: LanguageModelConfig
+/// The recurrent state of N rows: h and (for an LSTM) c, each [L, N, H] row-major; zeros start a row.
+public struct LanguageModelState: Sendable, Equatable {
+    public var h: [Float]
+    public var c: [Float]
     public let rows: Int
+}
+
+/// Runs a `LanguageModel` token by token for any number of independent rows, as a `StepModel`.
+///
+///     let generator = LanguageModelGenerator(model: model)
+///     var rng = Generator(seed: 1)
+///     let ids = Sampler(temperature: 0.8, banUnk: true).generate(
+///         model: generator, state: generator.initialState(), prompt: [SpecialTokens.eos] + promptIds, start: nil,
+///         maxTokens: 300, stopAtEOS: false, using: &rng) { print(text.decode([$0]), terminator: ""); return true }
+///
+/// Not thread-safe (its scratch buffers are shared by every call): one generator per thread.
+public final class LanguageModelGenerator: StepModel {
+    public let config: LanguageModelConfig
     private let V: Int, H: Int, L: Int, G: Int
     private let cell: RecurrentCell
     /// Layer 0: Emb·W_ih0ᵀ plus the folded biases [V, G·H], and W_hh0 [G·H, H].
@@ -37,17 +48,43 @@ public final class LanguageModelGenerator: NextTokenModel {
     /// projection.weight [V, H] and projection.bias [V].
     private let projection: UnsafeMutablePointer<Float>
     private let projectionBias: UnsafeMutablePointer<Float>
-    // State and scratch. `inputAndHidden[l]` is [rows, 2H]: the layer's input (layers ≥ 1) then its h.
-    private let inputAndHidden: [UnsafeMutablePointer<Float>]
-    private let cells: [UnsafeMutablePointer<Float>]        // [rows, H] per layer (the LSTM's c)
-    private let gates: UnsafeMutablePointer<Float>          // [rows, G·H]
-    private let recurrent: UnsafeMutablePointer<Float>      // [rows, G·H]: the GRU's h·W_hhᵀ
-    private let scratch: UnsafeMutablePointer<Float>        // [rows, H]: LSTM tanh(c), GRU u_n
-    private let logits: UnsafeMutablePointer<Float>         // [rows, V]
-    private var allocations: [UnsafeMutablePointer<Float>] = []
+    private let allocations: [UnsafeMutablePointer<Float>]
+    /// The working state and scratch of up to `capacity` rows (grown when a step has more).
+    private var work: Work
 
-    public init(model: LanguageModel, rows: Int = 1) {
-        precondition(rows >= 1)
+    /// `inputAndHidden[l]` is [rows, 2H]: the layer's input (layers ≥ 1) then its h.
+    private final class Work {
+        let capacity: Int
+        let inputAndHidden: [UnsafeMutablePointer<Float>]
+        let cells: [UnsafeMutablePointer<Float>]        // [rows, H] per layer (the LSTM's c)
+        let gates: UnsafeMutablePointer<Float>          // [rows, G·H]
+        let recurrent: UnsafeMutablePointer<Float>      // [rows, G·H]: the GRU's h·W_hhᵀ
+        let scratch: UnsafeMutablePointer<Float>        // [rows, H]: LSTM tanh(c), GRU u_n
+        let logits: UnsafeMutablePointer<Float>         // [rows, V]
+        private var all: [UnsafeMutablePointer<Float>] = []
+
+        init(capacity rows: Int, V: Int, H: Int, L: Int, G: Int, cell: RecurrentCell) {
+            var all: [UnsafeMutablePointer<Float>] = []
+            func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
+                let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, count))
+                p.initialize(repeating: 0, count: max(1, count))
+                all.append(p)
+                return p
+            }
+            capacity = rows
+            inputAndHidden = (0..<L).map { _ in buffer(rows * 2 * H) }
+            cells = (0..<L).map { _ in buffer(cell.hasCellState ? rows * H : 0) }
+            gates = buffer(rows * G)
+            recurrent = buffer(cell == .gru ? rows * G : 0)
+            scratch = buffer(rows * H)
+            logits = buffer(rows * V)
+            self.all = all
+        }
+
+        deinit { for p in all { p.deallocate() } }
+    }
+
+    public init(model: LanguageModel) {
         let config = model.config, cell = config.cell
         let V = config.vocabularySize, H = config.hiddenSize, L = config.layers
         let G = cell.gates * H, E = config.embeddingSize
@@ -99,11 +136,8 @@ public final class LanguageModelGenerator: NextTokenModel {
         copy(model.projectionWeight.value, into: projection, rows: V, columns: H, stride: H)
         let projectionBias = buffer(V)
         copy(model.projectionBias.value, into: projectionBias, rows: 1, columns: V, stride: V)
-        var inputAndHidden: [UnsafeMutablePointer<Float>] = [], cells: [UnsafeMutablePointer<Float>] = []
-        for _ in 0..<L { inputAndHidden.append(buffer(rows * 2 * H)); cells.append(buffer(cell.hasCellState ? rows * H : 0)) }
 
         self.config = config
-        self.rows = rows
         (self.V, self.H, self.L, self.G, self.cell) = (V, H, L, G, cell)
         self.inputTable = inputTable
         self.hidden0 = hidden0
@@ -112,33 +146,74 @@ public final class LanguageModelGenerator: NextTokenModel {
         self.biasHH = biasHH
         self.projection = projection
         self.projectionBias = projectionBias
-        self.inputAndHidden = inputAndHidden
-        self.cells = cells
-        gates = buffer(rows * G)
-        recurrent = buffer(cell == .gru ? rows * G : 0)
-        scratch = buffer(rows * H)
-        logits = buffer(rows * V)
         allocations = all
+        work = Work(capacity: 1, V: V, H: H, L: L, G: G, cell: cell)
     }
 
     deinit { for p in allocations { p.deallocate() } }
 
     public var vocabularySize: Int { V }
 
-    /// Zeroes every row's state.
-    public func reset() {
-        for l in 0..<L {
-            inputAndHidden[l].update(repeating: 0, count: rows * 2 * H)
-            if cell.hasCellState { cells[l].update(repeating: 0, count: rows * H) }
+    /// Zero states for `rows` new sequences (feed each one's first token — a language model's line
+    /// break, `SpecialTokens.eos` — before the text).
+    public func initialState(rows: Int = 1) -> LanguageModelState {
+        LanguageModelState(h: [Float](repeating: 0, count: L * rows * H),
+                           c: [Float](repeating: 0, count: cell.hasCellState ? L * rows * H : 0), rows: rows)
+    }
+
+    /// Feeds one token per row (ids in 0..<V) and returns the next-token log-probabilities [rows, V] and
+    /// the rows' new state.
+    public func step(tokens: [Int], state: LanguageModelState) -> (logProbs: Tensor, attention: Tensor?, state: LanguageModelState) {
+        let rows = tokens.count
+        precondition(rows == state.rows, "LanguageModelGenerator: \(rows) tokens for a state of \(state.rows) rows")
+        if rows > work.capacity { work = Work(capacity: rows, V: V, H: H, L: L, G: G, cell: cell) }
+        let work = work, stride = 2 * H
+        load(state, into: work)
+        forward(tokens, work)
+        var logProbs = Tensor(zeros: [rows, V])
+        logProbs.withUnsafeMutableBufferPointer { y in
+            LogSoftmaxKernel.forward(x: work.logits, y: y.baseAddress!, rows: rows, columns: V)
+        }
+        var next = state
+        next.h.withUnsafeMutableBufferPointer { h in
+            for l in 0..<L { for r in 0..<rows { (h.baseAddress! + (l * rows + r) * H).update(from: work.inputAndHidden[l] + r * stride + H, count: H) } }
+        }
+        if cell.hasCellState {
+            next.c.withUnsafeMutableBufferPointer { c in
+                (0..<L).forEach { l in (c.baseAddress! + l * rows * H).update(from: work.cells[l], count: rows * H) }
+            }
+        }
+        return (logProbs, nil, next)
+    }
+
+    /// The state of the given rows, in that order (rows may repeat).
+    public func select(_ state: LanguageModelState, rows: [Int]) -> LanguageModelState {
+        func gather(_ values: [Float]) -> [Float] {
+            guard !values.isEmpty else { return [] }
+            var out = [Float](); out.reserveCapacity(L * rows.count * H)
+            for l in 0..<L { for r in rows { out += values[((l * state.rows + r) * H)..<((l * state.rows + r + 1) * H)] } }
+            return out
+        }
+        return LanguageModelState(h: gather(state.h), c: gather(state.c), rows: rows.count)
+    }
+
+    private func load(_ state: LanguageModelState, into work: Work) {
+        let rows = state.rows
+        state.h.withUnsafeBufferPointer { h in
+            for l in 0..<L { for r in 0..<rows { (work.inputAndHidden[l] + r * 2 * H + H).update(from: h.baseAddress! + (l * rows + r) * H, count: H) } }
+        }
+        if cell.hasCellState {
+            state.c.withUnsafeBufferPointer { c in
+                for l in 0..<L { work.cells[l].update(from: c.baseAddress! + l * rows * H, count: rows * H) }
+            }
         }
     }
 
-    /// Feeds one token per row (ids in 0..<V) and returns the next-token logits [rows, V], valid until
-    /// the next call.
-    @discardableResult
-    public func step(_ tokens: [Int]) -> UnsafeBufferPointer<Float> {
-        precondition(tokens.count == rows, "LanguageModelGenerator: \(tokens.count) tokens for \(rows) rows")
-        let stride = 2 * H
+    /// One step of every row: the logits [rows, V] land in `work.logits`, the new h and c in `work`.
+    private func forward(_ tokens: [Int], _ work: Work) {
+        let rows = tokens.count, stride = 2 * H
+        let (inputAndHidden, cells, gates, recurrent, scratch, logits) =
+            (work.inputAndHidden, work.cells, work.gates, work.recurrent, work.scratch, work.logits)
         for (r, token) in tokens.enumerated() {
             precondition(token >= 0 && token < V, "LanguageModelGenerator: token \(token) outside 0..<\(V)")
             (gates + r * G).update(from: inputTable + token * G, count: G)
@@ -147,12 +222,12 @@ public final class LanguageModelGenerator: NextTokenModel {
             let state = inputAndHidden[l]
             let (whh, ldh) = l == 0 ? (UnsafePointer(hidden0), H) : (UnsafePointer(stacked[l - 1] + H), 2 * H)
             if cell == .gru {
-                if l > 0 { product(weights: stacked[l - 1], columns: H, lda: 2 * H, input: state, beta: 0, output: gates) }
-                product(weights: whh, columns: H, lda: ldh, input: state + H, beta: 0, output: recurrent)
+                if l > 0 { product(rows, weights: stacked[l - 1], columns: H, lda: 2 * H, input: state, beta: 0, output: gates) }
+                product(rows, weights: whh, columns: H, lda: ldh, input: state + H, beta: 0, output: recurrent)
             } else if l == 0 {
-                product(weights: whh, columns: H, lda: ldh, input: state + H, beta: 1, output: gates)
+                product(rows, weights: whh, columns: H, lda: ldh, input: state + H, beta: 1, output: gates)
             } else {
-                product(weights: stacked[l - 1], columns: 2 * H, lda: 2 * H, input: state, beta: 0, output: gates)
+                product(rows, weights: stacked[l - 1], columns: 2 * H, lda: 2 * H, input: state, beta: 0, output: gates)
             }
             for r in 0..<rows {
                 let h = state + r * stride + H, g = gates + r * G
@@ -170,15 +245,14 @@ public final class LanguageModelGenerator: NextTokenModel {
             }
         }
         for r in 0..<rows { (logits + r * V).update(from: projectionBias, count: V) }
-        product(weights: projection, columns: H, lda: H, input: inputAndHidden[L - 1] + H, beta: 1, output: logits, outputs: V)
-        return UnsafeBufferPointer(start: logits, count: rows * V)
+        product(rows, weights: projection, columns: H, lda: H, input: inputAndHidden[L - 1] + H, beta: 1, output: logits, outputs: V)
     }
 
     /// output[r] = W·input[r] + beta·output[r] for every row, W [outputs, columns] row-major with leading
     /// dimension `lda`; inputs are rows 2H apart. One row is a GEMV: OpenBLAS's GEMM would pack (copy) all
     /// of W on every call, doubling the memory traffic of a step that is nothing but memory traffic.
     @inline(__always)
-    private func product(weights: UnsafePointer<Float>, columns: Int, lda: Int, input: UnsafePointer<Float>,
+    private func product(_ rows: Int, weights: UnsafePointer<Float>, columns: Int, lda: Int, input: UnsafePointer<Float>,
                          beta: Float, output: UnsafeMutablePointer<Float>, outputs: Int? = nil) {
         let outputs = outputs ?? G
         if rows == 1 {
@@ -187,10 +261,5 @@ public final class LanguageModelGenerator: NextTokenModel {
             BLAS.gemm(transposeB: true, m: rows, n: outputs, k: columns, input, lda: 2 * H, weights, ldb: lda,
                       beta: beta, output, ldc: outputs)
         }
-    }
-
-    /// The logits of one row from the last step.
-    public func logits(row: Int) -> UnsafeBufferPointer<Float> {
-        UnsafeBufferPointer(start: logits + row * V, count: V)
     }
 }

@@ -51,7 +51,7 @@ public final class TextGenerator: @unchecked Sendable {
     public convenience init(contentsOf directory: String) throws { try self.init(contentsOf: [directory]) }
 
     /// Loads an ensemble: the models of `directories` sampled together, each next token drawn from the
-    /// mean of their next-token distributions (`LanguageModelEnsemble`). They must share the text
+    /// mean of their next-token distributions (`EnsembleStepModel`, averaging probabilities). They must share the text
     /// pipeline (fingerprint); their shapes and cells may differ.
     ///
     ///     let ensemble = try TextGenerator(contentsOf: ["Models/shakespeare-1", "Models/shakespeare-2"])
@@ -86,10 +86,16 @@ public final class TextGenerator: @unchecked Sendable {
                 stream.continueLine(after: Array(promptTokens[((promptTokens.lastIndex(of: SpecialTokens.eos) ?? -1) + 1)...]))
             }
             // Decoding (detokenizing) is pure: only tokenizing needs the lock.
-            let generator: any NextTokenModel = members.count == 1
-                ? LanguageModelGenerator(model: bundle.model) : LanguageModelEnsemble(models: members.map(\.model))
-            generator.generate(prompt: promptTokens, maxTokens: options.maxTokens, sampler: sampler, rng: &rng) {
-                stream.write(token: $0)
+            // The prompt begins with its line break (eos); a language model writes eos and goes on.
+            let emit: (Int) -> Bool = { stream.write(token: $0); return true }
+            let generators = members.map { LanguageModelGenerator(model: $0.model) }
+            if generators.count == 1 {
+                sampler.generate(model: generators[0], state: generators[0].initialState(), prompt: promptTokens, start: nil,
+                                 maxTokens: options.maxTokens, stopAtEOS: false, using: &rng, onToken: emit)
+            } else {
+                let ensemble = EnsembleStepModel(members: generators, averaging: .probabilities)
+                sampler.generate(model: ensemble, state: generators.map { $0.initialState() }, prompt: promptTokens, start: nil,
+                                 maxTokens: options.maxTokens, stopAtEOS: false, using: &rng, onToken: emit)
             }
             stream.finishLine()
         }

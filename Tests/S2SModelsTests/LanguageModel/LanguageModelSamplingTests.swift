@@ -16,7 +16,8 @@ import S2SText
         let generator = LanguageModelGenerator(model: model)
         func text(seed: UInt64, _ sampler: Sampler) -> [Int] {
             var rng = Generator(seed: seed)
-            return generator.generate(prompt: [SpecialTokens.eos, 7, 9], maxTokens: 150, sampler: sampler, rng: &rng)
+            return sampler.generate(model: generator, state: generator.initialState(), prompt: [SpecialTokens.eos, 7, 9],
+                                    start: nil, maxTokens: 150, stopAtEOS: false, using: &rng)
         }
         for sampler in [Sampler(temperature: 1), Sampler(temperature: 0.7, topK: 5), Sampler(temperature: 1.2, topP: 0.8)] {
             #expect(text(seed: 4, sampler) == text(seed: 4, sampler))
@@ -53,46 +54,50 @@ import S2SText
         let generator = LanguageModelGenerator(model: model)
         let sampler = Sampler(temperature: 1, topK: k, topP: p)
         var rng = Generator(seed: 8)
-        var token = [SpecialTokens.eos], cut = 0
+        var token = [SpecialTokens.eos], cut = 0, state = generator.initialState()
         for _ in 0..<300 {
-            let logits = generator.step(token)
-            var allowed = Set(logits.indices).subtracting([SpecialTokens.pad, SpecialTokens.bos])
-            if k > 0 { allowed = topK(logits, k) }
-            if p < 1 { allowed = allowed.intersection(nucleus(logits, Double(p))) }
-            if allowed.count < 28 { cut += 1 }
-            let next = sampler.sample(logits, using: &rng)
-            #expect(allowed.contains(next), "drew \(next) outside \(allowed.sorted())")
+            let out = generator.step(tokens: token, state: state)
+            state = out.state
+            let next = out.logProbs.scalars.withUnsafeBufferPointer { logits -> Int in
+                var allowed = Set(logits.indices).subtracting([SpecialTokens.pad, SpecialTokens.bos])
+                if k > 0 { allowed = topK(logits, k) }
+                if p < 1 { allowed = allowed.intersection(nucleus(logits, Double(p))) }
+                if allowed.count < 28 { cut += 1 }
+                let drawn = sampler.sample(logits, using: &rng)
+                #expect(allowed.contains(drawn), "drew \(drawn) outside \(allowed.sorted())")
+                return drawn
+            }
             token[0] = next
         }
         #expect(cut > 100, "the sets should actually cut the vocabulary")
     }
 }
 
-/// The `StepModel` adapter: decoders from S2SDecoding see the same model the fast generator runs.
+/// The tape-run oracle (`LanguageModelStepModel`, a T = 1 forward pass per step) and the fast generator
+/// are the same StepModel: the same tokens from the one sampling loop, and the same beam search.
 @Suite struct LanguageModelStepModelTests {
     let model = LMTestSupport.model(vocabulary: 25, hidden: 10, embedding: 6, seed: 5)
 
-    @Test func samplerGenerateMatchesTheFastGenerator() {
-        let lm = LanguageModelStepModel(model: model)
+    @Test func theOracleAndTheFastGeneratorSampleTheSameText() {
+        let lm = LanguageModelStepModel(model: model), fast = LanguageModelGenerator(model: model)
+        let sampler = Sampler(temperature: 0.9)
         var rng = Generator(seed: 3)
-        let viaDecoding = Sampler(temperature: 0.9).generate(model: lm, state: lm.initialState(rows: 1), prompt: [7, 9],
-                                                              maxTokens: 40, using: &rng)
+        let viaTape = sampler.generate(model: lm, state: lm.initialState(rows: 1), prompt: [7, 9], maxTokens: 40,
+                                       stopAtEOS: false, using: &rng)
         rng = Generator(seed: 3)
-        let fast = LanguageModelGenerator(model: model)
-            .generate(prompt: [SpecialTokens.bos, 7, 9], maxTokens: 40, sampler: Sampler(temperature: 0.9), rng: &rng)
-        // Sampler.generate stops at </s>; the language model writes it as a line break and goes on.
-        #expect(viaDecoding == Array(fast.prefix { $0 != SpecialTokens.eos }))
-        #expect(!viaDecoding.isEmpty)
+        let viaGenerator = sampler.generate(model: fast, state: fast.initialState(), prompt: [7, 9], maxTokens: 40,
+                                            stopAtEOS: false, using: &rng)
+        #expect(viaTape == viaGenerator && viaTape.count == 40)
+        rng = Generator(seed: 3)
+        let stopped = sampler.generate(model: fast, state: fast.initialState(), prompt: [7, 9], maxTokens: 40, using: &rng)
+        #expect(stopped == Array(viaGenerator.prefix { $0 != SpecialTokens.eos }), "stopAtEOS ends at the first </s>")
     }
 
-    @Test func selectKeepsAndReordersRows() {
-        let lm = LanguageModelStepModel(model: model)
-        let first = lm.step(tokens: [5, 6], state: lm.initialState(rows: 2))
-        let swapped = lm.step(tokens: [8, 8], state: lm.select(first.state, rows: [1, 0]))
-        let direct = lm.step(tokens: [8], state: lm.select(first.state, rows: [1]))
-        #expect(swapped.logProbs.shape == [2, 25])
-        for v in 0..<25 { #expect(abs(swapped.logProbs[0, v] - direct.logProbs[0, v]) < 1e-6) }
-        let total = (0..<25).reduce(0.0) { $0 + exp(Double(direct.logProbs[0, $1])) }
-        #expect(abs(total - 1) < 1e-4, "log-probabilities")
+    @Test func beamSearchRunsOverTheGeneratorAsOverTheOracle() {
+        let lm = LanguageModelStepModel(model: model), fast = LanguageModelGenerator(model: model)
+        let search = BeamSearch(beamSize: 4)
+        let a = search.decode(lm, initialState: lm.initialState(rows: 2), maxLengths: [12, 12])
+        let b = search.decode(fast, initialState: fast.initialState(rows: 2), maxLengths: [12, 12])
+        #expect(a.map { $0.map(\.tokens) } == b.map { $0.map(\.tokens) })
     }
 }

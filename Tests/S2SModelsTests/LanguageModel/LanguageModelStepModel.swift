@@ -1,7 +1,5 @@
-// A language model as an S2SDecoding `StepModel`, for the tests: the generic decoders run over it and
-// must agree with `LanguageModelGenerator`, the fast path `s2s generate` runs (no tape, no allocation
-// per step). Test code: nothing in the library decodes a language model through `StepModel`.
-// Each step is a T = 1 forward pass on an inference tape; the state is the network's h (and the LSTM's
+// The oracle for `LanguageModelGenerator` (the language model's StepModel, the one `s2s generate` runs):
+// the same StepModel written the obvious way, on the model's own tape ops, for the tests. Each step is a T = 1 forward pass on an inference tape; the state is the network's h (and the LSTM's
 // c) per row.
 import S2SCore
 import S2SDecoding

@@ -2,6 +2,7 @@ import Testing
 import Foundation
 import S2SCore
 import S2SNN
+import S2SDecoding
 @testable import S2SModels
 
 @Suite struct LanguageModelTests {
@@ -59,66 +60,87 @@ import S2SNN
         #expect(second.h.value.maxAbsDifference(whole.h.value) < 1e-6)
     }
 
-    /// The generator (precomputed input table, stacked GEMVs, no tape) computes what the model computes.
+    /// The generator (precomputed input table, stacked GEMVs, no tape) computes what the model computes:
+    /// the log-softmax of its logits, step after step, and the same state.
     @Test(arguments: RecurrentCell.allCases, [1, 3])
     func generatorMatchesTheModel(cell: RecurrentCell, rows: Int) {
         let model = LMTestSupport.model(vocabulary: 18, cell: cell, hidden: 20, embedding: 7, layers: 3)
         let T = 6
         let ids = LMTestSupport.tokens(T * rows, vocabulary: 18, seed: UInt64(rows))
-        let reference = model(ids: ids, steps: T, batch: rows, state: nil, tape: Tape(recording: false)).logits.value
-        let generator = LanguageModelGenerator(model: model, rows: rows)
-        var worst: Float = 0
+        let whole = model(ids: ids, steps: T, batch: rows, state: nil, tape: Tape(recording: false))
+        let reference = LogSoftmaxKernel.apply(whole.logits.value)
+        let generator = LanguageModelGenerator(model: model)
+        var state = generator.initialState(rows: rows), worst: Float = 0
         for t in 0..<T {
-            let logits = generator.step(Array(ids[(t * rows)..<((t + 1) * rows)]))
-            for k in 0..<(rows * 18) { worst = max(worst, abs(logits[k] - reference.scalars[t * rows * 18 + k])) }
+            let out = generator.step(tokens: Array(ids[(t * rows)..<((t + 1) * rows)]), state: state)
+            #expect(out.logProbs.shape == [rows, 18])
+            for k in 0..<(rows * 18) { worst = max(worst, abs(out.logProbs.scalars[k] - reference.scalars[t * rows * 18 + k])) }
+            state = out.state
         }
         #expect(worst < 1e-5, "\(cell) generator differs from the model by \(worst)")
-        generator.reset()
-        let again = generator.step(Array(ids[0..<rows]))
-        #expect(abs(again[0] - reference.scalars[0]) < 1e-5)
+        #expect(zip(state.h, whole.h.value.scalars).allSatisfy { abs($0 - $1) < 1e-5 }, "final h")
+        let again = generator.step(tokens: Array(ids[0..<rows]), state: generator.initialState(rows: rows))
+        #expect(abs(again.logProbs.scalars[0] - reference.scalars[0]) < 1e-5)
     }
 
     @Test func tiedGeneratorMatchesTheModel() {
         let model = LMTestSupport.model(vocabulary: 12, hidden: 8, embedding: 8, layers: 1, tie: true)
         let ids = [5, 7, 4]
-        let reference = model(ids: ids, steps: 3, batch: 1, state: nil, tape: Tape(recording: false)).logits.value
+        let reference = LogSoftmaxKernel.apply(model(ids: ids, steps: 3, batch: 1, state: nil, tape: Tape(recording: false)).logits.value)
         let generator = LanguageModelGenerator(model: model)
+        var state = generator.initialState()
         for (t, id) in ids.enumerated() {
-            let logits = generator.step([id])
-            for k in 0..<12 { #expect(abs(logits[k] - reference.scalars[t * 12 + k]) < 1e-5) }
+            let out = generator.step(tokens: [id], state: state)
+            state = out.state
+            for k in 0..<12 { #expect(abs(out.logProbs.scalars[k] - reference.scalars[t * 12 + k]) < 1e-5) }
         }
+    }
+
+    /// `select` keeps and reorders rows, so beam search runs over a language model: row 1 of a
+    /// two-row state continues exactly as that sequence alone does.
+    @Test(arguments: [RecurrentCell.lstm, .gru])
+    func selectKeepsAndReordersRows(cell: RecurrentCell) {
+        let generator = LanguageModelGenerator(model: LMTestSupport.model(vocabulary: 15, cell: cell, layers: 2))
+        let first = generator.step(tokens: [5, 6], state: generator.initialState(rows: 2))
+        let swapped = generator.step(tokens: [8, 8, 8], state: generator.select(first.state, rows: [1, 0, 1]))
+        let alone = generator.step(tokens: [8], state: generator.step(tokens: [6], state: generator.initialState()).state)
+        #expect(swapped.logProbs.shape == [3, 15])
+        for v in 0..<15 {
+            #expect(swapped.logProbs[0, v] == alone.logProbs[0, v] && swapped.logProbs[2, v] == alone.logProbs[0, v])
+        }
+        #expect(swapped.logProbs[1, 3] != alone.logProbs[0, 3])
     }
 }
 
-/// `LanguageModelEnsemble`: each step is log(mean of the members' softmax), whatever their cells.
+/// An ensemble of language models (`EnsembleStepModel`, averaging probabilities): each step is
+/// log(mean of the members' softmax), whatever their cells.
 @Suite struct LanguageModelEnsembleTests {
     @Test(arguments: [1, 2])
     func stepIsTheLogOfTheMeanDistribution(rows: Int) {
         let a = LMTestSupport.model(vocabulary: 15, cell: .lstm, seed: 1), b = LMTestSupport.model(vocabulary: 15, cell: .gru, seed: 2)
-        let ensemble = LanguageModelEnsemble(models: [a, b], rows: rows)
-        let alone = [LanguageModelGenerator(model: a, rows: rows), LanguageModelGenerator(model: b, rows: rows)]
+        let alone = [LanguageModelGenerator(model: a), LanguageModelGenerator(model: b)]
+        let ensemble = EnsembleStepModel(members: alone, averaging: .probabilities)
+        var state = alone.map { $0.initialState(rows: rows) }, memberStates = state
         let ids = LMTestSupport.tokens(4 * rows, vocabulary: 15)
         for t in 0..<4 {
             let tokens = Array(ids[(t * rows)..<((t + 1) * rows)])
-            let mixed = Array(ensemble.step(tokens))
-            let members = alone.map { Array($0.step(tokens)) }
+            let mixed = ensemble.step(tokens: tokens, state: state)
+            state = mixed.state
+            let members = (0..<2).map { m -> [Float] in
+                let out = alone[m].step(tokens: tokens, state: memberStates[m])
+                memberStates[m] = out.state
+                return out.logProbs.scalars
+            }
             for r in 0..<rows {
-                let p = members.map { logits -> [Double] in
-                    let row = logits[(r * 15)..<((r + 1) * 15)].map(Double.init), top = row.max()!
-                    let sum = row.reduce(0) { $0 + exp($1 - top) }
-                    return row.map { exp($0 - top) / sum }
-                }
                 for v in 0..<15 {
-                    let expected = log((p[0][v] + p[1][v]) / 2)
-                    #expect(abs(Double(mixed[r * 15 + v]) - expected) < 1e-5, "step \(t) row \(r) token \(v)")
+                    let expected = log((exp(Double(members[0][r * 15 + v])) + exp(Double(members[1][r * 15 + v]))) / 2)
+                    #expect(abs(Double(mixed.logProbs.scalars[r * 15 + v]) - expected) < 1e-5, "step \(t) row \(r) token \(v)")
                 }
             }
         }
-        ensemble.reset()
-        alone[0].reset()
-        // After a reset both start over: the ensemble of one model ranks tokens as the model does.
-        let single = LanguageModelEnsemble(models: [a], rows: rows)
-        let first = Array(single.step(Array(ids[0..<rows]))), logits = Array(alone[0].step(Array(ids[0..<rows])))
-        #expect(first.indices.max { first[$0] < first[$1] } == logits.indices.max { logits[$0] < logits[$1] })
+        // An ensemble of one model is the model.
+        let single = EnsembleStepModel(members: [alone[0]], averaging: .probabilities)
+        let one = single.step(tokens: Array(ids[0..<rows]), state: [alone[0].initialState(rows: rows)])
+        #expect(one.logProbs == alone[0].step(tokens: Array(ids[0..<rows]), state: alone[0].initialState(rows: rows)).logProbs)
     }
 }

@@ -41,8 +41,9 @@ import S2STestSupport
 
         let prompt = [SpecialTokens.eos] + (try text.encode("the c"))
         var rng = Generator(seed: 1)
-        let continuation = LanguageModelGenerator(model: model)
-            .generate(prompt: prompt, maxTokens: Self.line.count - 5 + 1, sampler: Sampler(temperature: 0), rng: &rng)
+        let generator = LanguageModelGenerator(model: model)
+        let continuation = Sampler(temperature: 0).generate(model: generator, state: generator.initialState(), prompt: prompt, start: nil,
+                                                            maxTokens: Self.line.count - 5 + 1, stopAtEOS: false, using: &rng)
         #expect("the c" + text.decode(continuation) == Self.line)
         #expect(continuation.last == SpecialTokens.eos, "the line should end with a line break")
     }
