@@ -245,7 +245,7 @@ struct BenchTranslateCommand: ParsableCommand {
                                      ? PackedStepWeights(translator, precision: weightPrecision) : nil)
         job.ensemble = ensemble
         let start = Stopwatch.now()
-        let outputs = job.run(sentences).map { $0.candidates[0].tokens }
+        let outputs = job.run(sentences).map { $0.hypotheses[0].tokens }
         return (Double(sentences.count) / (Stopwatch.now() - start), outputs)
     }
 

@@ -8,19 +8,20 @@ import S2SCore
 import S2SDecoding
 import S2SModels
 
-/// One translated sentence as ids: its hypotheses, best first.
+/// One translated sentence as ids: its hypotheses (the search's own `Hypothesis`: tokens, score, log-probability,
+/// attention), best first. `TranslationResult` is the same as text.
 public struct Translation: @unchecked Sendable {   // attention tensors are values, never shared mutably
-    /// One hypothesis: target ids (no eos), its score and, when kept, its attention.
-    public struct Candidate {
-        public var tokens: [Int]
-        public var score: Double
-        /// [tokens.count, source length]: the attention that produced each token, when available.
-        public var attention: Tensor?
-    }
-    public var candidates: [Candidate]
+    public var hypotheses: [Hypothesis]
+
+    public init(hypotheses: [Hypothesis]) { self.hypotheses = hypotheses }
 
     /// The translation of an empty source: one empty hypothesis with score 0.
-    public static var empty: Translation { Translation(candidates: [Candidate(tokens: [], score: 0, attention: nil)]) }
+    public static var empty: Translation { Translation(hypotheses: [Hypothesis(tokens: [], score: 0, logProb: 0, finished: true)]) }
+
+    @available(*, deprecated, renamed: "hypotheses")
+    public var candidates: [Hypothesis] { hypotheses }
+    @available(*, deprecated, renamed: "Hypothesis")
+    public typealias Candidate = Hypothesis
 }
 
 /// How each batch of sentences is searched.
@@ -35,7 +36,7 @@ public protocol TranslationSearch: Sendable {
 /// Translates token ids in batches on several cores.
 ///
 ///     let job = TranslationEngine(model: bundle.model, search: DecodingSearch(beamSize: 5), threads: 2)
-///     let best = job.run([[45, 12, 9]])[0].candidates[0].tokens
+///     let best = job.run([[45, 12, 9]])[0].hypotheses[0].tokens
 public struct TranslationEngine {
     public let model: TranslationModel
     /// More models decoded with `model` as an ensemble (the mean of their log-probabilities at every
@@ -112,15 +113,11 @@ public struct DecodingSearch: TranslationSearch {
             let search = GreedySearch(lengthPenalty: lengthPenalty, minLength: minLength, blockNgramRepeat: blockNgramRepeat,
                                       banUnk: banUnk)
             return search.decode(model, initialState: initialState, maxLengths: maxLengths,
-                                 sourceLengths: sourceLengths).map { Translation(candidates: [Self.candidate($0)]) }
+                                 sourceLengths: sourceLengths).map { Translation(hypotheses: [$0]) }
         }
         let search = BeamSearch(beamSize: beamSize, nBest: nBest, lengthPenalty: lengthPenalty, minLength: minLength,
                                 blockNgramRepeat: blockNgramRepeat, banUnk: banUnk)
         return search.decode(model, initialState: initialState, maxLengths: maxLengths, sourceLengths: sourceLengths)
-            .map { Translation(candidates: $0.map(Self.candidate)) }
-    }
-
-    static func candidate(_ hypothesis: Hypothesis) -> Translation.Candidate {
-        .init(tokens: hypothesis.tokens, score: hypothesis.score, attention: hypothesis.attention)
+            .map { Translation(hypotheses: $0) }
     }
 }

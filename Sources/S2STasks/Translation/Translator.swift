@@ -158,8 +158,8 @@ public final class Translator: @unchecked Sendable {
         let translations = job.run(sources)
         return lock.withLock {
             translations.indices.map { index in
-                let hypotheses = translations[index].candidates.prefix(options.nBest).map { candidate in
-                    hypothesis(candidate, source: sourceTokens[index], options: options)
+                let hypotheses = translations[index].hypotheses.prefix(options.nBest).map { found in
+                    hypothesis(found, source: sourceTokens[index], options: options)
                 }
                 return TranslationResult(hypotheses: hypotheses, sourceTokens: sourceTokens[index], cropped: cropped[index])
             }
@@ -178,7 +178,7 @@ public final class Translator: @unchecked Sendable {
         }
     }
 
-    private func hypothesis(_ candidate: Translation.Candidate, source: [String], options: TranslationOptions) -> TranslationResult.Hypothesis {
+    private func hypothesis(_ candidate: Hypothesis, source: [String], options: TranslationOptions) -> TranslationResult.Hypothesis {
         let text = bundle.text
         var tokens = text.target.vocabulary.decode(candidate.tokens)
         let attention = candidate.attention
