@@ -108,7 +108,8 @@ public struct ClassificationTrainingJob: Sendable {
     /// line for bad data, `TrainingError` when training cannot go on.
     @discardableResult
     public func run(progress: @escaping TrainingProgressHandler = ProgressReporter.silent) throws -> Result {
-        try TrainingRunScope.run(modelDirectory: modelDirectory, mode: mode, collective: collective, progress: progress) {
+        try TrainingRunScope.run(modelDirectory: modelDirectory, mode: mode, collective: collective,
+                                tensorBoardDirectory: tensorBoardDirectory, progress: progress) {
             try train(in: $0, progress: progress)
         }
     }
@@ -210,12 +211,8 @@ public struct ClassificationTrainingJob: Sendable {
             do { try model.startEncoder(from: startingModel) } catch { throw cannotStart(error) }
         }
 
-        let trainer = Trainer(model: model, optimizer: options.trainer.makeOptimizer(learningRate: config.training.learningRate),
-                              schedule: config.training.schedule, options: options.trainer, bundle: bundle)
-        trainer.collective = collective
-        trainer.progress = { event in if event != .finished { progress(event) } }
-        if let tensorBoardDirectory, distributed.rank == 0 { trainer.tensorBoard = try TensorBoardWriter(directory: tensorBoardDirectory) }
-        trainer.validate = { try validator.metrics($0) }
+        let trainer = try scope.trainer(model, learningRate: config.training.learningRate, schedule: config.training.schedule,
+                                        options: options.trainer) { try validator.metrics($0) }
         let batcher = Batcher(batchSize: config.training.batchSize, maxTokens: config.training.batchTokens)
         let lengths = trainSequences.map { max(1, $0.count) }
         let seed = options.trainer.seed

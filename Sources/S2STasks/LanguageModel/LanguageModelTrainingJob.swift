@@ -101,7 +101,8 @@ public struct LanguageModelTrainingJob: Sendable {
     /// line for bad data, `TrainingError` when training cannot go on.
     @discardableResult
     public func run(progress: @escaping TrainingProgressHandler = ProgressReporter.silent) throws -> Result {
-        try TrainingRunScope.run(modelDirectory: modelDirectory, mode: mode, collective: collective, progress: progress) {
+        try TrainingRunScope.run(modelDirectory: modelDirectory, mode: mode, collective: collective,
+                                tensorBoardDirectory: tensorBoardDirectory, progress: progress) {
             try train(in: $0, progress: progress)
         }
     }
@@ -141,15 +142,10 @@ public struct LanguageModelTrainingJob: Sendable {
                                      ("vocabulary", processor.pipeline.fingerprint),
                                      ("training text", Fingerprint.of(ids: trainText.tokens)),
                                      ("validation text", Fingerprint.of(ids: validText.tokens))])
-        let trainer = Trainer(model: task, optimizer: options.trainer.makeOptimizer(learningRate: options.learningRate), schedule: options.schedule,
-                              options: options.trainer, bundle: bundle)
-        trainer.collective = collective
-        trainer.progress = { event in if event != .finished { progress(event) } }
-        if let tensorBoardDirectory, distributed.rank == 0 { trainer.tensorBoard = try TensorBoardWriter(directory: tensorBoardDirectory) }
         // Every rank validates as one process with all ranks' threads would: the same numbers, bit for bit.
         let validator = LanguageModelValidator(streams: 16, bptt: options.bptt, shards: options.trainer.shards * distributed.ranks)
         let validTokens = validText.tokens, ratio = validText.tokensPerCharacter
-        trainer.validate = { task in
+        let trainer = try scope.trainer(task, learningRate: options.learningRate, schedule: options.schedule, options: options.trainer) { task in
             LanguageModelScore(stats: try validator.evaluate(task.model, tokens: validTokens), tokensPerCharacter: ratio).metrics
         }
         let reason = try trainer.run(resume: mode == .resume) { epoch in data.batches(epoch: epoch) }

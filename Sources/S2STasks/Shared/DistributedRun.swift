@@ -135,27 +135,3 @@ struct DistributedRun {
         }
     }
 }
-
-/// What every training job opens the same way before its own work, and closes in reverse after it: one
-/// BLAS thread per data-parallel shard (the shards are the parallelism), this process's place among the
-/// ranks, its training directory (locked for the run), and on a resume rank 0's files shared with the
-/// others. `progress` gets `.finished` last, after the run's closing log lines.
-struct TrainingRunScope {
-    let distributed: DistributedRun
-    let directory: TrainingDirectory
-    /// A log line for the run's progress handler.
-    let log: (String) -> Void
-
-    static func run<Result>(modelDirectory: String, mode: TrainingDirectory.Mode, collective: (any Collective)?,
-                            progress: @escaping TrainingProgressHandler,
-                            _ body: (TrainingRunScope) throws -> Result) throws -> Result {
-        defer { progress(.finished) }
-        BLAS.setThreads(1)
-        let distributed = DistributedRun(modelDirectory: modelDirectory, mode: mode, collective: collective)
-        defer { distributed.cleanUp() }
-        let directory = try TrainingDirectory.open(distributed.directory, mode: distributed.mode)
-        defer { directory.close() }
-        try distributed.shareResumeFiles(directory.bundle)
-        return try body(TrainingRunScope(distributed: distributed, directory: directory, log: { progress(.message($0)) }))
-    }
-}

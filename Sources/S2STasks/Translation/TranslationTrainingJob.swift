@@ -70,7 +70,8 @@ public struct TranslationTrainingJob: Sendable {
     /// Trains; `progress` receives the log lines, every step’s progress and, last, `.finished`.
     @discardableResult
     public func run(progress: @escaping TrainingProgressHandler = ProgressReporter.silent) throws -> Result {
-        try TrainingRunScope.run(modelDirectory: modelDirectory, mode: mode, collective: collective, progress: progress) {
+        try TrainingRunScope.run(modelDirectory: modelDirectory, mode: mode, collective: collective,
+                                tensorBoardDirectory: tensorBoardDirectory, progress: progress) {
             try train(in: $0, progress: progress)
         }
     }
@@ -126,12 +127,9 @@ public struct TranslationTrainingJob: Sendable {
                                      ("target vocabulary", text.target.pipeline.fingerprint),
                                      ("training data", Fingerprint.of(ids: zip(train.source, train.target).flatMap { $0 + [-1] + $1 + [-2] })),
                                      ("validation data", Fingerprint.of(bytes: validLines.pairs.flatMap { Array(($0.source + "\t" + $0.target + "\n").utf8) }))])
-        let trainer = Trainer(model: model, optimizer: options.trainer.makeOptimizer(learningRate: options.learningRate), schedule: options.schedule,
-                              options: options.trainer, bundle: bundle)
-        trainer.collective = collective
-        trainer.progress = { event in if event != .finished { progress(event) } }
-        if let tensorBoardDirectory, distributed.rank == 0 { trainer.tensorBoard = try TensorBoardWriter(directory: tensorBoardDirectory) }
-        trainer.validate = { validator($0) }
+        let trainer = try scope.trainer(model, learningRate: options.learningRate, schedule: options.schedule, options: options.trainer) {
+            validator($0)
+        }
         let batcher = Batcher(batchSize: options.batchSize, maxTokens: options.batchTokens)
         let lengths = train.lengths, seed = options.trainer.seed
         let stop = try trainer.run(resume: mode == .resume) { epoch in
