@@ -29,7 +29,7 @@ import S2SCore
     @Test func cellMatchesTorch() throws {
         let f = try GoldenFixture("lstm_cell")
         let x = f.variable("x"), h = f.variable("h"), c = f.variable("c")
-        let weights = LSTMWeights(weightIH: f.variable("weight_ih"), weightHH: f.variable("weight_hh"),
+        let weights = RecurrentWeights(cell: .lstm, weightIH: f.variable("weight_ih"), weightHH: f.variable("weight_hh"),
                                   biasIH: f.variable("bias_ih"), biasHH: f.variable("bias_hh"))
         let tape = Tape()
         let (hNext, cNext) = tape.lstmCell(x, h: h, c: c, weights: weights)

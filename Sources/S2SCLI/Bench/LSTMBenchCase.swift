@@ -60,7 +60,7 @@ struct LSTMBenchCase {
             func param(_ shape: [Int]) -> Variable {
                 Variable(.uniform(shape, low: -bound, high: bound, using: &rng), requiresGrad: true)
             }
-            let cell = LSTMWeights(weightIH: param([4 * H, I + H]), weightHH: param([4 * H, H]),
+            let cell = RecurrentWeights(cell: .lstm, weightIH: param([4 * H, I + H]), weightHH: param([4 * H, H]),
                                    biasIH: param([4 * H]), biasHH: param([4 * H]))
             let attention = GlobalAttention(dimension: H, type: .general, rng: &rng)
             let parameters = [cell.weightIH, cell.weightHH, cell.biasIH!, cell.biasHH!] + attention.namedParameters.map(\.variable)

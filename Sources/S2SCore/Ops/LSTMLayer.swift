@@ -1,5 +1,6 @@
-// One LSTM layer over a padded, masked, time-major batch, in one or two directions: the op the
-// encoder, the language model and the classifier all spend their time in.
+// The LSTM's run of the recurrent layer op (`Tape.recurrentLayer`, RecurrentLayer.swift: the one op every
+// model calls, for every cell), over a padded, masked, time-major batch in one or two directions: what the
+// encoder, the language model and the classifier spend their time in. Internal: reached through that op.
 //
 // Shapes: x [T, B, I], lengths [B] (each ≤ T), per direction weight_ih [4H, I], weight_hh [4H, H],
 // bias_ih [4H], bias_hh [4H]; h0, c0 [D, B, H]; output [T, B, D·H]; h_n, c_n [D, B, H]. D = 1 or 2.
@@ -12,14 +13,14 @@
 // step (W_hh packed once per call: PackedMatrix) followed by the fused SIMD gate math; backward runs the gate math in reverse and computes the
 // weight gradients as one GEMM over all steps at the end.
 
-/// The four parameters of one LSTM direction, named as PyTorch names them.
-public struct LSTMWeights {
-    public let weightIH: Variable   // [4H, I]
-    public let weightHH: Variable   // [4H, H]
-    public let biasIH: Variable?    // [4H]
-    public let biasHH: Variable?    // [4H]
+/// The four parameters of one LSTM direction, as the LSTM run reads them (`RecurrentWeights.lstm`).
+struct LSTMWeights {
+    let weightIH: Variable   // [4H, I]
+    let weightHH: Variable   // [4H, H]
+    let biasIH: Variable?    // [4H]
+    let biasHH: Variable?    // [4H]
 
-    public init(weightIH: Variable, weightHH: Variable, biasIH: Variable?, biasHH: Variable?) {
+    init(weightIH: Variable, weightHH: Variable, biasIH: Variable?, biasHH: Variable?) {
         precondition(weightHH.shape.count == 2 && weightHH.shape[0] == 4 * weightHH.shape[1],
                      "weight_hh must be [4H, H], got \(weightHH.shape)")
         precondition(weightIH.shape.count == 2 && weightIH.shape[0] == weightHH.shape[0],
@@ -27,8 +28,8 @@ public struct LSTMWeights {
         self.weightIH = weightIH; self.weightHH = weightHH; self.biasIH = biasIH; self.biasHH = biasHH
     }
 
-    public var hidden: Int { weightHH.shape[1] }
-    public var inputSize: Int { weightIH.shape[1] }
+    var hidden: Int { weightHH.shape[1] }
+    var inputSize: Int { weightIH.shape[1] }
     var variables: [Variable?] { [weightIH, weightHH, biasIH, biasHH] }
 }
 
@@ -39,7 +40,7 @@ extension Tape {
     ///     // y [T, B, 2H]; h, c [2, B, H]
     ///
     /// Cost: 2·T·B·4H·(I + H) FLOPs per direction forward, twice that backward.
-    public func lstmLayer(_ x: Variable, lengths: [Int], directions: [LSTMWeights],
+    func lstmLayer(_ x: Variable, lengths: [Int], directions: [LSTMWeights],
                           h0: Variable? = nil, c0: Variable? = nil) -> (output: Variable, h: Variable, c: Variable) {
         precondition(x.shape.count == 3, "lstmLayer: x must be [T, B, I], got \(x.shape)")
         return lstmLayer(inputs: Array(repeating: x, count: directions.count), projected: false,
@@ -51,7 +52,7 @@ extension Tape {
     /// leaves W_ih's gradient to whatever computed them. Its input projection depends only on the token,
     /// so a language model gathers it from a [V, 4H] table (embedding·W_ihᵀ, one GEMM per batch) instead
     /// of multiplying every embedded token by W_ih, and a classifier does the same at inference.
-    public func lstmLayer(projections: [Variable], lengths: [Int], directions: [LSTMWeights],
+    func lstmLayer(projections: [Variable], lengths: [Int], directions: [LSTMWeights],
                           h0: Variable? = nil, c0: Variable? = nil) -> (output: Variable, h: Variable, c: Variable) {
         let G = 4 * (directions.first?.hidden ?? 0)
         precondition(projections.count == directions.count && projections.allSatisfy { $0.shape.count == 3 && $0.shape[2] == G

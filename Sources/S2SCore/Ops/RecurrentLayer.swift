@@ -1,5 +1,5 @@
-// One recurrent layer of any cell over a padded, masked, time-major batch, in one or two directions.
-// The LSTM runs in LSTMLayer.swift; this file holds the cell choice, the entry point every model calls,
+// One recurrent layer of any cell over a padded, masked, time-major batch, in one or two directions: the
+// one layer op every model calls. The LSTM runs in LSTMLayer.swift; this file holds the cell choice, the op,
 // and the GRU and plain-RNN layers: the LSTM layer's machinery for the cells the lecture compares it
 // with. The same packed-sequence semantics (at t ≥ lengths[b] the state passes through and the output
 // is zero) and the same speed plan: the input projection of all steps in one GEMM, one recurrent GEMM
@@ -58,8 +58,8 @@ public struct RecurrentWeights {
 
     var variables: [Variable?] { [weightIH, weightHH, biasIH, biasHH] }
 
-    /// The same variables as the LSTM layer reads them (cell `.lstm` only).
-    public var lstm: LSTMWeights {
+    /// The same variables as the LSTM run reads them (cell `.lstm` only).
+    var lstm: LSTMWeights {
         precondition(cell == .lstm, "RecurrentWeights: a \(cell.rawValue) layer is not an LSTM")
         return LSTMWeights(weightIH: weightIH, weightHH: weightHH, biasIH: biasIH, biasHH: biasHH)
     }
@@ -81,7 +81,10 @@ extension Tape {
     }
 
     /// The same layer with each direction's input projection x·W_ihᵀ [T, B, G·H] (no bias) computed by the
-    /// caller — see `lstmLayer(projections:)`, which this is for every cell.
+    /// caller, one per direction: the layer skips that GEMM, passes d(gates) back into `projections`, and
+    /// leaves W_ih's gradient to whatever computed them. Its input projection depends only on the token,
+    /// so a language model gathers it from a [V, G·H] table (embedding·W_ihᵀ, one GEMM per batch) instead
+    /// of multiplying every embedded token by W_ih, and a classifier does the same at inference.
     public func recurrentLayer(projections: [Variable], lengths: [Int], directions: [RecurrentWeights],
                                h0: Variable? = nil, c0: Variable? = nil) -> (output: Variable, h: Variable, c: Variable?) {
         let G = (directions.first?.cell.gates ?? 0) * (directions.first?.hidden ?? 0)

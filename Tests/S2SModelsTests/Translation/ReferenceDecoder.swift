@@ -32,7 +32,7 @@ enum ReferenceDecoder {
     /// One step of one layer: x [B, I], h (and c) [B, H] → h', c'.
     static func cellStep(_ x: Variable, h: Variable, c: Variable?, weights: RecurrentWeights, tape: Tape) -> (Variable, Variable?) {
         if weights.cell == .lstm {
-            let (hNext, cNext) = tape.lstmCell(x, h: h, c: c!, weights: weights.lstm)
+            let (hNext, cNext) = tape.lstmCell(x, h: h, c: c!, weights: weights)
             return (hNext, cNext)
         }
         let B = x.shape[0], H = weights.hidden
