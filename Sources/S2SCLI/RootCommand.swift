@@ -1,5 +1,6 @@
 import ArgumentParser
 import S2SCore
+import S2SText
 
 /// `s2s`: the root command. Each subcommand lives in its own file under Sources/S2SCLI/Commands.
 public struct RootCommand: ParsableCommand {
@@ -10,7 +11,8 @@ public struct RootCommand: ParsableCommand {
             Inference commands read standard input (or files; '-' means stdin) and write one output line \
             per input line to standard output; progress and diagnostics go to standard error.
             """,
-        version: "0.1.0 — \(KernelLevel.summary)",
+        // ICU decides word boundaries, so its version belongs beside the kernels when results are compared.
+        version: "0.1.0 — \(KernelLevel.summary); ICU \(icuMajorVersion())",
         subcommands: commandList
     )
 

@@ -171,18 +171,6 @@ public struct Kernels: @unchecked Sendable {
         table.pointee.gemm_packed(transposeA ? 1 : 0, m, n, k, a, lda, packed, beta, c, ldc)
     }
 
-    /// Every int8 product this CPU can run, by path name ("avx-vnni (evex)" is avx-vnni's code as a CPU with
-    /// AVX-512 VNNI runs it): all give the same bits, and tests hold each to the oracle.
-    public static var int8Products: [(name: String, product: s2s_int8_gemm_fn)] {
-        var found: [(String, s2s_int8_gemm_fn)] = []
-        var names = s2s_int8_kernel_names()!
-        while let name = names.pointee {
-            if let product = s2s_int8_kernel_named(name) { found.append((String(cString: name), product)) }
-            names += 1
-        }
-        return found
-    }
-
     /// The int8 product (see Int8Matrix).
     public func int8GEMM(m: Int, n: Int, k: Int, _ x: UnsafePointer<Float>, lda: Int, _ w: UnsafePointer<Int8>,
                          scales: UnsafePointer<Float>, sums: UnsafePointer<Int32>, beta: Float,

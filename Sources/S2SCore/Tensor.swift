@@ -87,16 +87,6 @@ public struct Tensor: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-extension Tensor {
-    /// Largest absolute difference between two tensors of the same shape.
-    public func maxAbsDifference(_ other: Tensor) -> Float {
-        precondition(shape == other.shape, "shapes differ: \(shape) vs \(other.shape)")
-        var worst: Float = 0
-        for (a, b) in zip(scalars, other.scalars) { worst = max(worst, abs(a - b)) }
-        return worst
-    }
-}
-
 extension Array where Element == Float {
     /// An array of `count` floats whose contents are unspecified: for buffers a kernel overwrites
     /// completely, so no time goes into a zero fill that is never read.

@@ -66,12 +66,6 @@ public enum CRC32C {
     public static func mask(_ crc: UInt32) -> UInt32 {
         ((crc >> 15) | (crc << 17)) &+ 0xA282_EAD8
     }
-
-    /// The inverse of `mask`.
-    public static func unmask(_ masked: UInt32) -> UInt32 {
-        let rotated = masked &- 0xA282_EAD8
-        return (rotated >> 17) | (rotated << 15)
-    }
 }
 
 /// The masked CRC-32C of `bytes`, as TFRecord stores it after the length and after the data.

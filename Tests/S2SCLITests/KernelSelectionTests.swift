@@ -33,7 +33,7 @@ import S2STestSupport
     @Test(.enabled(if: available)) func versionNamesTheLevelS2SCPUChooses() throws {
         let best = KernelLevel.best
         let version = try Self.run(["--version"], cpu: nil).output
-        #expect(version.contains("kernels \(best) (CPU ") && version.contains("best \(best)") && version.contains("int8: "),
+        #expect(version.contains("kernels \(best) (CPU ") && version.contains("best \(best)") && version.contains("int8: ") && version.contains("; ICU "),
                  "\(version)")
         for level in KernelLevel.supported {
             let result = try Self.run(["--version"], cpu: level.description)

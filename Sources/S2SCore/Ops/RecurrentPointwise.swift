@@ -48,35 +48,3 @@ public enum RNNPointwise {
         Kernels.current.rnnBackward(H, relu: relu, h, dh, dOutput, dPre)
     }
 }
-
-/// The scalar oracles for `GRUPointwise` and `RNNPointwise` (forward), written the obvious way.
-public enum RecurrentPointwiseReference {
-    static func sigmoid(_ x: Float) -> Float { 1 / (1 + Float(LSTMPointwiseReference.exp(Double(-x)))) }
-    static func tanh(_ x: Float) -> Float {
-        if x > 20 { return 1 }
-        if x < -20 { return -1 }
-        let e = LSTMPointwiseReference.exp(2 * Double(x))
-        return Float((e - 1) / (e + 1))
-    }
-
-    public static func gru(hidden H: Int, gates: UnsafeMutablePointer<Float>, recurrent: UnsafePointer<Float>,
-                           hiddenN: UnsafeMutablePointer<Float>, biasIH: UnsafePointer<Float>, biasHH: UnsafePointer<Float>,
-                           hPrev: UnsafePointer<Float>, h: UnsafeMutablePointer<Float>) {
-        for j in 0..<H {
-            let r = sigmoid(gates[j] + recurrent[j] + biasIH[j] + biasHH[j])
-            let z = sigmoid(gates[H + j] + recurrent[H + j] + biasIH[H + j] + biasHH[H + j])
-            let un = recurrent[2 * H + j] + biasHH[2 * H + j]
-            let candidate = tanh(gates[2 * H + j] + biasIH[2 * H + j] + r * un)
-            gates[j] = r; gates[H + j] = z; gates[2 * H + j] = candidate; hiddenN[j] = un
-            h[j] = (1 - z) * candidate + z * hPrev[j]
-        }
-    }
-
-    public static func rnn(hidden H: Int, relu: Bool, pre: UnsafePointer<Float>, biasIH: UnsafePointer<Float>,
-                           biasHH: UnsafePointer<Float>, h: UnsafeMutablePointer<Float>) {
-        for j in 0..<H {
-            let a = pre[j] + biasIH[j] + biasHH[j]
-            h[j] = relu ? max(a, 0) : tanh(a)
-        }
-    }
-}

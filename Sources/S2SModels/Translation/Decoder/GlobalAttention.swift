@@ -45,12 +45,6 @@ public final class GlobalAttention: Layer {
         linearOut = Linear(inputs: 2 * dimension, outputs: dimension, bias: type == .mlp, rng: &rng)
     }
 
-    /// For mlp, memory·Wcᵀ [B, S, H]: compute it once per sentence and pass it to every step.
-    /// Nil for dot and general, which need nothing precomputed.
-    public func projectMemory(_ memory: Variable, tape: Tape) -> Variable? {
-        linearContext.map { tape.linear(memory, weight: $0.weight, bias: nil) }
-    }
-
     /// Attends from `query` [B, H] over `memory` [B, S, H], positions s ≥ lengths[b] masked out.
     /// Returns attn_h [B, H] and the attention weights [B, S] (exactly 0 at masked positions).
     public func callAsFunction(query: Variable, memory: Variable, lengths: [Int],
