@@ -65,12 +65,7 @@ public final class LanguageModelGenerator: StepModel {
 
         init(capacity rows: Int, V: Int, H: Int, L: Int, G: Int, cell: RecurrentCell) {
             var all: [UnsafeMutablePointer<Float>] = []
-            func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
-                let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, count))
-                p.initialize(repeating: 0, count: max(1, count))
-                all.append(p)
-                return p
-            }
+            func buffer(_ count: Int) -> UnsafeMutablePointer<Float> { LanguageModelGenerator.zeros(count, keptIn: &all) }
             capacity = rows
             inputAndHidden = (0..<L).map { _ in buffer(rows * 2 * H) }
             cells = (0..<L).map { _ in buffer(cell.hasCellState ? rows * H : 0) }
@@ -89,12 +84,7 @@ public final class LanguageModelGenerator: StepModel {
         let V = config.vocabularySize, H = config.hiddenSize, L = config.layers
         let G = cell.gates * H, E = config.embeddingSize
         var all: [UnsafeMutablePointer<Float>] = []
-        func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
-            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, count))
-            p.initialize(repeating: 0, count: max(1, count))
-            all.append(p)
-            return p
-        }
+        func buffer(_ count: Int) -> UnsafeMutablePointer<Float> { Self.zeros(count, keptIn: &all) }
         func copy(_ tensor: Tensor, into p: UnsafeMutablePointer<Float>, rows: Int, columns: Int, stride: Int) {
             tensor.withUnsafeBufferPointer { t in
                 for r in 0..<rows { (p + r * stride).update(from: t.baseAddress! + r * columns, count: columns) }
@@ -151,6 +141,14 @@ public final class LanguageModelGenerator: StepModel {
     }
 
     deinit { for p in allocations { p.deallocate() } }
+
+    /// A zeroed buffer of `count` floats (at least one), added to `all` for the owner's deinit to free.
+    fileprivate static func zeros(_ count: Int, keptIn all: inout [UnsafeMutablePointer<Float>]) -> UnsafeMutablePointer<Float> {
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, count))
+        p.initialize(repeating: 0, count: max(1, count))
+        all.append(p)
+        return p
+    }
 
     public var vocabularySize: Int { V }
 
