@@ -112,7 +112,8 @@ def main():
             way_in.append(f)
     print(f'## {title}\n')
     print(f'{samples} samples below `{pattern}`: {len(files)} files in {len(targets)} targets ({", ".join(targets)}); '
-          f'module switches along a chain: {mean:.1f} on average, {max(switches) if switches else 0} at most.\n')
+          f'module switches along a chain: {mean:.1f} on average, {max(switches) if switches else 0} at most; '
+          f'chains back into S2SModels after S2SCore: {100 * back / total:.0f}%.\n')
     print('The way in: ' + ' → '.join(f'`{f}`' for f in way_in) + '\n')
     print('| file | samples through it | its most sampled functions |')
     print('|---|---:|---|')
