@@ -107,7 +107,8 @@ struct TrainClassifyCommand: ParsableCommand {
         text.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) }.filter { !$0.isEmpty }
     }
 
-    func run() throws {
+    /// The job's options: the task's defaults with every option given applied.
+    var jobOptions: ClassificationTrainingOptions {
         var options = ClassificationTrainingOptions()
         options.labelFilter = labels.map(Self.parseLabels)
         options.format = format
@@ -126,6 +127,11 @@ struct TrainClassifyCommand: ParsableCommand {
             options.pretraining?.trainer.timeBudget = seconds
         }
         training.apply(to: &options, run: self.options)
+        return options
+    }
+
+    func run() throws {
+        let options = jobOptions
         var job = ClassificationTrainingJob(train: train, valid: valid, modelDirectory: training.modelDir, options: options)
         job.mode = training.mode
         job.tensorBoardDirectory = training.tensorboardDir

@@ -70,7 +70,8 @@ struct TrainLMCommand: ParsableCommand {
         if training.batchTokens != nil { throw ValidationError("--batch-tokens does not apply to train-lm; use --batch-size (streams) and --bptt") }
     }
 
-    func run() throws {
+    /// The job's options: the task's defaults with every option given applied.
+    var jobOptions: LanguageModelTrainingOptions {
         var options = LanguageModelTrainingOptions()
         options.unit = level == .char ? .characters : .words
         options.lowercase = lowercase
@@ -82,6 +83,11 @@ struct TrainLMCommand: ParsableCommand {
         options.model.weightDropout = weightDropout
         options.model.tieEmbeddings = tieEmbeddings
         training.apply(to: &options, run: runOptions)
+        return options
+    }
+
+    func run() throws {
+        let options = jobOptions
         var job = LanguageModelTrainingJob(train: train, valid: valid, modelDirectory: training.modelDir, options: options)
         job.mode = training.mode
         job.tensorBoardDirectory = training.tensorboardDir

@@ -35,14 +35,20 @@ struct TrainTranslateCommand: ParsableCommand {
     @OptionGroup var shape: RecurrentShapeOptions
     @OptionGroup var model: TranslationModelOptions
 
-    func run() throws {
-        let started = Stopwatch.now()
+    /// The job's options: the preset (a corpus's, or the dates job's) with every option given applied.
+    var jobOptions: TranslationTrainingOptions {
         var options = data.givesCorpus ? TranslationTrainingOptions.corpus : .dates
         vocabulary.apply(to: &options)
         text.apply(to: &options)   // after: --src-vocab-size and --tgt-vocab-size override --max-vocab
         shape.apply(to: &options.model)
         model.apply(to: &options.model)
         training.apply(to: &options, run: runOptions)
+        return options
+    }
+
+    func run() throws {
+        let started = Stopwatch.now()
+        let options = jobOptions
         var files: TranslationTrainingJob.Files
         if let corpus = data.files {
             files = corpus

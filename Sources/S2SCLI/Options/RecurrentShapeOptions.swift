@@ -31,15 +31,8 @@ struct RecurrentShapeOptions: ParsableArguments {
         if let dropout { config.dropout = dropout }
     }
 
-    func apply(to config: inout LanguageModelConfig) {
-        if let cell { config.cell = cell }
-        if let layers { config.layers = layers }
-        if let embeddingSize { config.embeddingSize = embeddingSize }
-        if let hiddenSize { config.hiddenSize = hiddenSize }
-        if let dropout { config.dropout = dropout }
-    }
-
-    func apply(to config: inout ClassificationConfig) {
+    /// The language model's or the classifier's shape with every option given applied.
+    func apply<Config: RecurrentShape>(to config: inout Config) {
         if let cell { config.cell = cell }
         if let layers { config.layers = layers }
         if let embeddingSize { config.embeddingSize = embeddingSize }

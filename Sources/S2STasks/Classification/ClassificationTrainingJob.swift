@@ -184,7 +184,7 @@ public struct ClassificationTrainingJob: Sendable {
         (compared.train, compared.valid, compared.initFrom) = ("", "", nil)   // the files may sit at other paths on other hosts
         // The language model's file, not its path: ranks on other hosts read their own copy.
         let startingWeights = try options.initFrom.flatMap { directory in
-            try distributed.ranks > 1 ? Fingerprint.of(bytes: try Data(contentsOf: URL(fileURLWithPath: ModelBundle(directory: directory).weightsPath))) : nil
+            distributed.ranks > 1 ? Fingerprint.of(bytes: try Data(contentsOf: URL(fileURLWithPath: ModelBundle(directory: directory).weightsPath))) : nil
         }
         try distributed.requireSame([("model settings", Fingerprint.of(bytes: try JSON.encode(config.model))),
                                      ("starting language model", startingWeights ?? "none"),
