@@ -6,6 +6,6 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure throughput of s2s kernels against the machine's sgemm and a PyTorch reference.",
         subcommands: [BenchLSTMCommand.self, BenchTokenizeCommand.self, BenchTranslateCommand.self,
-                      BenchLMCommand.self, BenchClassifyCommand.self, BenchDecodeCommand.self]
+                      BenchLMCommand.self, BenchClassifyCommand.self, BenchDecodeCommand.self, BenchCorpusCommand.self]
     )
 }

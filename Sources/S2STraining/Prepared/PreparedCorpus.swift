@@ -1,0 +1,238 @@
+// A prepared corpus: training data as token ids, written once and memory-mapped, so a corpus larger than
+// memory trains in bounded memory and a resume does not read and encode the text again. A directory:
+//
+//     corpus.json           the manifest: sides, counts, token width, checksums, the text pipelines'
+//                           fingerprints, the input files it was made from, filters and statistics
+//     <side>.ids            every sequence's token ids, one after another (little-endian UInt16 when
+//                           the side's vocabulary fits, else UInt32)
+//     <side>.offsets        count + 1 little-endian UInt64: sequence i is ids[offsets[i] ..< offsets[i+1]]
+//
+// One side per parallel stream (a translation pair has "source" and "target"). Opening checks sizes
+// (a truncated file), offsets and CRC-32C checksums (a corrupted one); the caller checks the pipelines'
+// fingerprints and the inputs (a corpus made from other text, or from a file changed since).
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import S2SCore
+
+/// What is wrong with a prepared corpus, naming the file.
+public struct PreparedCorpusError: Error, CustomStringConvertible, Equatable {
+    public let file: String
+    public let problem: String
+    public init(file: String, _ problem: String) { self.file = file; self.problem = problem }
+    public var description: String { "\(file): \(problem)" }
+}
+
+/// A prepared corpus, mapped read-only.
+///
+///     let corpus = try PreparedCorpus.open("Models/big/data")
+///     try corpus.requirePipelines(["source": sourceFingerprint, "target": targetFingerprint])
+///     let (source, target) = (corpus.ids(side: 0, 17), corpus.ids(side: 1, 17))
+///
+/// Thread-safe for reading. Memory: the pages a run touches (the offsets of the sequences it reads and
+/// their ids), shared with the page cache, not a copy of the corpus.
+public final class PreparedCorpus: @unchecked Sendable {
+    public static let manifestName = "corpus.json"
+    public static let format = "s2s prepared corpus"
+    public static let version = 1
+
+    public struct Manifest: Codable, Equatable, Sendable {
+        public var format = PreparedCorpus.format
+        public var version = PreparedCorpus.version
+        /// Sequences per side.
+        public var count: Int
+        public var sides: [Side]
+        /// The text files it was made from, as they were then.
+        public var inputs: [InputFile]
+        /// What else decides its content (filters, lowercasing, …), as the preparer records it.
+        public var settings: [String: String]
+        /// Lines read, used and skipped, by reason.
+        public var statistics: [String: Int]
+
+        public struct Side: Codable, Equatable, Sendable {
+            public var name: String
+            /// 2 (UInt16) or 4 (UInt32).
+            public var tokenBytes: Int
+            public var tokens: Int
+            /// The longest sequence's length.
+            public var longest: Int
+            /// The fingerprint of the text pipeline that made the ids.
+            public var pipeline: String
+            public var idsCRC32C: UInt32
+            public var offsetsCRC32C: UInt32
+        }
+    }
+
+    public let directory: String
+    public let manifest: Manifest
+    private let sides: [MappedSide]
+
+    public var count: Int { manifest.count }
+
+    /// Opens the prepared corpus in `directory`, refusing one that is truncated or corrupted (with
+    /// `verify`, every byte's checksum is checked: about a second per gigabyte).
+    public static func open(_ directory: String, verify: Bool = true) throws -> PreparedCorpus {
+        let manifestPath = directory + "/" + manifestName
+        guard let data = FileManager.default.contents(atPath: manifestPath) else {
+            throw PreparedCorpusError(file: manifestPath, "missing: not a prepared corpus (make one with `s2s prepare`)")
+        }
+        let manifest: Manifest
+        do { manifest = try JSONDecoder().decode(Manifest.self, from: data) } catch {
+            throw PreparedCorpusError(file: manifestPath, "not a prepared corpus manifest (\(error))")
+        }
+        guard manifest.format == format, manifest.version == version else {
+            throw PreparedCorpusError(file: manifestPath, "format \"\(manifest.format)\" version \(manifest.version); this s2s reads \"\(format)\" version \(version)")
+        }
+        let sides = try manifest.sides.map { try MappedSide(directory: directory, side: $0, count: manifest.count, verify: verify) }
+        return PreparedCorpus(directory: directory, manifest: manifest, sides: sides)
+    }
+
+    private init(directory: String, manifest: Manifest, sides: [MappedSide]) {
+        self.directory = directory; self.manifest = manifest; self.sides = sides
+    }
+
+    /// The index of the side called `name`.
+    public func side(named name: String) -> Int? { manifest.sides.firstIndex { $0.name == name } }
+
+    /// The length of sequence `index` of side `side`.
+    public func length(side: Int, _ index: Int) -> Int { sides[side].length(index) }
+
+    /// The ids of sequence `index` of side `side`.
+    public func ids(side: Int, _ index: Int) -> [Int] { sides[side].ids(index) }
+
+    /// Refuses a corpus whose sides were made by other text pipelines: `expected` maps side names to
+    /// pipeline fingerprints.
+    public func requirePipelines(_ expected: [String: String]) throws {
+        for side in manifest.sides {
+            guard let fingerprint = expected[side.name] else { continue }
+            guard fingerprint == side.pipeline else {
+                throw PreparedCorpusError(file: directory + "/" + Self.manifestName,
+                                          "its \(side.name) side was made by text pipeline \(side.pipeline), not this model's \(fingerprint): prepare it again")
+            }
+        }
+    }
+
+    /// Refuses a corpus made from other files, or from files changed since (size, time or sampled bytes).
+    public func requireInputs(_ paths: [String]) throws {
+        let recorded = manifest.inputs.map(\.path)
+        guard recorded == paths else {
+            throw PreparedCorpusError(file: directory + "/" + Self.manifestName,
+                                      "prepared from \(recorded.joined(separator: ", ")), not \(paths.joined(separator: ", "))")
+        }
+        for input in manifest.inputs {
+            if let change = try input.change() {
+                throw PreparedCorpusError(file: input.path, "\(change) since it was prepared into \(directory): prepare it again")
+            }
+        }
+    }
+}
+
+/// A text file as it was when a corpus was prepared from it: its size, modification time and a hash
+/// of its first and last 64 KiB (enough to notice an edit without reading gigabytes).
+public struct InputFile: Codable, Equatable, Sendable {
+    public var path: String
+    public var bytes: Int
+    public var modified: Double
+    public var sample: String
+
+    public static func of(_ path: String) throws -> InputFile {
+        let attributes: [FileAttributeKey: Any]
+        do { attributes = try FileManager.default.attributesOfItem(atPath: path) } catch {
+            throw PreparedCorpusError(file: path, "cannot read it (\(error.localizedDescription))")
+        }
+        let bytes = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return InputFile(path: path, bytes: bytes, modified: modified, sample: try sampleHash(path, bytes: bytes))
+    }
+
+    /// What differs now, or nil.
+    public func change() throws -> String? {
+        guard FileManager.default.fileExists(atPath: path) else { return "removed" }
+        let now = try InputFile.of(path)
+        if now.bytes != bytes { return "changed (\(bytes) bytes then, \(now.bytes) now)" }
+        if now.sample != sample { return "changed (its first or last 64 KiB differ)" }
+        if now.modified != modified { return "modified" }
+        return nil
+    }
+
+    private static func sampleHash(_ path: String, bytes: Int) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw PreparedCorpusError(file: path, "cannot open it") }
+        defer { try? handle.close() }
+        let window = 1 << 16
+        var sample = try handle.read(upToCount: window) ?? Data()
+        if bytes > window {
+            try handle.seek(toOffset: UInt64(max(window, bytes - window)))
+            sample += try handle.readToEnd() ?? Data()
+        }
+        return String(CRC32C.checksum(Array(sample)), radix: 16) + "-" + String(sample.count)
+    }
+}
+
+/// One side's two files, mapped.
+private final class MappedSide {
+    let ids: MappedFile, offsets: MappedFile
+    let tokenBytes: Int
+
+    init(directory: String, side: PreparedCorpus.Manifest.Side, count: Int, verify: Bool) throws {
+        let idsPath = directory + "/" + side.name + ".ids", offsetsPath = directory + "/" + side.name + ".offsets"
+        guard side.tokenBytes == 2 || side.tokenBytes == 4 else {
+            throw PreparedCorpusError(file: directory + "/" + PreparedCorpus.manifestName, "side \(side.name): token width \(side.tokenBytes) bytes (2 or 4)")
+        }
+        tokenBytes = side.tokenBytes
+        ids = try MappedFile(path: idsPath, expectedBytes: side.tokens * side.tokenBytes)
+        offsets = try MappedFile(path: offsetsPath, expectedBytes: (count + 1) * 8)
+        guard verify else { return }
+        if CRC32C.checksum(ids.bytes) != side.idsCRC32C { throw PreparedCorpusError(file: idsPath, "corrupted: its checksum differs from the manifest's") }
+        if CRC32C.checksum(offsets.bytes) != side.offsetsCRC32C { throw PreparedCorpusError(file: offsetsPath, "corrupted: its checksum differs from the manifest's") }
+        var previous: UInt64 = 0
+        for i in 0...count {
+            let offset = offset(i)
+            guard offset >= previous, offset <= UInt64(side.tokens), i > 0 || offset == 0 else {
+                throw PreparedCorpusError(file: offsetsPath, "offset \(i) is \(offset), after \(previous) (of \(side.tokens) tokens): not a valid index")
+            }
+            previous = offset
+        }
+        guard previous == UInt64(side.tokens) else {
+            throw PreparedCorpusError(file: offsetsPath, "ends at token \(previous), the manifest says \(side.tokens)")
+        }
+    }
+
+    @inline(__always) func offset(_ i: Int) -> UInt64 {
+        UInt64(littleEndian: offsets.bytes.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))
+    }
+
+    func length(_ index: Int) -> Int { Int(offset(index + 1) - offset(index)) }
+
+    func ids(_ index: Int) -> [Int] {
+        let start = Int(offset(index)), end = Int(offset(index + 1))
+        if tokenBytes == 2 {
+            return (start..<end).map { Int(UInt16(littleEndian: ids.bytes.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self))) }
+        }
+        return (start..<end).map { Int(UInt32(littleEndian: ids.bytes.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) }
+    }
+}
+
+/// A file mapped read-only, of exactly the size expected.
+final class MappedFile {
+    let bytes: UnsafeRawBufferPointer
+
+    init(path: String, expectedBytes: Int) throws {
+        let fd = Glibc.open(path, O_RDONLY)
+        guard fd >= 0 else { throw PreparedCorpusError(file: path, "missing or unreadable: the prepared corpus is incomplete") }
+        defer { Glibc.close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw PreparedCorpusError(file: path, "cannot stat it") }
+        let size = Int(status.st_size)
+        guard size == expectedBytes else {
+            throw PreparedCorpusError(file: path, "\(size) bytes, the manifest says \(expectedBytes): \(size < expectedBytes ? "truncated" : "longer than written")")
+        }
+        guard size > 0 else { bytes = UnsafeRawBufferPointer(start: nil, count: 0); return }
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else {
+            throw PreparedCorpusError(file: path, "cannot map it (\(String(cString: strerror(errno))))")
+        }
+        bytes = UnsafeRawBufferPointer(start: address, count: size)
+    }
+
+    deinit { if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) } }
+}
