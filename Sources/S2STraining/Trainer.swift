@@ -59,9 +59,12 @@ public final class Trainer<Model: TrainableModel> {
     }
 
     /// Trains on the batches `batchesForEpoch(epoch)` gives (they must be a pure function of the epoch).
-    /// With `resume`, continues from the latest checkpoint in the bundle.
+    /// With `resume`, continues from the latest checkpoint in the bundle. The batches may be a lazy
+    /// collection (`plan.lazy.map(makeBatch)`): each is made when its step comes, so an epoch of a large
+    /// corpus is never held at once.
     @discardableResult
-    public func run(resume: Bool, batchesForEpoch: (Int) -> [Model.Batch]) throws -> StopReason {
+    public func run<Batches: RandomAccessCollection>(resume: Bool, batchesForEpoch: (Int) -> Batches) throws -> StopReason
+    where Batches.Element == Model.Batch, Batches.Index == Int {
         let parameters = model.parameters
         try bundle.create()
         if resume {
@@ -115,7 +118,7 @@ public final class Trainer<Model: TrainableModel> {
                     log("time budget reached at step \(state.step)")
                     return .timeBudget
                 }
-                try trainStep(step, batches[state.batchInEpoch], parameters: parameters, batchesPerEpoch: batches.count)
+                try trainStep(step, batches[batches.startIndex + state.batchInEpoch], parameters: parameters, batchesPerEpoch: batches.count)
                 state.batchInEpoch += 1
                 report(metrics: metrics, batchesPerEpoch: batches.count)
                 if options.validateEvery > 0, state.step % options.validateEvery == 0 {

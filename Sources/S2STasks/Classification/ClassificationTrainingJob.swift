@@ -217,7 +217,7 @@ public struct ClassificationTrainingJob: Sendable {
         let lengths = trainSequences.map { max(1, $0.count) }
         let seed = options.trainer.seed
         let stopReason = try trainer.run(resume: mode == .resume && (classifierStarted || config.training.pretrain == nil)) { epoch in
-            batcher.plan(lengths: lengths, seed: seed, epoch: epoch).map { rows in
+            batcher.plan(lengths: lengths, seed: seed, epoch: epoch).lazy.map { rows in
                 ClassificationBatch(sequences: rows.map { trainSequences[$0] }, labels: rows.map { trainLabels[$0] })
             }
         }

@@ -67,12 +67,34 @@ public final class TranslationText {
     public static func build(pairs: [(source: String, target: String)], sourceUnit: TextUnit, targetUnit: TextUnit,
                       lowercase: Bool, bpeMerges: Int, minCount: Int, sourceVocabularySize: Int,
                       targetVocabularySize: Int) throws -> TranslationText {
+        try build(sourceUnit: sourceUnit, targetUnit: targetUnit, lowercase: lowercase, bpeMerges: bpeMerges, minCount: minCount,
+                  sourceVocabularySize: sourceVocabularySize, targetVocabularySize: targetVocabularySize) { add in
+            for pair in pairs { try add(pair.source, pair.target) }
+        }
+    }
+
+    /// The same, streaming the training pairs from two line-aligned files (as training reads them): memory
+    /// grows with the distinct tokens, not with the lines.
+    public static func build(source: String, target: String, sourceUnit: TextUnit, targetUnit: TextUnit,
+                             lowercase: Bool, bpeMerges: Int, minCount: Int, sourceVocabularySize: Int,
+                             targetVocabularySize: Int) throws -> TranslationText {
+        try build(sourceUnit: sourceUnit, targetUnit: targetUnit, lowercase: lowercase, bpeMerges: bpeMerges, minCount: minCount,
+                  sourceVocabularySize: sourceVocabularySize, targetVocabularySize: targetVocabularySize) { add in
+            let reader = try ParallelReader(source: source, target: target, options: .trainingData)
+            while let (s, t) = try reader.next() { try add(s.text, t.text) }
+        }
+    }
+
+    /// `pairs` hands every training pair to `add`; token counts are all that is kept of them.
+    private static func build(sourceUnit: TextUnit, targetUnit: TextUnit, lowercase: Bool, bpeMerges: Int, minCount: Int,
+                              sourceVocabularySize: Int, targetVocabularySize: Int,
+                              pairs: ((String, String) throws -> Void) throws -> Void) throws -> TranslationText {
         func prepare(_ line: String) -> String { lowercase ? line.lowercased() : line }
         var sourceBuilder = try PipelineBuilder(settings: settings(sourceUnit))
         var targetBuilder = try PipelineBuilder(settings: settings(targetUnit))
-        for pair in pairs {
-            try sourceBuilder.add(prepare(pair.source))
-            try targetBuilder.add(prepare(pair.target))
+        try pairs { source, target in
+            try sourceBuilder.add(prepare(source))
+            try targetBuilder.add(prepare(target))
         }
         let bpeSides = [(sourceUnit, sourceBuilder), (targetUnit, targetBuilder)].filter { $0.0 == .words }.map(\.1)
         guard bpeMerges > 0, !bpeSides.isEmpty else {

@@ -81,11 +81,7 @@ public struct TranslationTrainingJob: Sendable {
         let (distributed, directory, log) = (scope.distributed, scope.directory, scope.log)
         let threads = max(1, options.trainer.shards)
 
-        let (trainLines, trainStatistics) = try ParallelLines.read(source: files.trainSource, target: files.trainTarget)
-        log("training data: \(trainStatistics)")
         let (validLines, validStatistics) = try ParallelLines.read(source: files.validSource, target: files.validTarget)
-        log("validation data: \(validStatistics)")
-        guard trainLines.count > 0 else { throw TrainingError("\(files.trainSource): no usable training pairs") }
 
         let bundle = directory.bundle
         let text: TranslationText, model: TranslationModel
@@ -94,8 +90,8 @@ public struct TranslationTrainingJob: Sendable {
             (text, model) = (loaded.text, loaded.model)
             log("resuming with the model and text settings in \(bundle.configPath) (model and text flags are ignored)")
         } else {
-            text = try TranslationText.build(
-                pairs: trainLines.pairs, sourceUnit: options.sourceUnit, targetUnit: options.targetUnit, lowercase: options.lowercase,
+            text = try TranslationText.build(   // streamed: token counts are all it keeps of the text
+                source: files.trainSource, target: files.trainTarget, sourceUnit: options.sourceUnit, targetUnit: options.targetUnit, lowercase: options.lowercase,
                 bpeMerges: options.bpeMerges, minCount: options.minCount, sourceVocabularySize: options.sourceVocabularySize,
                 targetVocabularySize: options.targetVocabularySize)
             var config = options.model
@@ -113,7 +109,12 @@ public struct TranslationTrainingJob: Sendable {
             + "model: \(model.parameterCount) parameters (\(config.cell.rawValue.uppercased()), \(config.layers) layer(s), encoder \(config.encoderHiddenSize)×\(config.bidirectional ? 2 : 1), "
             + "decoder \(config.decoderHiddenSize), \(config.attention.rawValue) attention)")
 
-        let train = try EncodedPairs.encode(trainLines, text: text, maxLength: options.maxLength)
+        // The training pairs as token ids, mapped from the model directory's data/ (prepared on first use).
+        let train = try PreparedPairs.prepare(source: files.trainSource, target: files.trainTarget, text: text,
+                                              maxLength: options.maxLength, into: bundle.directory + "/" + Self.dataDirectory, log: log)
+        log("training data: \(train.readStatistics(files))")
+        log("validation data: \(validStatistics)")
+        guard train.count + train.tooLong > 0 else { throw TrainingError("\(files.trainSource): no usable training pairs") }
         if train.tooLong > 0 { log("skipped \(train.tooLong) training pairs longer than \(options.maxLength) tokens") }
         // Every rank validates as one process with all ranks' threads would: the same numbers, bit for bit.
         let validator = try TranslationValidator(lines: validLines, text: text, threads: threads * distributed.ranks)
@@ -125,7 +126,7 @@ public struct TranslationTrainingJob: Sendable {
                                      ("trainer settings", Fingerprint.of(bytes: try JSON.encode(options.trainer))),
                                      ("source vocabulary", text.source.pipeline.fingerprint),
                                      ("target vocabulary", text.target.pipeline.fingerprint),
-                                     ("training data", Fingerprint.of(ids: zip(train.source, train.target).flatMap { $0 + [-1] + $1 + [-2] })),
+                                     ("training data", train.fingerprint),
                                      ("validation data", Fingerprint.of(bytes: validLines.pairs.flatMap { Array(($0.source + "\t" + $0.target + "\n").utf8) }))])
         let trainer = try scope.trainer(model, learningRate: options.learningRate, schedule: options.schedule, options: options.trainer) {
             validator($0)
@@ -133,7 +134,7 @@ public struct TranslationTrainingJob: Sendable {
         let batcher = Batcher(batchSize: options.batchSize, maxTokens: options.batchTokens)
         let lengths = train.lengths, seed = options.trainer.seed
         let stop = try trainer.run(resume: mode == .resume) { epoch in
-            batcher.plan(lengths: lengths, seed: seed, epoch: epoch).map(train.batch)
+            batcher.plan(lengths: lengths, seed: seed, epoch: epoch).lazy.map(train.batch)   // each made at its step
         }
         let metric = options.trainer.metric, isBLEU = metric == "bleu"
         let best = trainer.state.bestMetric.map { isBLEU ? String(format: "%.2f", $0) : ProgressFormat.number($0) } ?? "-"
@@ -151,6 +152,9 @@ public struct TranslationTrainingJob: Sendable {
         }
         return result
     }
+
+    /// Where in the model directory the prepared training pairs are kept.
+    static let dataDirectory = "data"
 
     /// How the model was trained, as config.json records it.
     private var record: [String: String] {
