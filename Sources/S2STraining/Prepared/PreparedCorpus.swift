@@ -183,8 +183,8 @@ private final class MappedSide {
         ids = try MappedFile(path: idsPath, expectedBytes: side.tokens * side.tokenBytes)
         offsets = try MappedFile(path: offsetsPath, expectedBytes: (count + 1) * 8)
         guard verify else { return }
-        if CRC32C.checksum(ids.bytes) != side.idsCRC32C { throw PreparedCorpusError(file: idsPath, "corrupted: its checksum differs from the manifest's") }
-        if CRC32C.checksum(offsets.bytes) != side.offsetsCRC32C { throw PreparedCorpusError(file: offsetsPath, "corrupted: its checksum differs from the manifest's") }
+        if ids.checksum() != side.idsCRC32C { throw PreparedCorpusError(file: idsPath, "corrupted: its checksum differs from the manifest's") }
+        if offsets.checksum() != side.offsetsCRC32C { throw PreparedCorpusError(file: offsetsPath, "corrupted: its checksum differs from the manifest's") }
         var previous: UInt64 = 0
         for i in 0...count {
             let offset = offset(i)
@@ -196,6 +196,7 @@ private final class MappedSide {
         guard previous == UInt64(side.tokens) else {
             throw PreparedCorpusError(file: offsetsPath, "ends at token \(previous), the manifest says \(side.tokens)")
         }
+        offsets.release()
     }
 
     @inline(__always) func offset(_ i: Int) -> UInt64 {
@@ -232,6 +233,29 @@ final class MappedFile {
             throw PreparedCorpusError(file: path, "cannot map it (\(String(cString: strerror(errno))))")
         }
         bytes = UnsafeRawBufferPointer(start: address, count: size)
+    }
+
+    /// The CRC-32C of the whole file, read 64 MiB at a time, each piece's pages given back after it is
+    /// read (they are the file's, read again when a batch needs them): checking a corpus larger than
+    /// memory does not make it resident.
+    func checksum() -> UInt32 {
+        var crc: UInt32 = 0, start = 0
+        while start < bytes.count {
+            let piece = UnsafeRawBufferPointer(rebasing: bytes[start..<min(bytes.count, start + (64 << 20))])
+            crc = CRC32C.checksum(piece, continuing: crc)
+            release(piece)
+            start += piece.count
+        }
+        return crc
+    }
+
+    /// Drops mapped pages from this process's resident memory (the file keeps them).
+    func release(_ range: UnsafeRawBufferPointer? = nil) {
+        let range = range ?? bytes
+        guard let base = range.baseAddress else { return }
+        // madvise wants a page-aligned start: round it down (the pages before are this file's too).
+        let page = Int(sysconf(Int32(_SC_PAGESIZE))), start = Int(bitPattern: base) & ~(page - 1)
+        madvise(UnsafeMutableRawPointer(bitPattern: start), Int(bitPattern: base) - start + range.count, MADV_DONTNEED)
     }
 
     deinit { if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) } }
