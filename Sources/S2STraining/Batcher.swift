@@ -22,35 +22,62 @@ public struct Batcher: Sendable {
     ///
     /// Complexity: O(n log n) for n examples.
     public func plan(lengths: [Int], seed: UInt64, epoch: Int) -> [[Int]] {
-        var rng = Generator(seed: seed &+ 0x5EED_0000 &+ UInt64(epoch) &* 0x9E37_79B9)
-        var order = Array(lengths.indices)
-        rng.shuffle(&order)
-        let poolSize = bucketBatches * (maxTokens.map { max(1, $0 / 16) } ?? batchSize)
-        var batches: [[Int]] = []
-        for poolStart in stride(from: 0, to: order.count, by: poolSize) {
-            let pool = order[poolStart..<min(order.count, poolStart + poolSize)]
-                .sorted { (lengths[$0], $0) < (lengths[$1], $1) }
-            batches += cut(pool, lengths: lengths)
-        }
-        rng.shuffle(&batches)
-        return batches
+        Array(compactPlan(lengths: lengths.map { UInt32(clamping: $0) }, seed: seed, epoch: epoch))
     }
 
-    private func cut(_ sorted: [Int], lengths: [Int]) -> [[Int]] {
-        var batches: [[Int]] = [], current: [Int] = []
-        var longest = 0
+    /// The same batches in about 4 bytes an example (for corpora of millions): example indices as UInt32
+    /// in one array, batch boundaries in another; each batch is made into `[Int]` when it is read.
+    public func compactPlan(lengths: [UInt32], seed: UInt64, epoch: Int) -> BatchPlan {
+        precondition(lengths.count <= Int(UInt32.max), "Batcher: more than 2^32 examples")
+        var rng = Generator(seed: seed &+ 0x5EED_0000 &+ UInt64(epoch) &* 0x9E37_79B9)
+        var order = (0..<UInt32(lengths.count)).map { $0 }
+        rng.shuffle(&order)
+        let poolSize = bucketBatches * (maxTokens.map { max(1, $0 / 16) } ?? batchSize)
+        var sorted: [UInt32] = [], ends: [Int] = []
+        sorted.reserveCapacity(order.count)
+        for poolStart in stride(from: 0, to: order.count, by: poolSize) {
+            let pool = order[poolStart..<min(order.count, poolStart + poolSize)]
+                .sorted { (lengths[Int($0)], $0) < (lengths[Int($1)], $1) }
+            cut(pool, lengths: lengths, into: &sorted, ends: &ends)
+        }
+        // The batches' order: the same permutation a shuffle of the batches themselves would make.
+        var batchOrder = (0..<UInt32(ends.count)).map { $0 }
+        rng.shuffle(&batchOrder)
+        return BatchPlan(indices: sorted, ends: ends, order: batchOrder)
+    }
+
+    /// Cuts a pool sorted by length into batches, appending its indices to `indices` and each batch's end.
+    private func cut(_ sorted: [UInt32], lengths: [UInt32], into indices: inout [UInt32], ends: inout [Int]) {
+        var count = 0, longest = 0
         for index in sorted {
-            let newLongest = max(longest, lengths[index])
-            let full = maxTokens.map { (current.count + 1) * newLongest > $0 } ?? (current.count == batchSize)
-            if full && !current.isEmpty {
-                batches.append(current)
-                current = []
+            let length = Int(lengths[Int(index)])
+            let newLongest = max(longest, length)
+            let full = maxTokens.map { (count + 1) * newLongest > $0 } ?? (count == batchSize)
+            if full && count > 0 {
+                ends.append(indices.count)
+                count = 0
                 longest = 0
             }
-            current.append(index)
-            longest = max(longest, lengths[index])
+            indices.append(index)
+            count += 1
+            longest = max(longest, length)
         }
-        if !current.isEmpty { batches.append(current) }
-        return batches
+        if count > 0 { ends.append(indices.count) }
+    }
+}
+
+/// One epoch's batches, compactly: batch k is `indices[start ..< ends[order[k]]]` of batch `order[k]`.
+public struct BatchPlan: RandomAccessCollection, Sendable {
+    let indices: [UInt32]
+    let ends: [Int]
+    let order: [UInt32]
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { order.count }
+
+    public subscript(position: Int) -> [Int] {
+        let batch = Int(order[position])
+        let start = batch == 0 ? 0 : ends[batch - 1]
+        return indices[start..<ends[batch]].map { Int($0) }
     }
 }

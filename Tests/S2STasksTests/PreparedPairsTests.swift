@@ -38,7 +38,7 @@ import S2STestSupport
         let prepared = try PreparedPairs.prepare(source: source, target: target, text: streamed, maxLength: 12, into: root.file("data"))
         #expect(prepared.count == encoded.count && prepared.tooLong == encoded.tooLong && prepared.tooLong >= 1 && prepared.count >= 2,
                 "\(prepared.count) vs \(encoded.count) pairs, \(prepared.tooLong) vs \(encoded.tooLong) too long")
-        #expect(prepared.lengths == encoded.lengths)
+        #expect(prepared.lengths.map { Int($0) } == encoded.lengths)
         let all = Array(0..<encoded.count)
         #expect(prepared.batch(all).source == encoded.batch(all).source && prepared.batch(all).target == encoded.batch(all).target)
         #expect(prepared.readStatistics(.init(trainSource: source, trainTarget: target, validSource: "", validTarget: "")).description

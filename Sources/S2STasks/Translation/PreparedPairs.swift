@@ -15,8 +15,11 @@ import S2STraining
 ///     let batch = pairs.batch([0, 1, 2])   // a TranslationBatch of three pairs
 public final class PreparedPairs: @unchecked Sendable {
     public let corpus: PreparedCorpus
-    /// The length the batcher sorts and counts by: the longer side (target + eos). 8 bytes a pair.
-    public let lengths: [Int]
+    /// The length the batcher sorts and counts by: the longer side (target + eos). 4 bytes a pair.
+    public let lengths: [UInt32]
+    /// Batches made since the mapped pages were last given back (see `batch`).
+    private var batchesSinceRelease = 0
+    private let lock = NSLock()
 
     public var count: Int { corpus.count }
     /// Pairs left out because a side had more tokens than the length limit.
@@ -26,12 +29,23 @@ public final class PreparedPairs: @unchecked Sendable {
 
     init(corpus: PreparedCorpus) {
         self.corpus = corpus
-        lengths = (0..<corpus.count).map { max(corpus.length(side: 0, $0), corpus.length(side: 1, $0) + 1) }
+        lengths = (0..<corpus.count).map { UInt32(max(corpus.length(side: 0, $0), corpus.length(side: 1, $0) + 1)) }
+        corpus.release()
     }
 
-    /// The pairs at `indices` as one training batch.
+    /// The pairs at `indices` as one training batch. Every 256 batches the corpus's mapped pages are given
+    /// back: an epoch reads pages all over the files, and without it a long run would keep the whole
+    /// corpus resident (the pages stay in the page cache; reading them again costs no disk).
     public func batch(_ indices: [Int]) -> TranslationBatch {
-        TranslationBatch(source: indices.map { corpus.ids(side: 0, $0) }, target: indices.map { corpus.ids(side: 1, $0) })
+        let batch = TranslationBatch(source: indices.map { corpus.ids(side: 0, $0) }, target: indices.map { corpus.ids(side: 1, $0) })
+        let release = lock.withLock {
+            batchesSinceRelease += 1
+            if batchesSinceRelease < 256 { return false }
+            batchesSinceRelease = 0
+            return true
+        }
+        if release { corpus.release() }
+        return batch
     }
 
     /// The reader's counts as the text path printed them ("train.en + train.de: 29000 lines, 29000 used").

@@ -134,7 +134,7 @@ public struct TranslationTrainingJob: Sendable {
         let batcher = Batcher(batchSize: options.batchSize, maxTokens: options.batchTokens)
         let lengths = train.lengths, seed = options.trainer.seed
         let stop = try trainer.run(resume: mode == .resume) { epoch in
-            batcher.plan(lengths: lengths, seed: seed, epoch: epoch).lazy.map(train.batch)   // each made at its step
+            batcher.compactPlan(lengths: lengths, seed: seed, epoch: epoch).lazy.map(train.batch)   // each made at its step
         }
         let metric = options.trainer.metric, isBLEU = metric == "bleu"
         let best = trainer.state.bestMetric.map { isBLEU ? String(format: "%.2f", $0) : ProgressFormat.number($0) } ?? "-"
