@@ -33,36 +33,35 @@ public struct Batcher: Sendable {
         var order = (0..<UInt32(lengths.count)).map { $0 }
         rng.shuffle(&order)
         let poolSize = bucketBatches * (maxTokens.map { max(1, $0 / 16) } ?? batchSize)
-        var sorted: [UInt32] = [], ends: [Int] = []
-        sorted.reserveCapacity(order.count)
+        var ends: [Int] = []
         for poolStart in stride(from: 0, to: order.count, by: poolSize) {
-            let pool = order[poolStart..<min(order.count, poolStart + poolSize)]
-                .sorted { (lengths[Int($0)], $0) < (lengths[Int($1)], $1) }
-            cut(pool, lengths: lengths, into: &sorted, ends: &ends)
+            // Sorted in place: the plan's indices are `order` itself, not a second copy of it.
+            let pool = poolStart..<min(order.count, poolStart + poolSize)
+            order[pool].sort { (lengths[Int($0)], $0) < (lengths[Int($1)], $1) }
+            cut(order[pool], lengths: lengths, ends: &ends)
         }
         // The batches' order: the same permutation a shuffle of the batches themselves would make.
         var batchOrder = (0..<UInt32(ends.count)).map { $0 }
         rng.shuffle(&batchOrder)
-        return BatchPlan(indices: sorted, ends: ends, order: batchOrder)
+        return BatchPlan(indices: order, ends: ends, order: batchOrder)
     }
 
-    /// Cuts a pool sorted by length into batches, appending its indices to `indices` and each batch's end.
-    private func cut(_ sorted: [UInt32], lengths: [UInt32], into indices: inout [UInt32], ends: inout [Int]) {
+    /// Cuts a pool sorted by length into batches, appending each batch's end (a position in the plan).
+    private func cut(_ sorted: ArraySlice<UInt32>, lengths: [UInt32], ends: inout [Int]) {
         var count = 0, longest = 0
-        for index in sorted {
+        for (position, index) in zip(sorted.indices, sorted) {
             let length = Int(lengths[Int(index)])
             let newLongest = max(longest, length)
             let full = maxTokens.map { (count + 1) * newLongest > $0 } ?? (count == batchSize)
             if full && count > 0 {
-                ends.append(indices.count)
+                ends.append(position)
                 count = 0
                 longest = 0
             }
-            indices.append(index)
             count += 1
             longest = max(longest, length)
         }
-        if count > 0 { ends.append(indices.count) }
+        if count > 0 { ends.append(sorted.endIndex) }
     }
 }
 

@@ -197,6 +197,7 @@ private final class MappedSide {
                 throw PreparedCorpusError(file: offsetsPath, "offset \(i) is \(offset), after \(previous) (of \(side.tokens) tokens): not a valid index")
             }
             previous = offset
+            if i % (8 << 20) == 0 { offsets.release() }   // 64 MiB read: give the pages back
         }
         guard previous == UInt64(side.tokens) else {
             throw PreparedCorpusError(file: offsetsPath, "ends at token \(previous), the manifest says \(side.tokens)")
@@ -238,6 +239,9 @@ final class MappedFile {
             throw PreparedCorpusError(file: path, "cannot map it (\(String(cString: strerror(errno))))")
         }
         bytes = UnsafeRawBufferPointer(start: address, count: size)
+        // Batches read pairs from all over the file: no read-ahead (it halved the pages a batch left
+        // resident, measured on 20 million pairs; `release` drops the rest).
+        madvise(address, size, MADV_RANDOM)
     }
 
     /// The CRC-32C of the whole file, read 64 MiB at a time, each piece's pages given back after it is
