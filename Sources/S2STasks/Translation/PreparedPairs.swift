@@ -104,6 +104,7 @@ public final class PreparedPairs: @unchecked Sendable {
                           statistics: ["lines": read.lines, "used": read.used - tooLong, "empty": read.empty, "overlong": read.overlong,
                                        "invalidSkipped": read.invalidSkipped, "invalidReplaced": read.invalidReplaced, "tooLong": tooLong])
         log("training pairs: prepared \(writer.written) pairs into \(directory)")
-        return PreparedPairs(corpus: try PreparedCorpus.open(directory))
+        // Just written and checksummed as it went: the sizes are checked, the bytes are not read again.
+        return PreparedPairs(corpus: try PreparedCorpus.open(directory, verify: false))
     }
 }
