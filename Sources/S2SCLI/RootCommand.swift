@@ -19,7 +19,7 @@ public struct RootCommand: ParsableCommand {
     /// Every subcommand, in the order `s2s --help` lists them.
     static let commandList: [ParsableCommand.Type] = [
         TokenizeCommand.self, DetokenizeCommand.self, BuildVocabCommand.self,
-        TrainTranslateCommand.self, TranslateCommand.self,
+        PrepareCommand.self, TrainTranslateCommand.self, TranslateCommand.self,
         TrainLMCommand.self, GenerateCommand.self, EvaluateLMCommand.self,
         TrainClassifyCommand.self, ClassifyCommand.self, TestClassifyCommand.self,
         LessonCommand.self,

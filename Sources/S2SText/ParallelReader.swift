@@ -13,6 +13,9 @@ public final class ParallelReader {
     public let target: LineReader
     /// Pair counts; `lines` counts pairs.
     public private(set) var statistics: ReadStatistics
+    /// The line count of each file, when both are files (counted before the first pair): what progress
+    /// reports count towards.
+    public let totalLines: Int?
 
     /// Opens both files ("-" for at most one of them). Throws if both are files whose line counts
     /// differ.
@@ -29,6 +32,9 @@ public final class ParallelReader {
             let sourceLines = try LineReader.countLines(path: source)
             let targetLines = try LineReader.countLines(path: target)
             if sourceLines != targetLines { throw Self.mismatch(source, sourceLines, target, targetLines) }
+            totalLines = sourceLines
+        } else {
+            totalLines = nil
         }
         self.source = try LineReader(path: source, options: options)
         self.target = try LineReader(path: target, options: options)

@@ -35,6 +35,14 @@ public struct PipelineBuilder {
         for token in try tokenizer.tokenize(line) { tokenCounts[token, default: 0] += 1 }
     }
 
+    /// Adds another builder's counts (of other lines, with the same settings): several builders can count
+    /// parts of a corpus on several threads and give the counts one builder would have.
+    public mutating func merge(_ other: PipelineBuilder) {
+        precondition(other.settings == settings && other.bpeMerges == bpeMerges, "PipelineBuilder.merge: different settings")
+        lines += other.lines
+        tokenCounts.merge(other.tokenCounts, uniquingKeysWith: +)
+    }
+
     /// Learns the BPE codes (if asked), counts the final tokens and builds the vocabulary.
     public func build(minCount: Int = 1, maxSize: Int = 0) throws(TextError) -> TextProcessor {
         var codes: BPECodes? = nil

@@ -24,6 +24,7 @@ public final class ProgressReporter {
     private let terminalWidth: () -> Int
     private let write: (String) -> Void
     private var lastDraw = -Double.infinity
+    private var lastPreparationDraw = -Double.infinity
     private var lineDrawn = false
 
     /// - Parameters:
@@ -51,6 +52,15 @@ public final class ProgressReporter {
         if isReport { log(ProgressFormat.line(progress)) }
         guard interactive, isReport || progress.elapsed - lastDraw >= minimumRedrawInterval else { return }
         lastDraw = progress.elapsed
+        write("\r" + ProgressFormat.bar(progress, width: terminalWidth()) + "\u{1B}[K")
+        lineDrawn = true
+    }
+
+    /// Redraws the data-preparation line (interactive only: a log gets the job's summary lines).
+    public func update(_ progress: PreparationProgress) {
+        // Its own clock (each phase starts at 0), apart from the training steps'.
+        guard interactive, abs(progress.elapsed - lastPreparationDraw) >= minimumRedrawInterval else { return }
+        lastPreparationDraw = progress.elapsed
         write("\r" + ProgressFormat.bar(progress, width: terminalWidth()) + "\u{1B}[K")
         lineDrawn = true
     }

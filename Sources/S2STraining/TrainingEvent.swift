@@ -12,6 +12,9 @@ public enum TrainingEvent: Sendable, Equatable {
     case message(String)
     /// After every optimizer step: loss, learning rate, speed and time so far.
     case step(TrainingProgress)
+    /// While the training data is prepared (tokens counted, the corpus encoded): lines done, rate, ETA.
+    /// Sent often; a terminal shows it as a redrawn line, a log ignores it.
+    case preparing(PreparationProgress)
     /// The run ended (successfully or not): a task's training job sends it last, after its closing
     /// log lines; a `Trainer` on its own, when its loop ends.
     case finished
@@ -27,6 +30,7 @@ extension ProgressReporter {
         switch event {
         case .message(let text): log(text)
         case .step(let progress): update(progress)
+        case .preparing(let progress): update(progress)
         case .finished: finish()
         }
     }

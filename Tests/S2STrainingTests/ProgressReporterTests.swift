@@ -33,4 +33,21 @@ final class Sink: @unchecked Sendable {
         #expect(sink.text.hasSuffix("\u{1B}[K\n"))
         #expect(sink.text.contains("\r\u{1B}[Kepoch 1 step 10/10 loss 2 lr 0.1 elapsed 5s\n"))
     }
+
+    @Test func preparationIsDrawnOnATerminalOnly() {
+        let quiet = Sink(), terminal = Sink()
+        let pipe = ProgressReporter(reportEvery: 1, interactive: false, write: { quiet.text += $0 })
+        let tty = ProgressReporter(reportEvery: 1, interactive: true, minimumRedrawInterval: 1, terminalWidth: { 80 }, write: { terminal.text += $0 })
+        for lines in stride(from: 8192, through: 81920, by: 8192) {
+            let progress = PreparationProgress(phase: "encoding", lines: lines, totalLines: 163_840, elapsed: Double(lines) / 16_384)
+            pipe.show(.preparing(progress))
+            tty.show(.preparing(progress))
+        }
+        #expect(quiet.text.isEmpty)
+        // Redraws at elapsed 0.5, 1.5, 2.5, 3.5, 4.5 (one a second); the last: half done at 16.4k lines/s.
+        #expect(terminal.text.components(separatedBy: "\r").count - 1 == 5)
+        #expect(terminal.text.hasSuffix("\rencoding: 73.7k/164k lines (45%) 16.4k lines/s ETA 6s\u{1B}[K"))
+        tty.show(.message("training pairs: prepared"))
+        #expect(terminal.text.hasSuffix("\u{1B}[K\r\u{1B}[Ktraining pairs: prepared\n"))
+    }
 }

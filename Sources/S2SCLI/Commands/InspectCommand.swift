@@ -4,18 +4,20 @@ import S2SCore
 import S2STraining
 
 /// `s2s inspect DIR`: what a model bundle holds — kind, format version, settings, vocabularies,
-/// parameter count, and every tensor's name and shape.
+/// parameter count, and every tensor's name and shape — or what a prepared corpus (`s2s prepare`, a
+/// model's data/) holds, with its checksums verified and its input files compared with the text now.
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Describe a model directory: kind, format, settings, vocabularies, tensors.")
+        abstract: "Describe a model directory (kind, format, settings, vocabularies, tensors) or a prepared corpus.")
 
-    @Argument(help: "A model directory written by a train-* command.")
+    @Argument(help: "A model directory written by a train-* command, or a prepared corpus (s2s prepare, a model's data/).")
     var directory: String
 
     @OptionGroup var runOptions: RunOptions
 
     func run() throws {
+        if FileManager.default.fileExists(atPath: directory + "/" + PreparedCorpus.manifestName) { return try describeCorpus() }
         let bundle = ModelBundle(directory: directory)
         let configBytes: [UInt8]
         do { configBytes = try AtomicFile.read(bundle.configPath) } catch {
@@ -42,6 +44,31 @@ struct InspectCommand: ParsableCommand {
         for name in tensors.keys.sorted() {
             print("  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(tensors[name]!.shape)")
         }
+    }
+
+    /// A prepared corpus: sides, inputs (and whether they changed), settings, statistics, checksums.
+    private func describeCorpus() throws {
+        let started = Stopwatch.now()
+        let corpus = try PreparedCorpus.open(directory)   // verifies every checksum, or throws naming the file
+        let manifest = corpus.manifest
+        print("prepared corpus: \(directory)")
+        print("format:          \(manifest.format) version \(manifest.version)")
+        print("sequences:       \(manifest.count) per side")
+        for side in manifest.sides {
+            let pipeline = PreparedCorpus.pipelineDirectory(directory, side: side.name)
+            let vocabulary = FileManager.default.fileExists(atPath: pipeline)
+                ? ", its text pipeline in \(pipeline)" : ""
+            print("side \(side.name):".padding(toLength: 17, withPad: " ", startingAt: 0)
+                  + "\(side.tokens) tokens (\(side.tokenBytes) bytes each), longest \(side.longest), pipeline \(side.pipeline)\(vocabulary)")
+        }
+        for input in manifest.inputs {
+            let state: String
+            do { state = try input.change().map { $0 + " since it was prepared" } ?? "unchanged" } catch { state = "\(error)" }
+            print("input:           \(input.path) (\(input.bytes) bytes) — \(state)")
+        }
+        print("settings:        " + manifest.settings.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        print("statistics:      " + manifest.statistics.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        print(String(format: "checksums:       all match (read in %.1f s)", Stopwatch.now() - started))
     }
 
     private func describe(_ key: String, _ value: Any, indent: String) -> String {

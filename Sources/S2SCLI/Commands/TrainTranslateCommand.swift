@@ -31,6 +31,7 @@ struct TrainTranslateCommand: ParsableCommand {
     @OptionGroup var training: TrainingOptions
     @OptionGroup var data: TranslationDataOptions
     @OptionGroup var text: TranslationTextOptions
+    @OptionGroup var preparation: TranslationPreparationOptions
     @OptionGroup var vocabulary: VocabularyOptions
     @OptionGroup var shape: RecurrentShapeOptions
     @OptionGroup var model: TranslationModelOptions
@@ -40,6 +41,7 @@ struct TrainTranslateCommand: ParsableCommand {
         var options = data.givesCorpus ? TranslationTrainingOptions.corpus : .dates
         vocabulary.apply(to: &options)
         text.apply(to: &options)   // after: --src-vocab-size and --tgt-vocab-size override --max-vocab
+        preparation.apply(to: &options)
         shape.apply(to: &options.model)
         model.apply(to: &options.model)
         training.apply(to: &options, run: runOptions)
@@ -61,6 +63,7 @@ struct TrainTranslateCommand: ParsableCommand {
         var job = TranslationTrainingJob(files: files, modelDirectory: training.modelDir, options: options)
         job.mode = training.mode
         job.tensorBoardDirectory = training.tensorboardDir
+        job.dataCache = preparation.dataCache
         try training.run(options.trainer) { ranks, progress in
             job.collective = ranks
             try job.run(progress: progress)

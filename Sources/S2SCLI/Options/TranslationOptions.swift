@@ -51,14 +51,11 @@ struct TranslationTextOptions: ParsableArguments {
     var srcVocabSize: Int?
     @Option(help: "Target vocabulary size limit, specials included (0 = no limit; overrides --max-vocab).")
     var tgtVocabSize: Int?
-    @Option(help: "Training pairs with a side longer than this many tokens are skipped.")
-    var maxLength: Int?
 
     func validate() throws {
         for (name, value) in [("src-vocab-size", srcVocabSize), ("tgt-vocab-size", tgtVocabSize)] {
             if let value, value < 0 { throw ValidationError("--\(name) cannot be negative") }
         }
-        if let maxLength, maxLength < 1 { throw ValidationError("--max-length must be at least 1") }
     }
 
     /// `options` with every option given applied.
@@ -68,7 +65,31 @@ struct TranslationTextOptions: ParsableArguments {
         if targetChars { options.targetUnit = .characters }
         if let srcVocabSize { options.sourceVocabularySize = srcVocabSize }
         if let tgtVocabSize { options.targetVocabularySize = tgtVocabSize }
+    }
+}
+
+/// Which training pairs are left out when the corpus is prepared (each counted in the printed statistics),
+/// and where the prepared corpus is kept.
+struct TranslationPreparationOptions: ParsableArguments {
+    @Option(help: "Training pairs with a side longer than this many tokens are skipped.")
+    var maxLength: Int?
+    @Option(help: "Training pairs whose longer side has more than this many times the shorter side's tokens are skipped (default: no limit).")
+    var maxLengthRatio: Double?
+    @Flag(help: "Skip exact duplicate training pairs (same tokens on both sides; about 11 bytes a pair while preparing).")
+    var dedup = false
+    @Option(help: "Keep the prepared training data (token ids, text pipelines) in this directory instead of the model directory's data/, to share it between runs (see `s2s prepare`).")
+    var dataCache: String?
+
+    func validate() throws {
+        if let maxLength, maxLength < 1 { throw ValidationError("--max-length must be at least 1") }
+        if let maxLengthRatio, !(maxLengthRatio >= 1) { throw ValidationError("--max-length-ratio must be at least 1") }
+    }
+
+    /// `options` with every option given applied.
+    func apply(to options: inout TranslationTrainingOptions) {
         if let maxLength { options.maxLength = maxLength }
+        if let maxLengthRatio { options.maxLengthRatio = maxLengthRatio }
+        if dedup { options.dedup = true }
     }
 }
 

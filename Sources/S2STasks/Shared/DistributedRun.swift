@@ -62,6 +62,20 @@ struct DistributedRun {
         if collective.rank != 0 { try Self.extract(received, into: directory) }
     }
 
+    /// `body` on rank 0 first and on the other ranks once it is done, when `ordered`: what rank 0 writes
+    /// into a shared directory (a `--data-cache`) the others then find and reuse instead of making it
+    /// again; where the directory is not shared, each makes its own. Unordered, every rank at once.
+    func rankZeroFirst<T>(when ordered: Bool, _ body: () throws -> T) throws -> T {
+        guard ordered, let collective, collective.size > 1 else { return try body() }
+        if collective.rank == 0 {
+            let result = Result { try body() }
+            _ = collective.agree(true)   // let the others go on even after an error: the failing rank aborts the job
+            return try result.get()
+        }
+        _ = collective.agree(true)
+        return try body()
+    }
+
     /// Compares `values` (name → fingerprint) across the ranks; throws naming the first that differs
     /// from rank 0's. Every rank sees every rank's values, so all of them stop, with the same message.
     func requireSame(_ values: [(name: String, value: String)]) throws {

@@ -21,6 +21,9 @@ public final class PreparedPairs: @unchecked Sendable {
     public var count: Int { corpus.count }
     /// Pairs left out because a side had more tokens than the length limit.
     public var tooLong: Int { corpus.manifest.statistics["tooLong"] ?? 0 }
+    /// Pairs left out by `--max-length-ratio` and `--dedup`.
+    public var lengthRatio: Int { corpus.manifest.statistics["lengthRatio"] ?? 0 }
+    public var duplicates: Int { corpus.manifest.statistics["duplicates"] ?? 0 }
     /// What the reader counted (lines, used, skipped by reason).
     public var statistics: [String: Int] { corpus.manifest.statistics }
 
@@ -50,15 +53,22 @@ public final class PreparedPairs: @unchecked Sendable {
     }
 
     /// The reader's counts as the text path printed them ("train.en + train.de: 29000 lines, 29000 used").
-    func readStatistics(_ files: TranslationTrainingJob.Files) -> ReadStatistics {
-        var statistics = ReadStatistics(source: files.trainSource + " + " + files.trainTarget)
+    public func readStatistics(source: String, target: String) -> ReadStatistics {
+        var statistics = ReadStatistics(source: source + " + " + target)
         statistics.lines = self.statistics["lines"] ?? 0
-        statistics.used = (self.statistics["used"] ?? 0) + tooLong
+        statistics.used = (self.statistics["used"] ?? 0) + tooLong + lengthRatio + duplicates
         statistics.empty = self.statistics["empty"] ?? 0
         statistics.overlong = self.statistics["overlong"] ?? 0
         statistics.invalidSkipped = self.statistics["invalidSkipped"] ?? 0
         statistics.invalidReplaced = self.statistics["invalidReplaced"] ?? 0
         return statistics
+    }
+
+    /// One log line per filter that left pairs out ("skipped 12 training pairs longer than 100 tokens").
+    public func skipped(by filters: PairFilters) -> [String] {
+        [(tooLong, "longer than \(filters.maxLength) tokens"),
+         (lengthRatio, "with a length ratio above \(filters.maxLengthRatio.map { "\($0)" } ?? "-")"),
+         (duplicates, "that repeat an earlier pair")].filter { $0.0 > 0 }.map { "skipped \($0.0) training pairs \($0.1)" }
     }
 
     /// What identifies the pairs (for the ranks of a distributed run to compare): counts and checksums.
@@ -68,21 +78,22 @@ public final class PreparedPairs: @unchecked Sendable {
     }
 
     /// The prepared pairs of two line-aligned files in `directory`: reused when they were prepared from
-    /// these files, unchanged, with these pipelines and settings; prepared again (replacing them) otherwise.
-    /// Pairs are read as training reads text (empty and over-long lines skipped and counted), encoded,
-    /// and left out when a side has more than `maxLength` tokens.
-    public static func prepare(source: String, target: String, text: TranslationText, maxLength: Int, into directory: String,
-                               log: (String) -> Void = { _ in }) throws -> PreparedPairs {
-        let settings = ["lowercase": "\(text.lowercase)", "maxLength": "\(maxLength)"]
+    /// these files, unchanged, with these pipelines and filters; prepared again (replacing them) otherwise.
+    /// Pairs are read as training reads text (empty and over-long lines skipped and counted), encoded by
+    /// `threads` workers (each with its own copy of the pipelines; the result does not depend on how
+    /// many), filtered, and written with the pipelines beside them (`PreparedCorpus.pipelineDirectory`).
+    /// `textSettings` records how the pipelines were built, for `cached(…)` to reuse them.
+    public static func prepare(source: String, target: String, text: TranslationText, filters: PairFilters, threads: Int = 1,
+                               into directory: String, textSettings: [String: String] = [:],
+                               log: (String) -> Void = { _ in },
+                               progress: @escaping (PreparationProgress) -> Void = { _ in }) throws -> PreparedPairs {
         let pipelines = ["source": text.source.pipeline.fingerprint, "target": text.target.pipeline.fingerprint]
         if FileManager.default.fileExists(atPath: directory + "/" + PreparedCorpus.manifestName) {
             do {
                 let corpus = try PreparedCorpus.open(directory)
                 try corpus.requirePipelines(pipelines)
                 try corpus.requireInputs([source, target])
-                guard corpus.manifest.settings == settings else {
-                    throw PreparedCorpusError(file: directory, "prepared with \(corpus.manifest.settings), not \(settings)")
-                }
+                try corpus.requireSettings(filters.settings(lowercase: text.lowercase))
                 log("training pairs: the prepared corpus in \(directory) (\(corpus.count) pairs)")
                 return PreparedPairs(corpus: corpus)
             } catch let error as PreparedCorpusError {
@@ -93,18 +104,96 @@ public final class PreparedPairs: @unchecked Sendable {
         let writer = try PreparedCorpusWriter(directory: directory, sides: [("source", text.source.vocabulary.count),
                                                                             ("target", text.target.vocabulary.count)])
         let reader = try ParallelReader(source: source, target: target, options: .trainingData)
-        var tooLong = 0
-        while let (s, t) = try reader.next() {
-            let sourceIds = try text.sourceIds(s.text), targetIds = try text.targetIds(t.text)
-            if sourceIds.count > maxLength || targetIds.count > maxLength { tooLong += 1; continue }
-            try writer.append([sourceIds, targetIds])
-        }
+        let encoders = try (0..<max(1, threads)).map { $0 == 0 ? text : try text.copy() }
+        var counts = FilterCounts()
+        var seen = filters.dedup ? DuplicateFilter(expected: reader.totalLines ?? 1 << 20) : nil
+        let phase = PreparationPhase("encoding", totalLines: reader.totalLines, report: progress)
+        try ParallelBlocks.run(threads: encoders.count, next: { try reader.next().map { ($0.source.text, $0.target.text) } },
+                               work: { worker, pairs in
+            try pairs.map { [try encoders[worker].sourceIds($0.0), try encoders[worker].targetIds($0.1)] }
+        }, consume: { pair in
+            if let reason = filters.rejection(source: pair[0], target: pair[1]) { counts.add(reason); return }
+            if seen != nil, !seen!.insert(pair) { counts.duplicates += 1; return }
+            try writer.append(pair)
+        }, progress: { _ in phase.update(lines: reader.statistics.lines) })
         let read = reader.statistics
-        try writer.finish(pipelines: [pipelines["source"]!, pipelines["target"]!], inputs: inputs, settings: settings,
-                          statistics: ["lines": read.lines, "used": read.used - tooLong, "empty": read.empty, "overlong": read.overlong,
-                                       "invalidSkipped": read.invalidSkipped, "invalidReplaced": read.invalidReplaced, "tooLong": tooLong])
-        log("training pairs: prepared \(writer.written) pairs into \(directory)")
+        try writer.finish(pipelines: [pipelines["source"]!, pipelines["target"]!], inputs: inputs,
+                          settings: filters.settings(lowercase: text.lowercase).merging(textSettings) { a, _ in a },
+                          statistics: ["lines": read.lines, "used": writer.written, "empty": read.empty, "overlong": read.overlong,
+                                       "invalidSkipped": read.invalidSkipped, "invalidReplaced": read.invalidReplaced,
+                                       "tooLong": counts.tooLong, "lengthRatio": counts.lengthRatio, "duplicates": counts.duplicates]) { scratch in
+            try text.source.save(directory: PreparedCorpus.pipelineDirectory(scratch, side: "source"))
+            try text.target.save(directory: PreparedCorpus.pipelineDirectory(scratch, side: "target"))
+        }
+        log("training pairs: prepared \(writer.written) into \(directory) from \(phase.summary(read.lines, "lines")) with \(encoders.count) thread(s)")
         // Just written and checksummed as it went: the sizes are checked, the bytes are not read again.
         return PreparedPairs(corpus: try PreparedCorpus.open(directory, verify: false))
+    }
+
+    /// The pipelines and pairs prepared in `directory` when they were made from these files, unchanged,
+    /// with these filters and pipelines built with `textSettings` (a new run then learns nothing again);
+    /// nil, with the reason logged, otherwise.
+    public static func cached(source: String, target: String, filters: PairFilters, lowercase: Bool, textSettings: [String: String],
+                              in directory: String, log: (String) -> Void = { _ in }) throws -> (text: TranslationText, pairs: PreparedPairs)? {
+        guard FileManager.default.fileExists(atPath: directory + "/" + PreparedCorpus.manifestName) else { return nil }
+        func pipeline(_ side: String) throws -> TextProcessor {
+            let path = PreparedCorpus.pipelineDirectory(directory, side: side)
+            switch Result(catching: { () throws(TextError) in try TextProcessor(directory: path) }) {
+            case .success(let processor): return processor
+            case .failure(let error): throw PreparedCorpusError(file: path, "its text pipeline cannot be read (\(error))")
+            }
+        }
+        do {
+            let corpus = try PreparedCorpus.open(directory)
+            try corpus.requireInputs([source, target])
+            try corpus.requireSettings(filters.settings(lowercase: lowercase).merging(textSettings) { a, _ in a })
+            let text = TranslationText(source: try pipeline("source"), target: try pipeline("target"), lowercase: lowercase)
+            try corpus.requirePipelines(["source": text.source.pipeline.fingerprint, "target": text.target.pipeline.fingerprint])
+            log("text pipelines and training pairs: the prepared corpus in \(directory) (\(corpus.count) pairs)")
+            return (text, PreparedPairs(corpus: corpus))
+        } catch let error as PreparedCorpusError {
+            log("preparing the training data again: \(error)")
+            return nil
+        }
+    }
+}
+
+/// What leaves a training pair out after encoding (OpenNMT-py's filters, Moses' clean-corpus): a side
+/// longer than `maxLength` tokens, a length ratio above `maxLengthRatio`, an exact duplicate of an
+/// earlier pair (`dedup`). Lengths are in the model's tokens (after BPE).
+public struct PairFilters: Sendable, Equatable {
+    public var maxLength: Int
+    /// The longer side's tokens over the shorter's; nil: no limit.
+    public var maxLengthRatio: Double?
+    public var dedup: Bool
+
+    public init(maxLength: Int, maxLengthRatio: Double? = nil, dedup: Bool = false) {
+        self.maxLength = maxLength; self.maxLengthRatio = maxLengthRatio; self.dedup = dedup
+    }
+
+    enum Rejection { case tooLong, lengthRatio }
+
+    func rejection(source: [Int], target: [Int]) -> Rejection? {
+        if source.count > maxLength || target.count > maxLength { return .tooLong }
+        if let ratio = maxLengthRatio,
+           Double(max(source.count, target.count)) > ratio * Double(max(1, min(source.count, target.count))) { return .lengthRatio }
+        return nil
+    }
+
+    /// As the manifest records them (with the lowercasing, which also decides the ids).
+    func settings(lowercase: Bool) -> [String: String] {
+        ["lowercase": "\(lowercase)", "maxLength": "\(maxLength)", "maxLengthRatio": maxLengthRatio.map { "\($0)" } ?? "none",
+         "dedup": "\(dedup)"]
+    }
+}
+
+/// Pairs left out, by reason.
+private struct FilterCounts {
+    var tooLong = 0, lengthRatio = 0, duplicates = 0
+    mutating func add(_ reason: PairFilters.Rejection) {
+        switch reason {
+        case .tooLong: tooLong += 1
+        case .lengthRatio: lengthRatio += 1
+        }
     }
 }

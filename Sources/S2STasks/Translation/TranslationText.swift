@@ -8,6 +8,7 @@
 // target vocabulary is a cheaper generator).
 import Foundation
 import S2SText
+import S2STraining
 
 /// How one side's text becomes tokens.
 public enum TextUnit: String, Codable, Sendable, CaseIterable {
@@ -45,6 +46,13 @@ public final class TranslationText {
     /// The source tokens of a line (for --replace-unk and attention plots).
     public func sourceTokens(_ line: String) throws -> [String] { try source.tokenize(prepare(line)) }
 
+    /// Another instance of the same pipelines, for another thread (each keeps its own tokenizer state).
+    public func copy() throws -> TranslationText {
+        TranslationText(source: try TextProcessor(settings: source.settings, codes: source.codes, vocabulary: source.vocabulary),
+                        target: try TextProcessor(settings: target.settings, codes: target.codes, vocabulary: target.vocabulary),
+                        lowercase: lowercase)
+    }
+
     /// Writes both pipelines into `directory`/source and `directory`/target.
     public func save(bundle directory: String) throws {
         try source.save(directory: directory + "/" + Self.sourceDirectory)
@@ -74,15 +82,33 @@ public final class TranslationText {
     }
 
     /// The same, streaming the training pairs from two line-aligned files (as training reads them): memory
-    /// grows with the distinct tokens, not with the lines.
+    /// grows with the distinct tokens, not with the lines. `threads` workers count blocks of pairs, each
+    /// with its own tokenizers, and their counts are summed: the pipelines do not depend on `threads`.
     public static func build(source: String, target: String, sourceUnit: TextUnit, targetUnit: TextUnit,
                              lowercase: Bool, bpeMerges: Int, minCount: Int, sourceVocabularySize: Int,
-                             targetVocabularySize: Int) throws -> TranslationText {
-        try build(sourceUnit: sourceUnit, targetUnit: targetUnit, lowercase: lowercase, bpeMerges: bpeMerges, minCount: minCount,
-                  sourceVocabularySize: sourceVocabularySize, targetVocabularySize: targetVocabularySize) { add in
-            let reader = try ParallelReader(source: source, target: target, options: .trainingData)
-            while let (s, t) = try reader.next() { try add(s.text, t.text) }
+                             targetVocabularySize: Int, threads: Int = 1,
+                             progress: @escaping (PreparationProgress) -> Void = { _ in }) throws -> TranslationText {
+        final class Counts { var source, target: PipelineBuilder; init(_ s: PipelineBuilder, _ t: PipelineBuilder) { source = s; target = t } }
+        let counts = try (0..<max(1, threads)).map { _ in
+            Counts(try PipelineBuilder(settings: settings(sourceUnit)), try PipelineBuilder(settings: settings(targetUnit)))
         }
+        let reader = try ParallelReader(source: source, target: target, options: .trainingData)
+        let phase = PreparationPhase("counting tokens", totalLines: reader.totalLines, report: progress)
+        try ParallelBlocks.run(threads: counts.count, next: { try reader.next().map { ($0.source.text, $0.target.text) } },
+                               work: { worker, pairs -> [Void] in
+            for (s, t) in pairs {
+                try counts[worker].source.add(lowercase ? s.lowercased() : s)
+                try counts[worker].target.add(lowercase ? t.lowercased() : t)
+            }
+            return []
+        }, consume: { _ in }, progress: { _ in phase.update(lines: reader.statistics.lines) })
+        for other in counts.dropFirst() {
+            counts[0].source.merge(other.source)
+            counts[0].target.merge(other.target)
+        }
+        return try build(sourceUnit: sourceUnit, targetUnit: targetUnit, lowercase: lowercase, bpeMerges: bpeMerges, minCount: minCount,
+                         sourceVocabularySize: sourceVocabularySize, targetVocabularySize: targetVocabularySize,
+                         counted: (counts[0].source, counts[0].target))
     }
 
     /// `pairs` hands every training pair to `add`; token counts are all that is kept of them.
@@ -96,6 +122,17 @@ public final class TranslationText {
             try sourceBuilder.add(prepare(source))
             try targetBuilder.add(prepare(target))
         }
+        return try build(sourceUnit: sourceUnit, targetUnit: targetUnit, lowercase: lowercase, bpeMerges: bpeMerges, minCount: minCount,
+                         sourceVocabularySize: sourceVocabularySize, targetVocabularySize: targetVocabularySize,
+                         counted: (sourceBuilder, targetBuilder))
+    }
+
+    /// The pipelines from both sides' token counts: joint BPE merges over the word sides, then each side's
+    /// vocabulary of the BPE pieces.
+    private static func build(sourceUnit: TextUnit, targetUnit: TextUnit, lowercase: Bool, bpeMerges: Int, minCount: Int,
+                              sourceVocabularySize: Int, targetVocabularySize: Int,
+                              counted: (source: PipelineBuilder, target: PipelineBuilder)) throws -> TranslationText {
+        let (sourceBuilder, targetBuilder) = counted
         let bpeSides = [(sourceUnit, sourceBuilder), (targetUnit, targetBuilder)].filter { $0.0 == .words }.map(\.1)
         guard bpeMerges > 0, !bpeSides.isEmpty else {
             return TranslationText(source: try sourceBuilder.build(minCount: minCount, maxSize: sourceVocabularySize),

@@ -59,6 +59,8 @@ public struct TranslationTrainingJob: Sendable {
     public var mode = TrainingDirectory.Mode.new
     /// Also write TensorBoard event files here.
     public var tensorBoardDirectory: String? = nil
+    /// Where the prepared training data is kept (nil: the model directory's data/); see `prepareData`.
+    public var dataCache: String? = nil
     /// The ranks of `mpirun … --distributed` (nil: this process alone); see `DistributedRun`.
     public var collective: (any Collective)? = nil
 
@@ -84,16 +86,22 @@ public struct TranslationTrainingJob: Sendable {
         let (validLines, validStatistics) = try ParallelLines.read(source: files.validSource, target: files.validTarget)
 
         let bundle = directory.bundle
-        let text: TranslationText, model: TranslationModel
+        let cache = dataCache ?? bundle.directory + "/" + Self.dataDirectory
+        let preparing: (PreparationProgress) -> Void = { progress(.preparing($0)) }
+        let text: TranslationText, model: TranslationModel, train: PreparedPairs
         if mode == .resume {
             let loaded = try TranslationBundle.load(bundle.directory, weights: false, seed: options.trainer.seed)
             (text, model) = (loaded.text, loaded.model)
             log("resuming with the model and text settings in \(bundle.configPath) (model and text flags are ignored)")
+            train = try distributed.rankZeroFirst(when: dataCache != nil) {   // a shared cache is prepared once, the other ranks map it
+                try PreparedPairs.prepare(source: files.trainSource, target: files.trainTarget, text: text, filters: options.filters,
+                                          threads: threads, into: cache, log: log, progress: preparing)
+            }
         } else {
-            text = try TranslationText.build(   // streamed: token counts are all it keeps of the text
-                source: files.trainSource, target: files.trainTarget, sourceUnit: options.sourceUnit, targetUnit: options.targetUnit, lowercase: options.lowercase,
-                bpeMerges: options.bpeMerges, minCount: options.minCount, sourceVocabularySize: options.sourceVocabularySize,
-                targetVocabularySize: options.targetVocabularySize)
+            (text, train) = try distributed.rankZeroFirst(when: dataCache != nil) {
+                try Self.prepareData(source: files.trainSource, target: files.trainTarget, options: options, into: cache,
+                                     threads: threads, log: log, progress: preparing)
+            }
             var config = options.model
             config.sourceVocabularySize = text.source.vocabulary.count
             config.targetVocabularySize = text.target.vocabulary.count
@@ -109,13 +117,10 @@ public struct TranslationTrainingJob: Sendable {
             + "model: \(model.parameterCount) parameters (\(config.cell.rawValue.uppercased()), \(config.layers) layer(s), encoder \(config.encoderHiddenSize)×\(config.bidirectional ? 2 : 1), "
             + "decoder \(config.decoderHiddenSize), \(config.attention.rawValue) attention)")
 
-        // The training pairs as token ids, mapped from the model directory's data/ (prepared on first use).
-        let train = try PreparedPairs.prepare(source: files.trainSource, target: files.trainTarget, text: text,
-                                              maxLength: options.maxLength, into: bundle.directory + "/" + Self.dataDirectory, log: log)
-        log("training data: \(train.readStatistics(files))")
+        log("training data: \(train.readStatistics(source: files.trainSource, target: files.trainTarget))")
         log("validation data: \(validStatistics)")
         guard train.count + train.tooLong > 0 else { throw TrainingError("\(files.trainSource): no usable training pairs") }
-        if train.tooLong > 0 { log("skipped \(train.tooLong) training pairs longer than \(options.maxLength) tokens") }
+        train.skipped(by: options.filters).forEach(log)
         // Every rank validates as one process with all ranks' threads would: the same numbers, bit for bit.
         let validator = try TranslationValidator(lines: validLines, text: text, threads: threads * distributed.ranks)
 
@@ -155,6 +160,30 @@ public struct TranslationTrainingJob: Sendable {
 
     /// Where in the model directory the prepared training pairs are kept.
     static let dataDirectory = "data"
+
+    /// A new run's text pipelines and training pairs, prepared into `directory` — or taken from it when
+    /// they were prepared there from these files, unchanged, with these text settings and filters (a
+    /// run on the same data then starts at its first step). `s2s prepare` is this, as a step of its own.
+    ///
+    ///     let (text, pairs) = try TranslationTrainingJob.prepareData(source: "big.en", target: "big.de",
+    ///                                                                options: options, into: "big.prepared")
+    public static func prepareData(source: String, target: String, options: TranslationTrainingOptions, into directory: String,
+                                   threads: Int = 1, log: (String) -> Void = { _ in },
+                                   progress: @escaping (PreparationProgress) -> Void = { _ in }) throws -> (text: TranslationText, pairs: PreparedPairs) {
+        if let cached = try PreparedPairs.cached(source: source, target: target, filters: options.filters, lowercase: options.lowercase,
+                                                 textSettings: options.textSettings, in: directory, log: log) {
+            return cached
+        }
+        let clock = PreparationPhase("learning the text pipelines", totalLines: nil) { _ in }   // for its summary line
+        let text = try TranslationText.build(   // streamed: token counts are all it keeps of the text
+            source: source, target: target, sourceUnit: options.sourceUnit, targetUnit: options.targetUnit, lowercase: options.lowercase,
+            bpeMerges: options.bpeMerges, minCount: options.minCount, sourceVocabularySize: options.sourceVocabularySize,
+            targetVocabularySize: options.targetVocabularySize, threads: threads, progress: progress)
+        log("text pipelines: learned in \(ProgressFormat.duration(clock.elapsed)) with \(max(1, threads)) thread(s)")
+        let pairs = try PreparedPairs.prepare(source: source, target: target, text: text, filters: options.filters, threads: threads,
+                                              into: directory, textSettings: options.textSettings, log: log, progress: progress)
+        return (text, pairs)
+    }
 
     /// How the model was trained, as config.json records it.
     private var record: [String: String] {

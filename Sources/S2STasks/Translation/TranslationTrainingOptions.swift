@@ -25,6 +25,11 @@ public struct TranslationTrainingOptions: TrainingJobOptions, Sendable {
     public var sourceVocabularySize = 0, targetVocabularySize = 0
     /// Training pairs with a side longer than this many tokens are skipped (and counted).
     public var maxLength = 100
+    /// Training pairs whose longer side has more than this many times the shorter side's tokens are
+    /// skipped (and counted); nil: no limit.
+    public var maxLengthRatio: Double? = nil
+    /// Exact duplicate training pairs (after encoding) are skipped (and counted).
+    public var dedup = false
     /// Model shape (the vocabulary sizes are filled in from the data).
     public var model = TranslationConfig(sourceVocabularySize: 0, targetVocabularySize: 0)
     /// Sentences per batch (or, with `batchTokens`, a padded-token budget per batch instead).
@@ -74,6 +79,15 @@ public struct TranslationTrainingOptions: TrainingJobOptions, Sendable {
         options.trainer.validateEvery = 200
         options.trainer.patience = 3   // BLEU cannot beat 100: stop three validations after reaching it
         return options
+    }
+
+    /// What leaves a training pair out when the corpus is prepared.
+    public var filters: PairFilters { PairFilters(maxLength: maxLength, maxLengthRatio: maxLengthRatio, dedup: dedup) }
+
+    /// How the text pipelines are built, as a prepared corpus records it (to reuse them in another run).
+    var textSettings: [String: String] {
+        ["sourceUnit": sourceUnit.rawValue, "targetUnit": targetUnit.rawValue, "bpeMerges": "\(bpeMerges)", "minCount": "\(minCount)",
+         "sourceVocabularySize": "\(sourceVocabularySize)", "targetVocabularySize": "\(targetVocabularySize)"]
     }
 
     /// Plateau: halved (by default) when validation BLEU stalls.

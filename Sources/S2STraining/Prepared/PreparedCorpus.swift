@@ -6,6 +6,8 @@
 //     <side>.ids            every sequence's token ids, one after another (little-endian UInt16 when
 //                           the side's vocabulary fits, else UInt32)
 //     <side>.offsets        count + 1 little-endian UInt64: sequence i is ids[offsets[i] ..< offsets[i+1]]
+//     pipelines/<side>/     the text pipeline that made the ids (pipeline.json, bpe.codes, vocab.txt), when
+//                           the preparer keeps it there: a task then reuses it instead of learning it again
 //
 // One side per parallel stream (a translation pair has "source" and "target"). Opening checks sizes
 // (a truncated file), offsets and CRC-32C checksums (a corrupted one); the caller checks the pipelines'
@@ -69,6 +71,18 @@ public final class PreparedCorpus: @unchecked Sendable {
     private let sides: [MappedSide]
 
     public var count: Int { manifest.count }
+
+    /// Where the preparer keeps the text pipeline of side `name` (see the file's comment).
+    public static func pipelineDirectory(_ directory: String, side name: String) -> String { directory + "/pipelines/" + name }
+
+    /// Throws naming the first of `wanted`'s settings the corpus was prepared with otherwise (settings it
+    /// records but `wanted` does not name are not compared).
+    public func requireSettings(_ wanted: [String: String]) throws {
+        for (key, value) in wanted.sorted(by: { $0.key < $1.key }) where manifest.settings[key] != value {
+            throw PreparedCorpusError(file: directory + "/" + Self.manifestName,
+                                      "prepared with \(key) \(manifest.settings[key] ?? "unset"), not \(value)")
+        }
+    }
 
     /// Opens the prepared corpus in `directory`, refusing one that is truncated or corrupted (with
     /// `verify`, every byte's checksum is checked: about a second per gigabyte).

@@ -56,9 +56,11 @@ public final class PreparedCorpusWriter {
     }
 
     /// Writes the manifest and renames the corpus into place (replacing an older prepared corpus there).
+    /// `extras` writes files of the caller's into the directory first (the text pipelines), so they are
+    /// put in place with the corpus, or not at all.
     @discardableResult
     public func finish(pipelines: [String], inputs: [InputFile], settings: [String: String],
-                       statistics: [String: Int]) throws -> PreparedCorpus.Manifest {
+                       statistics: [String: Int], extras: (_ directory: String) throws -> Void = { _ in }) throws -> PreparedCorpus.Manifest {
         precondition(pipelines.count == sides.count, "PreparedCorpusWriter: one pipeline fingerprint per side")
         var manifestSides: [PreparedCorpus.Manifest.Side] = []
         for (index, side) in sides.enumerated() {
@@ -66,6 +68,7 @@ public final class PreparedCorpusWriter {
             manifestSides.append(.init(name: names[index], tokenBytes: tokenBytes[index], tokens: side.tokens, longest: side.longest,
                                        pipeline: pipelines[index], idsCRC32C: side.idsCRC, offsetsCRC32C: side.offsetsCRC))
         }
+        try extras(scratch)
         let manifest = PreparedCorpus.Manifest(count: count, sides: manifestSides, inputs: inputs, settings: settings, statistics: statistics)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
