@@ -32,10 +32,6 @@ struct PrepareCommand: ParsableCommand {
     @OptionGroup var vocabulary: VocabularyOptions
     @OptionGroup var preparation: TranslationPreparationOptions
 
-    func validate() throws {
-        if preparation.dataCache != nil { throw ValidationError("--data-cache is train-translate's; prepare writes into --out") }
-    }
-
     func run() throws {
         var options = TranslationTrainingOptions.corpus
         vocabulary.apply(to: &options)

@@ -87,6 +87,7 @@ struct TrainClassifyCommand: ParsableCommand {
     @OptionGroup var vocabulary: VocabularyOptions
     @OptionGroup var shape: RecurrentShapeOptions
     @OptionGroup var training: TrainingOptions
+    @OptionGroup var cache: DataCacheOptions
     @OptionGroup var options: RunOptions
 
     func validate() throws {
@@ -135,6 +136,7 @@ struct TrainClassifyCommand: ParsableCommand {
         var job = ClassificationTrainingJob(train: train, valid: valid, modelDirectory: training.modelDir, options: options)
         job.mode = training.mode
         job.tensorBoardDirectory = training.tensorboardDir
+        job.dataCache = cache.dataCache
         try training.run(options.trainer) { ranks, progress in
             job.collective = ranks
             let result = try job.run(progress: progress)

@@ -62,6 +62,7 @@ struct TrainLMCommand: ParsableCommand {
     @OptionGroup var vocabulary: VocabularyOptions
     @OptionGroup var shape: RecurrentShapeOptions
     @OptionGroup var training: TrainingOptions
+    @OptionGroup var cache: DataCacheOptions
     @OptionGroup var runOptions: RunOptions
 
     func validate() throws {
@@ -91,6 +92,7 @@ struct TrainLMCommand: ParsableCommand {
         var job = LanguageModelTrainingJob(train: train, valid: valid, modelDirectory: training.modelDir, options: options)
         job.mode = training.mode
         job.tensorBoardDirectory = training.tensorboardDir
+        job.dataCache = cache.dataCache
         try training.run(options.trainer) { ranks, progress in
             job.collective = ranks
             try job.run(progress: progress)

@@ -32,6 +32,7 @@ struct TrainTranslateCommand: ParsableCommand {
     @OptionGroup var data: TranslationDataOptions
     @OptionGroup var text: TranslationTextOptions
     @OptionGroup var preparation: TranslationPreparationOptions
+    @OptionGroup var cache: DataCacheOptions
     @OptionGroup var vocabulary: VocabularyOptions
     @OptionGroup var shape: RecurrentShapeOptions
     @OptionGroup var model: TranslationModelOptions
@@ -63,7 +64,7 @@ struct TrainTranslateCommand: ParsableCommand {
         var job = TranslationTrainingJob(files: files, modelDirectory: training.modelDir, options: options)
         job.mode = training.mode
         job.tensorBoardDirectory = training.tensorboardDir
-        job.dataCache = preparation.dataCache
+        job.dataCache = cache.dataCache
         try training.run(options.trainer) { ranks, progress in
             job.collective = ranks
             try job.run(progress: progress)

@@ -68,8 +68,7 @@ struct TranslationTextOptions: ParsableArguments {
     }
 }
 
-/// Which training pairs are left out when the corpus is prepared (each counted in the printed statistics),
-/// and where the prepared corpus is kept.
+/// Which training pairs are left out when the corpus is prepared (each counted in the printed statistics).
 struct TranslationPreparationOptions: ParsableArguments {
     @Option(help: "Training pairs with a side longer than this many tokens are skipped.")
     var maxLength: Int?
@@ -77,8 +76,6 @@ struct TranslationPreparationOptions: ParsableArguments {
     var maxLengthRatio: Double?
     @Flag(help: "Skip exact duplicate training pairs (same tokens on both sides; about 11 bytes a pair while preparing).")
     var dedup = false
-    @Option(help: "Keep the prepared training data (token ids, text pipelines) in this directory instead of the model directory's data/, to share it between runs (see `s2s prepare`).")
-    var dataCache: String?
 
     func validate() throws {
         if let maxLength, maxLength < 1 { throw ValidationError("--max-length must be at least 1") }

@@ -14,14 +14,19 @@ import S2SNN
 ///     streams.input(stream: 3, position: 0)    // tokens[5 + 3·streams.length]
 ///     streams.target(stream: 3, position: 0)   // the token after it
 public final class TokenStreams: Sendable {
-    public let tokens: [Int]
+    public let tokens: TokenSequence
     public let count: Int
     public let offset: Int
     /// Inputs per stream.
     public let length: Int
 
     /// Fails when the text is too short to give every stream one input and its target.
-    public init(tokens: [Int], count: Int, offset: Int = 0) throws {
+    public convenience init(tokens: [Int], count: Int, offset: Int = 0) throws {
+        try self.init(sequence: TokenSequence(tokens), count: count, offset: offset)
+    }
+
+    /// The same over any token sequence (a prepared corpus's, mapped).
+    public init(sequence tokens: TokenSequence, count: Int, offset: Int = 0) throws {
         precondition(count >= 1 && offset >= 0)
         let usable = tokens.count - offset - 1
         guard usable >= count else {
@@ -79,12 +84,17 @@ public struct StreamBatch: TrainingBatch, Sendable {
 ///     let data = BPTTBatches(tokens: ids, batchSize: 64, bptt: 128, seed: 1)
 ///     try trainer.run(resume: false) { epoch in try! data.batches(epoch: epoch) }
 public struct BPTTBatches: Sendable {
-    public let tokens: [Int]
+    public let tokens: TokenSequence
     public let batchSize: Int
     public let bptt: Int
     public let seed: UInt64
 
     public init(tokens: [Int], batchSize: Int, bptt: Int, seed: UInt64) throws {
+        try self.init(sequence: TokenSequence(tokens), batchSize: batchSize, bptt: bptt, seed: seed)
+    }
+
+    /// The same over any token sequence (a prepared corpus's, mapped).
+    public init(sequence tokens: TokenSequence, batchSize: Int, bptt: Int, seed: UInt64) throws {
         precondition(batchSize >= 1 && bptt >= 1)
         guard tokens.count > batchSize else {
             throw LanguageModelError("the training text has \(tokens.count) tokens: too few for a batch of \(batchSize) streams (lower --batch-size)")
@@ -100,13 +110,15 @@ public struct BPTTBatches: Sendable {
         return rng.integer(below: max(1, limit))
     }
 
-    /// Epoch `epoch`'s batches, in stream order (the order is what carries the state).
-    public func batches(epoch: Int) -> [StreamBatch] {
+    /// Epoch `epoch`'s batches, in stream order (the order is what carries the state), each made when it
+    /// is read (a gigabyte text has millions).
+    public func batches(epoch: Int) -> LazyMapCollection<Range<Int>, StreamBatch> {
         // The initialiser guarantees the text is long enough at every offset `offset(epoch:)` gives.
-        let streams = try! TokenStreams(tokens: tokens, count: batchSize, offset: offset(epoch: epoch))
-        return stride(from: 0, to: streams.length, by: bptt).map { start in
-            StreamBatch(streams: streams, rows: 0..<batchSize, columns: start..<min(start + bptt, streams.length),
-                        resetsState: start == 0)
+        let streams = try! TokenStreams(sequence: tokens, count: batchSize, offset: offset(epoch: epoch))
+        let (bptt, batchSize) = (self.bptt, self.batchSize)
+        return (0..<(streams.length + bptt - 1) / bptt).lazy.map { k in
+            StreamBatch(streams: streams, rows: 0..<batchSize, columns: k * bptt..<min((k + 1) * bptt, streams.length),
+                        resetsState: k == 0)
         }
     }
 

@@ -37,7 +37,7 @@ public struct ClassificationData: Sendable {
     /// Reads `path` ("-" = stdin, read as TSV under `.auto`). With `keep`, examples of other labels are
     /// dropped and counted. fastText lines with several labels count under their first.
     public static func read(path: String, format: LabelledFormat = .auto, keep: Set<String>? = nil) throws(TextError) -> ClassificationData {
-        let resolved = try format == .auto ? detect(path) : (format == .fasttext ? .fastText : .tsv)
+        let resolved = try resolve(format, path: path)
         let reader = try LabelledReader(path: path, format: resolved, options: .trainingData)
         var examples: [LabelledExample] = [], dropped: [String: Int] = [:]
         while let line = try reader.next() {
@@ -45,6 +45,11 @@ public struct ClassificationData: Sendable {
             examples.append(LabelledExample(label: line.label, text: line.text, line: line.number))
         }
         return ClassificationData(path: path, examples: examples, dropped: dropped, statistics: reader.statistics)
+    }
+
+    /// The reader's format for `format` (`.auto`: as `detect` finds it).
+    static func resolve(_ format: LabelledFormat, path: String) throws(TextError) -> LabelledReader.Format {
+        try format == .auto ? detect(path) : (format == .fasttext ? .fastText : .tsv)
     }
 
     /// fastText when the first non-empty line starts with `__label__`.

@@ -2,6 +2,7 @@
 // folding, optional BPE; vocabulary cut at a minimum count) and stored beside config.json; and the
 // examples of a labelled file as token ids, a tokenizer error naming its file and line.
 import S2SText
+import S2STraining
 
 /// Building a classifier's text pipeline and encoding labelled data with it.
 ///
@@ -29,5 +30,30 @@ public enum ClassificationText {
             }
         }
         return sequences
+    }
+
+    /// One streamed pass over a labelled file: how many lines of each label `keep` lets through (every
+    /// label without it) and, with `pipeline`, the token counts of their text, counted by `threads`
+    /// workers (the counts do not depend on how many). Memory grows with the distinct tokens, not the lines.
+    static func scan(path: String, format: LabelledFormat, keep: Set<String>?, pipeline: PipelineBuilder?, threads: Int,
+                     progress: @escaping (PreparationProgress) -> Void) throws -> (labels: [String: Int], counted: PipelineBuilder?) {
+        final class Counts { var builder: PipelineBuilder?; init(_ builder: PipelineBuilder?) { self.builder = builder } }
+        let counts = try (0..<max(1, threads)).map { _ in
+            Counts(try pipeline.map { try PipelineBuilder(settings: $0.settings, bpeMerges: $0.bpeMerges) })
+        }
+        let reader = try LabelledReader(path: path, format: try ClassificationData.resolve(format, path: path), options: .trainingData)
+        var labels: [String: Int] = [:]
+        let phase = PreparationPhase("counting tokens", totalLines: nil, report: progress)
+        try ParallelBlocks.run(threads: counts.count, next: { try reader.next() }, work: { (worker, lines: ArraySlice<LabelledLine>) -> [String?] in
+            try lines.map { line -> String? in
+                guard keep?.contains(line.label) ?? true else { return nil }
+                do throws(TextError) { try counts[worker].builder?.add(line.text) } catch {
+                    throw TextError(error.kind, file: path, line: line.number, error.problem)
+                }
+                return line.label
+            }
+        }, consume: { label in if let label { labels[label, default: 0] += 1 } }, progress: { phase.update(lines: $0) })
+        for other in counts.dropFirst() { if let builder = other.builder { counts[0].builder?.merge(builder) } }
+        return (labels, counts[0].builder)
     }
 }

@@ -95,6 +95,8 @@ public struct ClassificationTrainingJob: Sendable {
     public var options: ClassificationTrainingOptions
     public var mode = TrainingDirectory.Mode.new
     public var tensorBoardDirectory: String? = nil
+    /// Where the prepared training examples are kept (nil: the model directory's data/); see `PreparedExamples`.
+    public var dataCache: String? = nil
     /// The ranks of `mpirun … --distributed` (nil: this process alone); see `DistributedRun`.
     public var collective: (any Collective)? = nil
 
@@ -120,45 +122,40 @@ public struct ClassificationTrainingJob: Sendable {
         let bundle = directory.bundle
         let existing: ClassificationBundle? = mode == .resume ? try ClassificationBundle.load(directory: bundle.directory, weights: false) : nil
 
-        // Data and labels.
+        // Training examples (prepared: mapped token ids and labels), labels and text pipeline.
         let filter = existing.map { Set($0.labels) } ?? options.labelFilter.map(Set.init)
-        let trainData = try ClassificationData.read(path: train, format: options.format, keep: filter)
-        log("train: " + trainData.summary)
-        let labels = existing?.labels ?? options.labelFilter ?? trainData.labels
+        let pretrained = try existing == nil ? options.initFrom.map { try LanguageModelBundle.load(directory: $0) } : nil
+        let cannotStart = { (error: PretrainedEncoderError) in TrainingError("--init-from \(options.initFrom ?? ""): \(error)") }
+        let (text, labels, trainExamples) = try trainingData(bundle: bundle, existing: existing, pretrained: pretrained?.text,
+                                                             distributed: distributed, log: log) { progress(.preparing($0)) }
+        log("train: " + trainExamples.summary(path: train))
         let validData = try ClassificationData.read(path: valid, format: options.format, keep: filter)
         log("valid: " + validData.summary)
         let labelIDs = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
-        for (name, data) in [(train, trainData), (valid, validData)] {
-            if let unknown = data.examples.first(where: { labelIDs[$0.label] == nil }) {
-                throw TextError(.malformed, file: name, line: unknown.line,
-                                "label \"\(unknown.label)\" is not one of the model's labels (\(labels.joined(separator: ", ")))")
-            }
-            guard !data.examples.isEmpty else { throw TextError(.invalidArgument, file: name, "no examples to use") }
+        if let unknown = validData.examples.first(where: { labelIDs[$0.label] == nil }) {
+            throw TextError(.malformed, file: valid, line: unknown.line,
+                            "label \"\(unknown.label)\" is not one of the model's labels (\(labels.joined(separator: ", ")))")
         }
-        let missing = labels.filter { label in !trainData.examples.contains { $0.label == label } }
+        for (name, count) in [(train, trainExamples.count), (valid, validData.examples.count)] where count == 0 {
+            throw TextError(.invalidArgument, file: name, "no examples to use")
+        }
+        let labelCounts = trainExamples.labelCounts(labels)
+        let missing = zip(labels, labelCounts).filter { $0.1 == 0 }.map(\.0)
         guard labels.count >= 2, missing.isEmpty else {
             throw TrainingError("\(train): a classifier needs examples of at least 2 labels; "
                                 + (missing.isEmpty ? "found only \(labels.joined())" : "none of \(missing.joined(separator: ", "))"))
         }
 
-        // Text pipeline, model, bundle files.
-        let pretrained = try existing == nil ? options.initFrom.map { try LanguageModelBundle.load(directory: $0) } : nil
-        let cannotStart = { (error: PretrainedEncoderError) in TrainingError("--init-from \(options.initFrom ?? ""): \(error)") }
-        let text: TextProcessor
+        // Model settings and bundle files.
         var config: ClassificationBundleConfig
         if let existing {
-            text = existing.text
             config = existing.config
             log("resuming \(modelDirectory): \(labels.count) labels, vocabulary \(text.vocabulary.count)")
         } else {
             var model: ClassificationConfig
             if let pretrained {
-                text = pretrained.text
                 do { model = try ClassificationModel.config(options.model, startingFrom: pretrained.config.model) } catch { throw cannotStart(error) }
             } else {
-                text = try ClassificationText.buildPipeline(examples: trainData.examples, settings: options.tokenizer,
-                                                            bpeMerges: options.bpeMerges, minCount: options.minCount,
-                                                            maxSize: options.maxVocabulary)
                 model = options.model
                 model.vocabularySize = text.vocabulary.count
             }
@@ -167,15 +164,13 @@ public struct ClassificationTrainingJob: Sendable {
             if pretrained == nil, options.pretraining != nil, let problem = ClassificationPretraining.problem(with: model) {
                 throw TrainingError(problem)
             }
-            config = ClassificationBundleConfig(model: model, text: text.pipeline, training: settings(labels: labels, trainData: trainData))
+            config = ClassificationBundleConfig(model: model, text: text.pipeline, training: settings(labels: labels, counts: labelCounts))
             try ClassificationBundle.save(directory: bundle.directory, config: config, text: text, labels: labels)
             log((pretrained == nil ? "vocabulary: \(text.vocabulary.count) tokens (min count \(options.minCount))"
                     : "starting from the language model in \(options.initFrom!): its vocabulary (\(text.vocabulary.count) tokens) and "
                         + "encoder (\(model.layers)×\(model.hiddenSize) \(model.cell), embedding \(model.embeddingSize))")
                 + ", labels: \(labels.joined(separator: ", "))")
         }
-        let trainSequences = try ClassificationText.encode(trainData, with: text)
-        let trainLabels = trainData.examples.map { labelIDs[$0.label]! }
         let validator = ClassificationValidator(sequences: try ClassificationText.encode(validData, with: text),
                                                 gold: validData.examples.map { labelIDs[$0.label]! }, classes: labels.count,
                                                 text: text, threads: max(1, options.trainer.shards) * distributed.ranks)
@@ -190,7 +185,7 @@ public struct ClassificationTrainingJob: Sendable {
                                      ("starting language model", startingWeights ?? "none"),
                                      ("training settings", Fingerprint.of(bytes: try JSON.encode(compared))),
                                      ("vocabulary", text.pipeline.fingerprint), ("labels", labels.joined(separator: ",")),
-                                     ("training data", Fingerprint.of(ids: trainSequences.flatMap { $0 + [-1] } + trainLabels)),
+                                     ("training data", trainExamples.fingerprint),
                                      ("validation data", Fingerprint.of(ids: validator.sequences.flatMap { $0 + [-1] } + validator.gold))])
 
         // Pretraining: a new run's, or a resumed one's that died before the classifier's first checkpoint.
@@ -214,12 +209,9 @@ public struct ClassificationTrainingJob: Sendable {
         let trainer = try scope.trainer(model, learningRate: config.training.learningRate, schedule: config.training.schedule,
                                         options: options.trainer) { try validator.metrics($0) }
         let batcher = Batcher(batchSize: config.training.batchSize, maxTokens: config.training.batchTokens)
-        let lengths = trainSequences.map { max(1, $0.count) }
-        let seed = options.trainer.seed
+        let lengths = trainExamples.lengths, seed = options.trainer.seed
         let stopReason = try trainer.run(resume: mode == .resume && (classifierStarted || config.training.pretrain == nil)) { epoch in
-            batcher.plan(lengths: lengths, seed: seed, epoch: epoch).lazy.map { rows in
-                ClassificationBatch(sequences: rows.map { trainSequences[$0] }, labels: rows.map { trainLabels[$0] })
-            }
+            batcher.compactPlan(lengths: lengths, seed: seed, epoch: epoch).lazy.map(trainExamples.batch)   // each made at its step
         }
 
         // The saved (best) weights, scored once more for the summary (rank 0 saved them; other ranks
@@ -228,12 +220,52 @@ public struct ClassificationTrainingJob: Sendable {
         return Result(stopReason: stopReason, validation: try validator.report(model), labels: labels, bestStep: trainer.state.bestStep)
     }
 
-    /// The settings recorded in config.json, class weights computed from the training labels.
-    private func settings(labels: [String], trainData: ClassificationData) -> ClassificationTrainingSettings {
+    /// The training examples, their labels and the text pipeline: a resumed run's (the bundle's pipeline
+    /// and labels), a language model's pipeline (`--init-from`), or a pipeline and labels found with the
+    /// examples in the data cache, or learned from the training file (one streamed pass) and prepared.
+    private func trainingData(bundle: ModelBundle, existing: ClassificationBundle?, pretrained: TextProcessor?, distributed: DistributedRun,
+                              log: (String) -> Void, progress: @escaping (PreparationProgress) -> Void)
+        throws -> (text: TextProcessor, labels: [String], examples: PreparedExamples) {
+        let cache = dataCache ?? bundle.directory + "/" + TranslationTrainingJob.dataDirectory
+        let threads = max(1, options.trainer.shards)
+        let keep = options.labelFilter.map(Set.init)
+        func prepare(_ text: TextProcessor, _ labels: [String], textSettings: [String: String] = [:]) throws -> PreparedExamples {
+            try PreparedExamples.prepare(path: train, format: options.format, labels: labels, processor: text, threads: threads,
+                                         into: cache, textSettings: textSettings, log: log, progress: progress)
+        }
+        return try distributed.rankZeroFirst(when: dataCache != nil) {   // a shared cache is prepared once
+            if let existing { return (existing.text, existing.labels, try prepare(existing.text, existing.labels)) }
+            if let pretrained {
+                let labels = try options.labelFilter
+                    ?? ClassificationText.scan(path: train, format: options.format, keep: nil, pipeline: nil, threads: threads, progress: progress).labels.keys.sorted()
+                return (pretrained, labels, try prepare(pretrained, labels))
+            }
+            if let cached = try PreparedExamples.cached(path: train, format: options.format, labels: options.labelFilter,
+                                                        textSettings: textSettings, in: cache, log: log) {
+                return (cached.processor, cached.labels, cached.examples)
+            }
+            let scanned = try ClassificationText.scan(path: train, format: options.format, keep: keep,
+                                                      pipeline: try PipelineBuilder(settings: options.tokenizer, bpeMerges: options.bpeMerges),
+                                                      threads: threads, progress: progress)
+            let text = try scanned.counted!.build(minCount: options.minCount, maxSize: options.maxVocabulary)
+            let labels = options.labelFilter ?? scanned.labels.keys.sorted()
+            return (text, labels, try prepare(text, labels, textSettings: textSettings))
+        }
+    }
+
+    /// How the pipeline is built from the training file, as prepared examples record it (to reuse it).
+    private var textSettings: [String: String] {
+        let tokenizer = (try? JSON.encode(options.tokenizer)).map { String(decoding: $0, as: UTF8.self) } ?? "\(options.tokenizer)"
+        return ["tokenizer": tokenizer, "minCount": "\(options.minCount)", "maxVocabulary": "\(options.maxVocabulary)",
+                "bpeMerges": "\(options.bpeMerges)", "labelFilter": options.labelFilter?.joined(separator: "\t") ?? "all"]
+    }
+
+    /// The settings recorded in config.json, class weights computed from the training labels' counts.
+    private func settings(labels: [String], counts: [Int]) -> ClassificationTrainingSettings {
         var weights: [Float]? = nil
         if options.classWeighting == .balanced {
-            let n = Float(trainData.examples.count), C = Float(labels.count)
-            weights = labels.map { label in n / (C * Float(trainData.examples.filter { $0.label == label }.count)) }
+            let n = Float(counts.reduce(0, +)), C = Float(labels.count)
+            weights = counts.map { n / (C * Float($0)) }
         }
         return ClassificationTrainingSettings(train: train, valid: valid, labelFilter: options.labelFilter, batchSize: options.batchSize,
                                           batchTokens: options.batchTokens, learningRate: options.learningRate,

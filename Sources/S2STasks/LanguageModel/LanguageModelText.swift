@@ -3,6 +3,7 @@
 // prime generation.
 import S2SCore
 import S2SText
+import S2STraining
 
 /// Building a language model's text pipeline and encoding prompts with it.
 ///
@@ -10,13 +11,21 @@ import S2SText
 ///     let prompt = try LanguageModelText.promptTokens("ROMEO:", processor: processor)   // [</s>, R, O, …]
 public enum LanguageModelText {
     /// Builds the text pipeline of a language model from a training file: characters (grapheme
-    /// clusters) or words, optionally with BPE, vocabulary cut at `minCount` and `maxSize`.
+    /// clusters) or words, optionally with BPE, vocabulary cut at `minCount` and `maxSize`. `threads`
+    /// workers count blocks of lines, each with its own tokenizer; the pipeline does not depend on how many.
     public static func buildPipeline(path: String, settings: TokenizerSettings, bpeMerges: Int = 0,
-                                      minCount: Int = 1, maxSize: Int = 0) throws(TextError) -> TextProcessor {
-        var builder = try PipelineBuilder(settings: settings, bpeMerges: bpeMerges)
+                                      minCount: Int = 1, maxSize: Int = 0, threads: Int = 1,
+                                      progress: @escaping (PreparationProgress) -> Void = { _ in }) throws -> TextProcessor {
+        final class Counts { var builder: PipelineBuilder; init(_ builder: PipelineBuilder) { self.builder = builder } }
+        let counts = try (0..<max(1, threads)).map { _ in Counts(try PipelineBuilder(settings: settings, bpeMerges: bpeMerges)) }
         let reader = try LineReader(path: path, options: ReadOptions(skipEmpty: false))
-        while let line = try reader.next() { try builder.add(line.text) }
-        return try builder.build(minCount: minCount, maxSize: maxSize)
+        let phase = PreparationPhase("counting tokens", totalLines: nil, report: progress)
+        try ParallelBlocks.run(threads: counts.count, next: { try reader.next() }, work: { (worker, lines: ArraySlice<Line>) -> [Void] in
+            for line in lines { try counts[worker].builder.add(line.text) }
+            return []
+        }, consume: { _ in }, progress: { phase.update(lines: $0) })
+        for other in counts.dropFirst() { counts[0].builder.merge(other.builder) }
+        return try counts[0].builder.build(minCount: minCount, maxSize: maxSize)
     }
 
     /// A line break first (generation starts as after one), then the prompt's lines, each line break

@@ -61,6 +61,12 @@ public struct LanguageModelTrainingOptions: TrainingJobOptions, Sendable {
     /// The documented recipe (each property says its default).
     public init() {}
 
+    /// How the pipeline is built from the training text, as a prepared text records it (to reuse it).
+    var textSettings: [String: String] {
+        ["unit": unit.rawValue, "lowercase": "\(lowercase)", "bpeMerges": "\(bpeMerges)", "minCount": "\(minCount)",
+         "maxVocabulary": "\(maxVocabulary)"]
+    }
+
     /// Plateau: lowered by `learningRateDecay` when the validation loss stalls (by less than 0.1%).
     var schedule: LearningRateSchedule { schedule(plateau: .min, threshold: 1e-3) }
 }
@@ -88,6 +94,8 @@ public struct LanguageModelTrainingJob: Sendable {
     public var options: LanguageModelTrainingOptions
     public var mode = TrainingDirectory.Mode.new
     public var tensorBoardDirectory: String? = nil
+    /// Where the prepared training text is kept (nil: the model directory's data/); see `PreparedText`.
+    public var dataCache: String? = nil
     /// The ranks of `mpirun … --distributed` (nil: this process alone); see `DistributedRun`.
     public var collective: (any Collective)? = nil
 
@@ -111,8 +119,7 @@ public struct LanguageModelTrainingJob: Sendable {
     private func train(in scope: TrainingRunScope, progress: @escaping TrainingProgressHandler) throws -> Result {
         let (distributed, directory, log) = (scope.distributed, scope.directory, scope.log)
         let bundle = directory.bundle
-        let processor = try textPipeline(bundle: bundle)
-        let trainText = try LanguageModelData(path: train, processor: processor)
+        let (processor, trainText) = try trainingData(bundle: bundle, distributed: distributed, log: log) { progress(.preparing($0)) }
         let validText = try LanguageModelData(path: valid, processor: processor)
         log("\(train): \(trainText.lines) lines, \(trainText.tokens.count) tokens; \(valid): \(validText.tokens.count) tokens; vocabulary \(processor.vocabulary.count)")
 
@@ -134,13 +141,13 @@ public struct LanguageModelTrainingJob: Sendable {
         let model = LanguageModel(config: modelConfig, rng: &rng)
         log("model: \(modelConfig.layers)×\(modelConfig.hiddenSize) \(modelConfig.cell.rawValue.uppercased()), embedding \(modelConfig.embeddingSize), \(model.parameterCount) parameters; batch \(options.batchSize) streams × \(options.bptt) tokens; \(options.trainer.shards) shard(s)")
         let task = LanguageModelTraining(model: model, streams: options.batchSize)
-        let data = try BPTTBatches(tokens: trainText.tokens, batchSize: options.batchSize, bptt: options.bptt, seed: options.trainer.seed)
+        let data = try BPTTBatches(sequence: trainText.tokens, batchSize: options.batchSize, bptt: options.bptt, seed: options.trainer.seed)
         var compared = settings
         (compared.train, compared.valid) = ("", "")   // the files may sit at other paths on other hosts
         try distributed.requireSame([("model settings", Fingerprint.of(bytes: try JSON.encode(modelConfig))),
                                      ("training settings", Fingerprint.of(bytes: try JSON.encode(compared))),
                                      ("vocabulary", processor.pipeline.fingerprint),
-                                     ("training text", Fingerprint.of(ids: trainText.tokens)),
+                                     ("training text", trainText.fingerprint),
                                      ("validation text", Fingerprint.of(ids: validText.tokens))])
         // Every rank validates as one process with all ranks' threads would: the same numbers, bit for bit.
         let validator = LanguageModelValidator(streams: 16, bptt: options.bptt, shards: options.trainer.shards * distributed.ranks)
@@ -148,26 +155,47 @@ public struct LanguageModelTrainingJob: Sendable {
         let trainer = try scope.trainer(task, learningRate: options.learningRate, schedule: options.schedule, options: options.trainer) { task in
             LanguageModelScore(stats: try validator.evaluate(task.model, tokens: validTokens), tokensPerCharacter: ratio).metrics
         }
-        let reason = try trainer.run(resume: mode == .resume) { epoch in data.batches(epoch: epoch) }
+        let releaseEvery = 64 * options.bptt   // columns: give the text's mapped pages back every 64 batches
+        let reason = try trainer.run(resume: mode == .resume) { epoch in
+            data.batches(epoch: epoch).lazy.map { batch in
+                if batch.columns.lowerBound % releaseEvery == 0 { trainText.release() }
+                return batch
+            }
+        }
         let best = trainer.state.bestMetric.map { String(format: "%.4f nats/token (%.4f bits/char)", $0, $0 * ratio / Foundation.log(2)) } ?? "none"
         log("stopped (\(reason.rawValue)) at step \(trainer.state.step); best validation loss \(best) at step \(trainer.state.bestStep ?? 0); model in \(bundle.weightsPath)")
         return Result(stopReason: reason, steps: trainer.state.step, bestStep: trainer.state.bestStep,
                       bestValidationLoss: trainer.state.bestMetric, tokensPerCharacter: ratio)
     }
 
-    /// The model's text pipeline: the one already in the bundle (resume), the one in
-    /// `pipelineDirectory`, or one built from the training text; saved into the bundle.
-    private func textPipeline(bundle: ModelBundle) throws -> TextProcessor {
-        if mode == .resume { return try TextProcessor(directory: bundle.directory) }   // (a rank's copy of it)
-        let processor: TextProcessor
-        if let pipelineDirectory = options.pipelineDirectory {
-            processor = try TextProcessor(directory: pipelineDirectory)
-        } else {
-            let settings = TokenizerSettings(unit: options.unit, lowercase: options.lowercase)
-            processor = try LanguageModelText.buildPipeline(path: train, settings: settings, bpeMerges: options.bpeMerges,
-                                                            minCount: options.minCount, maxSize: options.maxVocabulary)
+    /// The model's text pipeline — the one already in the bundle (resume), the one in `pipelineDirectory`,
+    /// or one built from the training text (or found with it in the data cache) — saved into the bundle,
+    /// and the training text prepared with it.
+    private func trainingData(bundle: ModelBundle, distributed: DistributedRun, log: (String) -> Void,
+                              progress: @escaping (PreparationProgress) -> Void) throws -> (TextProcessor, PreparedText) {
+        let cache = dataCache ?? bundle.directory + "/" + TranslationTrainingJob.dataDirectory
+        let threads = max(1, options.trainer.shards)
+        return try distributed.rankZeroFirst(when: dataCache != nil) {   // a shared cache is prepared once
+            if mode == .resume {   // (a rank's copy of it)
+                let processor = try TextProcessor(directory: bundle.directory)
+                return (processor, try PreparedText.prepare(path: train, processor: processor, threads: threads, into: cache, log: log, progress: progress))
+            }
+            let processor: TextProcessor, text: PreparedText
+            if let pipelineDirectory = options.pipelineDirectory {
+                processor = try TextProcessor(directory: pipelineDirectory)
+                text = try PreparedText.prepare(path: train, processor: processor, threads: threads, into: cache, log: log, progress: progress)
+            } else if let cached = try PreparedText.cached(path: train, textSettings: options.textSettings, in: cache, log: log) {
+                (processor, text) = cached
+            } else {
+                let settings = TokenizerSettings(unit: options.unit, lowercase: options.lowercase)
+                processor = try LanguageModelText.buildPipeline(path: train, settings: settings, bpeMerges: options.bpeMerges,
+                                                                minCount: options.minCount, maxSize: options.maxVocabulary,
+                                                                threads: threads, progress: progress)
+                text = try PreparedText.prepare(path: train, processor: processor, threads: threads, into: cache,
+                                                textSettings: options.textSettings, log: log, progress: progress)
+            }
+            try processor.save(directory: bundle.directory)
+            return (processor, text)
         }
-        try processor.save(directory: bundle.directory)
-        return processor
     }
 }

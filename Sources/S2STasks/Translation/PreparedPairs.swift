@@ -88,17 +88,13 @@ public final class PreparedPairs: @unchecked Sendable {
                                log: (String) -> Void = { _ in },
                                progress: @escaping (PreparationProgress) -> Void = { _ in }) throws -> PreparedPairs {
         let pipelines = ["source": text.source.pipeline.fingerprint, "target": text.target.pipeline.fingerprint]
-        if FileManager.default.fileExists(atPath: directory + "/" + PreparedCorpus.manifestName) {
-            do {
-                let corpus = try PreparedCorpus.open(directory)
-                try corpus.requirePipelines(pipelines)
-                try corpus.requireInputs([source, target])
-                try corpus.requireSettings(filters.settings(lowercase: text.lowercase))
-                log("training pairs: the prepared corpus in \(directory) (\(corpus.count) pairs)")
-                return PreparedPairs(corpus: corpus)
-            } catch let error as PreparedCorpusError {
-                log("preparing the training pairs again: \(error)")
-            }
+        if let reused = try PreparedData.reuse(directory, inputs: [source, target], settings: filters.settings(lowercase: text.lowercase),
+                                               what: "the training pairs", log: log, { corpus in
+            try corpus.requirePipelines(pipelines)
+            return PreparedPairs(corpus: corpus)
+        }) {
+            log("training pairs: the prepared corpus in \(directory) (\(reused.count) pairs)")
+            return reused
         }
         let inputs = [try InputFile.of(source), try InputFile.of(target)]
         let writer = try PreparedCorpusWriter(directory: directory, sides: [("source", text.source.vocabulary.count),
@@ -121,9 +117,8 @@ public final class PreparedPairs: @unchecked Sendable {
                           settings: filters.settings(lowercase: text.lowercase).merging(textSettings) { a, _ in a },
                           statistics: ["lines": read.lines, "used": writer.written, "empty": read.empty, "overlong": read.overlong,
                                        "invalidSkipped": read.invalidSkipped, "invalidReplaced": read.invalidReplaced,
-                                       "tooLong": counts.tooLong, "lengthRatio": counts.lengthRatio, "duplicates": counts.duplicates]) { scratch in
-            try text.source.save(directory: PreparedCorpus.pipelineDirectory(scratch, side: "source"))
-            try text.target.save(directory: PreparedCorpus.pipelineDirectory(scratch, side: "target"))
+                                       "tooLong": counts.tooLong, "lengthRatio": counts.lengthRatio, "duplicates": counts.duplicates]) {
+            try PreparedData.save([("source", text.source), ("target", text.target)], into: $0)
         }
         log("training pairs: prepared \(writer.written) into \(directory) from \(phase.summary(read.lines, "lines")) with \(encoders.count) thread(s)")
         // Just written and checksummed as it went: the sizes are checked, the bytes are not read again.
@@ -135,26 +130,13 @@ public final class PreparedPairs: @unchecked Sendable {
     /// nil, with the reason logged, otherwise.
     public static func cached(source: String, target: String, filters: PairFilters, lowercase: Bool, textSettings: [String: String],
                               in directory: String, log: (String) -> Void = { _ in }) throws -> (text: TranslationText, pairs: PreparedPairs)? {
-        guard FileManager.default.fileExists(atPath: directory + "/" + PreparedCorpus.manifestName) else { return nil }
-        func pipeline(_ side: String) throws -> TextProcessor {
-            let path = PreparedCorpus.pipelineDirectory(directory, side: side)
-            switch Result(catching: { () throws(TextError) in try TextProcessor(directory: path) }) {
-            case .success(let processor): return processor
-            case .failure(let error): throw PreparedCorpusError(file: path, "its text pipeline cannot be read (\(error))")
-            }
+        let settings = filters.settings(lowercase: lowercase).merging(textSettings) { a, _ in a }
+        let reused = try PreparedData.reuse(directory, inputs: [source, target], settings: settings, what: "the training data", log: log) { corpus in
+            (text: TranslationText(source: try PreparedData.pipeline(in: corpus, side: "source"),
+                             target: try PreparedData.pipeline(in: corpus, side: "target"), lowercase: lowercase), pairs: PreparedPairs(corpus: corpus))
         }
-        do {
-            let corpus = try PreparedCorpus.open(directory)
-            try corpus.requireInputs([source, target])
-            try corpus.requireSettings(filters.settings(lowercase: lowercase).merging(textSettings) { a, _ in a })
-            let text = TranslationText(source: try pipeline("source"), target: try pipeline("target"), lowercase: lowercase)
-            try corpus.requirePipelines(["source": text.source.pipeline.fingerprint, "target": text.target.pipeline.fingerprint])
-            log("text pipelines and training pairs: the prepared corpus in \(directory) (\(corpus.count) pairs)")
-            return (text, PreparedPairs(corpus: corpus))
-        } catch let error as PreparedCorpusError {
-            log("preparing the training data again: \(error)")
-            return nil
-        }
+        if let reused { log("text pipelines and training pairs: the prepared corpus in \(directory) (\(reused.pairs.count) pairs)") }
+        return reused
     }
 }
 

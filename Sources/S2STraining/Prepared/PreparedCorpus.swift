@@ -115,6 +115,12 @@ public final class PreparedCorpus: @unchecked Sendable {
     /// The ids of sequence `index` of side `side`.
     public func ids(side: Int, _ index: Int) -> [Int] { sides[side].ids(index) }
 
+    /// Side `side`'s ids, every sequence one after another as stored (little-endian, `tokenBytes` each):
+    /// valid while the corpus lives. A language model reads its text as this one sequence.
+    public func allIds(side: Int) -> (bytes: UnsafeRawBufferPointer, tokenBytes: Int) {
+        (sides[side].ids.bytes, sides[side].tokenBytes)
+    }
+
     /// Gives the mapped pages back to the file (resident memory drops to what is read next).
     public func release() {
         for side in sides { side.ids.release(); side.offsets.release() }
