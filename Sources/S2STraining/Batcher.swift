@@ -27,7 +27,8 @@ public struct Batcher: Sendable {
 
     /// The same batches in about 4 bytes an example (for corpora of millions): example indices as UInt32
     /// in one array, batch boundaries in another; each batch is made into `[Int]` when it is read.
-    public func compactPlan(lengths: [UInt32], seed: UInt64, epoch: Int) -> BatchPlan {
+    /// `lengths` in any unsigned width (a prepared corpus keeps them in two bytes an example).
+    public func compactPlan<Length: FixedWidthInteger & UnsignedInteger>(lengths: [Length], seed: UInt64, epoch: Int) -> BatchPlan {
         precondition(lengths.count <= Int(UInt32.max), "Batcher: more than 2^32 examples")
         var rng = Generator(seed: seed &+ 0x5EED_0000 &+ UInt64(epoch) &* 0x9E37_79B9)
         var order = (0..<UInt32(lengths.count)).map { $0 }
@@ -47,7 +48,7 @@ public struct Batcher: Sendable {
     }
 
     /// Cuts a pool sorted by length into batches, appending each batch's end (a position in the plan).
-    private func cut(_ sorted: ArraySlice<UInt32>, lengths: [UInt32], ends: inout [Int]) {
+    private func cut<Length: FixedWidthInteger & UnsignedInteger>(_ sorted: ArraySlice<UInt32>, lengths: [Length], ends: inout [Int]) {
         var count = 0, longest = 0
         for (position, index) in zip(sorted.indices, sorted) {
             let length = Int(lengths[Int(index)])

@@ -118,4 +118,30 @@ import S2STestSupport
         #expect(distributed.status == 0 && distributed.output.contains("the prepared corpus in \(cache)"), "\(distributed.output)")
         try DistributedTests.expectSameRun(alone, ranks, "2 ranks × 1 thread vs 1 process × 2 threads on a prepared corpus", carriedState: false)
     }
+
+    @Test(.enabled(if: available, "needs the release build"))
+    func theLanguageModelAndTheClassifierShareAPreparedCacheToo() throws {
+        let directory = TemporaryDirectory("prepared-lm-classify")
+        defer { directory.remove() }
+        let text = DistributedTests.text(in: directory), cache = directory.file("lm.prepared")
+        func lm(_ model: String) -> [String] {
+            DistributedTests.lmArguments(text, directory.file(model), threads: 2, steps: 4) + ["--data-cache", cache]
+        }
+        let first = try Self.run(lm("a")), second = try Self.run(lm("b"))
+        #expect(first.status == 0 && first.output.contains("training text: prepared"), "\(first.output)")
+        #expect(second.status == 0 && second.output.contains("text pipeline and training text: the prepared corpus in \(cache)"), "\(second.output)")
+        #expect(try DistributedTests.bytes(directory.file("a") + "/model.safetensors") == DistributedTests.bytes(directory.file("b") + "/model.safetensors"))
+
+        let tweets = try String(contentsOfFile: Corpora.path("sentiment/airline/train.tsv"), encoding: .utf8)
+        let train = directory.write("train.tsv", tweets.split(separator: "\n").prefix(400).joined(separator: "\n") + "\n")
+        let classifierCache = directory.file("tweets.prepared")
+        func classify(_ model: String) -> [String] {
+            ["train-classify", "--train", train, "--valid", Corpora.path("sentiment/airline/dev.tsv"), "--model-dir", directory.file(model),
+             "--max-steps", "3", "--hidden-size", "16", "--embedding-size", "16", "--threads", "2", "--data-cache", classifierCache]
+        }
+        let one = try Self.run(classify("c")), two = try Self.run(classify("d"))
+        #expect(one.status == 0 && one.output.contains("training examples: prepared 400 into"), "\(one.output)")
+        #expect(two.status == 0 && two.output.contains("text pipeline and training examples: the prepared corpus in \(classifierCache)"), "\(two.output)")
+        #expect(try DistributedTests.bytes(directory.file("c") + "/model.safetensors") == DistributedTests.bytes(directory.file("d") + "/model.safetensors"))
+    }
 }

@@ -16,16 +16,17 @@ import S2STraining
 ///     let batch = examples.batch([0, 1, 2])   // a ClassificationBatch of three examples
 public final class PreparedExamples: @unchecked Sendable {
     public let corpus: PreparedCorpus
-    /// Each example's length as the batcher sorts by it (at least 1). 4 bytes an example.
-    public let lengths: [UInt32]
+    /// Each example's length as the batcher sorts by it (at least 1; past 65,535 counts as 65,535: lines
+    /// are at most 64 KiB). 2 bytes an example.
+    public let lengths: [UInt16]
     public var count: Int { corpus.count }
 
     init(corpus: PreparedCorpus) {
         self.corpus = corpus
-        var lengths: [UInt32] = []
+        var lengths: [UInt16] = []
         lengths.reserveCapacity(corpus.count)
         for start in stride(from: 0, to: corpus.count, by: 1 << 20) {   // a million at a time, pages given back
-            for i in start..<min(corpus.count, start + 1 << 20) { lengths.append(UInt32(max(1, corpus.length(side: 0, i)))) }
+            for i in start..<min(corpus.count, start + 1 << 20) { lengths.append(UInt16(clamping: max(1, corpus.length(side: 0, i)))) }
             corpus.release()
         }
         self.lengths = lengths

@@ -15,8 +15,9 @@ import S2STraining
 ///     let batch = pairs.batch([0, 1, 2])   // a TranslationBatch of three pairs
 public final class PreparedPairs: @unchecked Sendable {
     public let corpus: PreparedCorpus
-    /// The length the batcher sorts and counts by: the longer side (target + eos). 4 bytes a pair.
-    public let lengths: [UInt32]
+    /// The length the batcher sorts and counts by: the longer side (target + eos), 2 bytes a pair (a
+    /// length past 65,535, which `--max-length` would have to allow, counts as 65,535).
+    public let lengths: [UInt16]
 
     public var count: Int { corpus.count }
     /// Pairs left out because a side had more tokens than the length limit.
@@ -30,12 +31,12 @@ public final class PreparedPairs: @unchecked Sendable {
     init(corpus: PreparedCorpus) {
         self.corpus = corpus
         // Read a million pairs' offsets at a time and give their pages back: 16 bytes a pair of index would
-        // otherwise stay resident (320 MB at 20 million pairs) for 4 bytes of lengths.
-        var lengths: [UInt32] = []
+        // otherwise stay resident (320 MB at 20 million pairs) for 2 bytes of lengths.
+        var lengths: [UInt16] = []
         lengths.reserveCapacity(corpus.count)
         for start in stride(from: 0, to: corpus.count, by: 1 << 20) {
             for i in start..<min(corpus.count, start + 1 << 20) {
-                lengths.append(UInt32(max(corpus.length(side: 0, i), corpus.length(side: 1, i) + 1)))
+                lengths.append(UInt16(clamping: max(corpus.length(side: 0, i), corpus.length(side: 1, i) + 1)))
             }
             corpus.release()
         }

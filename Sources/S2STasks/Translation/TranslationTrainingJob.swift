@@ -119,8 +119,8 @@ public struct TranslationTrainingJob: Sendable {
 
         log("training data: \(train.readStatistics(source: files.trainSource, target: files.trainTarget))")
         log("validation data: \(validStatistics)")
-        guard train.count + train.tooLong > 0 else { throw TrainingError("\(files.trainSource): no usable training pairs") }
         train.skipped(by: options.filters).forEach(log)
+        guard train.count > 0 else { throw TrainingError("\(files.trainSource): no usable training pairs") }
         // Every rank validates as one process with all ranks' threads would: the same numbers, bit for bit.
         let validator = try TranslationValidator(lines: validLines, text: text, threads: threads * distributed.ranks)
 
