@@ -32,6 +32,9 @@ public final class TextProcessor {
         self.tokenizer = try PipelineTokenizer(settings: settings, codes: codes)
     }
 
+    /// Another instance of the same pipeline, for another thread (each keeps its own tokenizer state).
+    public func copy() throws(TextError) -> TextProcessor { try TextProcessor(settings: settings, codes: codes, vocabulary: vocabulary) }
+
     /// Loads a directory written by `save(directory:)` / `s2s build-vocab`, and checks that
     /// bpe.codes and vocab.txt are the files pipeline.json describes.
     public convenience init(directory: String) throws(TextError) {

@@ -39,9 +39,10 @@ struct PrepareCommand: ParsableCommand {
         preparation.apply(to: &options)
         let reporter = ProgressReporter(reportEvery: 1)
         let started = Stopwatch.now()
-        let (prepared, pairs) = try TranslationTrainingJob.prepareData(
-            source: trainSrc, target: trainTgt, options: options, into: out, threads: runOptions.threads,
-            log: { reporter.log($0) }, progress: { reporter.update($0) })
+        let (prepared, pairs) = try PreparedCorpus.withLock(out) {   // a training run may be preparing it too
+            try TranslationTrainingJob.prepareData(source: trainSrc, target: trainTgt, options: options, into: out, threads: runOptions.threads,
+                                                   log: { reporter.log($0) }, progress: { reporter.update($0) })
+        }
         reporter.log("vocabularies: source \(prepared.source.vocabulary.count), target \(prepared.target.vocabulary.count) tokens")
         reporter.log("training data: \(pairs.readStatistics(source: trainSrc, target: trainTgt))")
         pairs.skipped(by: options.filters).forEach(reporter.log)

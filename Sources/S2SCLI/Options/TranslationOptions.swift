@@ -1,4 +1,4 @@
-// The option groups only `s2s train-translate` has: data files, text pipeline, the translator's own model
+// The option groups of `s2s train-translate` (the text and filter groups are `s2s prepare`'s too): data files, text pipeline, the translator's own model
 // settings (the recurrent shape and the vocabulary are RecurrentShapeOptions and VocabularyOptions). Every option is
 // optional: unset ones take the job's preset (`TranslationTrainingOptions.corpus` or `.dates`), so the
 // same flags serve the built-in dates job and a user's corpus.
@@ -74,7 +74,7 @@ struct TranslationPreparationOptions: ParsableArguments {
     var maxLength: Int?
     @Option(help: "Training pairs whose longer side has more than this many times the shorter side's tokens are skipped (default: no limit).")
     var maxLengthRatio: Double?
-    @Flag(help: "Skip exact duplicate training pairs (same tokens on both sides; about 11 bytes a pair while preparing).")
+    @Flag(help: "Skip exact duplicate training pairs (same tokens on both sides; 11–21 bytes a pair of memory while preparing).")
     var dedup = false
 
     func validate() throws {

@@ -43,12 +43,12 @@ public enum ClassificationText {
         }
         let reader = try LabelledReader(path: path, format: try ClassificationData.resolve(format, path: path), options: .trainingData)
         var labels: [String: Int] = [:]
-        let phase = PreparationPhase("counting tokens", totalLines: nil, report: progress)
+        let phase = PreparationPhase("counting tokens", totalLines: try LineReader.total(path), report: progress)
         try ParallelBlocks.run(threads: counts.count, next: { try reader.next() }, work: { (worker, lines: ArraySlice<LabelledLine>) -> [String?] in
             try lines.map { line -> String? in
                 guard keep?.contains(line.label) ?? true else { return nil }
                 do throws(TextError) { try counts[worker].builder?.add(line.text) } catch {
-                    throw TextError(error.kind, file: path, line: line.number, error.problem)
+                    throw error.at(path, line: line.number)
                 }
                 return line.label
             }

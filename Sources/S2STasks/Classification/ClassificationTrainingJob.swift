@@ -226,14 +226,14 @@ public struct ClassificationTrainingJob: Sendable {
     private func trainingData(bundle: ModelBundle, existing: ClassificationBundle?, pretrained: TextProcessor?, distributed: DistributedRun,
                               log: (String) -> Void, progress: @escaping (PreparationProgress) -> Void)
         throws -> (text: TextProcessor, labels: [String], examples: PreparedExamples) {
-        let cache = dataCache ?? bundle.directory + "/" + TranslationTrainingJob.dataDirectory
+        let cache = PreparedData.directory(dataCache, bundle: bundle)
         let threads = max(1, options.trainer.shards)
         let keep = options.labelFilter.map(Set.init)
         func prepare(_ text: TextProcessor, _ labels: [String], textSettings: [String: String] = [:]) throws -> PreparedExamples {
             try PreparedExamples.prepare(path: train, format: options.format, labels: labels, processor: text, threads: threads,
                                          into: cache, textSettings: textSettings, log: log, progress: progress)
         }
-        return try distributed.rankZeroFirst(when: dataCache != nil) {   // a shared cache is prepared once
+        return try PreparedData.preparing(cache, shared: dataCache != nil, distributed: distributed) {
             if let existing { return (existing.text, existing.labels, try prepare(existing.text, existing.labels)) }
             if let pretrained {
                 let labels = try options.labelFilter

@@ -1,6 +1,6 @@
 // A classifier's training examples as a prepared corpus (S2STraining/Prepared): two sides, "text" (each
 // example's token ids) and "label" (one id: the label's index in the model's labels), so a labelled file
-// of millions of lines trains in memory bounded by its index (4 bytes an example of lengths) instead of
+// of millions of lines trains in memory bounded by its index (2 bytes an example of lengths) instead of
 // holding every line as a String and again as ids. A job prepares into a cache (its model directory's
 // data/, or a --data-cache directory) and reuses it while the file, the pipeline, the labels and the
 // settings are those it was made with.
@@ -23,13 +23,7 @@ public final class PreparedExamples: @unchecked Sendable {
 
     init(corpus: PreparedCorpus) {
         self.corpus = corpus
-        var lengths: [UInt16] = []
-        lengths.reserveCapacity(corpus.count)
-        for start in stride(from: 0, to: corpus.count, by: 1 << 20) {   // a million at a time, pages given back
-            for i in start..<min(corpus.count, start + 1 << 20) { lengths.append(UInt16(clamping: max(1, corpus.length(side: 0, i)))) }
-            corpus.release()
-        }
-        self.lengths = lengths
+        lengths = corpus.lengths { max(1, corpus.length(side: 0, $0)) }
     }
 
     /// The examples at `rows` as one training batch (the mapped pages read are given back after it).
@@ -81,16 +75,14 @@ public final class PreparedExamples: @unchecked Sendable {
         let writer = try PreparedCorpusWriter(directory: directory, sides: [("text", processor.vocabulary.count), ("label", labels.count)])
         let reader = try LabelledReader(path: path, format: try ClassificationData.resolve(format, path: path), options: .trainingData)
         let labelIDs = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
-        let encoders = try (0..<max(1, threads)).map {
-            $0 == 0 ? processor : try TextProcessor(settings: processor.settings, codes: processor.codes, vocabulary: processor.vocabulary)
-        }
+        let encoders = try (0..<max(1, threads)).map { $0 == 0 ? processor : try processor.copy() }
         var counts: [String: Int] = [:]
-        let phase = PreparationPhase("encoding", totalLines: nil, report: progress)
+        let phase = PreparationPhase("encoding", totalLines: try LineReader.total(path), report: progress)
         try ParallelBlocks.run(threads: encoders.count, next: { try reader.next() }, work: { (worker, lines: ArraySlice<LabelledLine>) in
             try lines.map { line -> (label: String, ids: [Int]?) in
                 guard labelIDs[line.label] != nil else { return (line.label, nil) }
                 do throws(TextError) { return (line.label, try encoders[worker].encode(line.text)) } catch {
-                    throw TextError(error.kind, file: path, line: line.number, error.problem)
+                    throw error.at(path, line: line.number)
                 }
             }
         }, consume: { example in

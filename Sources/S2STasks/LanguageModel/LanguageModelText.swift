@@ -19,9 +19,11 @@ public enum LanguageModelText {
         final class Counts { var builder: PipelineBuilder; init(_ builder: PipelineBuilder) { self.builder = builder } }
         let counts = try (0..<max(1, threads)).map { _ in Counts(try PipelineBuilder(settings: settings, bpeMerges: bpeMerges)) }
         let reader = try LineReader(path: path, options: ReadOptions(skipEmpty: false))
-        let phase = PreparationPhase("counting tokens", totalLines: nil, report: progress)
+        let phase = PreparationPhase("counting tokens", totalLines: try LineReader.total(path), report: progress)
         try ParallelBlocks.run(threads: counts.count, next: { try reader.next() }, work: { (worker, lines: ArraySlice<Line>) -> [Void] in
-            for line in lines { try counts[worker].builder.add(line.text) }
+            for line in lines {
+                do throws(TextError) { try counts[worker].builder.add(line.text) } catch { throw error.at(path, line: line.number) }
+            }
             return []
         }, consume: { _ in }, progress: { phase.update(lines: $0) })
         for other in counts.dropFirst() { counts[0].builder.merge(other.builder) }

@@ -173,9 +173,9 @@ public struct LanguageModelTrainingJob: Sendable {
     /// and the training text prepared with it.
     private func trainingData(bundle: ModelBundle, distributed: DistributedRun, log: (String) -> Void,
                               progress: @escaping (PreparationProgress) -> Void) throws -> (TextProcessor, PreparedText) {
-        let cache = dataCache ?? bundle.directory + "/" + TranslationTrainingJob.dataDirectory
+        let cache = PreparedData.directory(dataCache, bundle: bundle)
         let threads = max(1, options.trainer.shards)
-        return try distributed.rankZeroFirst(when: dataCache != nil) {   // a shared cache is prepared once
+        return try PreparedData.preparing(cache, shared: dataCache != nil, distributed: distributed) {
             if mode == .resume {   // (a rank's copy of it)
                 let processor = try TextProcessor(directory: bundle.directory)
                 return (processor, try PreparedText.prepare(path: train, processor: processor, threads: threads, into: cache, log: log, progress: progress))

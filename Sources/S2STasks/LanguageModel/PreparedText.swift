@@ -49,14 +49,12 @@ public final class PreparedText: @unchecked Sendable {
         let input = try InputFile.of(path)
         let writer = try PreparedCorpusWriter(directory: directory, sides: [(side, processor.vocabulary.count)])
         let reader = try LineReader(path: path, options: ReadOptions(skipEmpty: false))
-        let encoders = try (0..<max(1, threads)).map {
-            $0 == 0 ? processor : try TextProcessor(settings: processor.settings, codes: processor.codes, vocabulary: processor.vocabulary)
-        }
-        let phase = PreparationPhase("encoding", totalLines: nil, report: progress)
+        let encoders = try (0..<max(1, threads)).map { $0 == 0 ? processor : try processor.copy() }
+        let phase = PreparationPhase("encoding", totalLines: try LineReader.total(path), report: progress)
         try ParallelBlocks.run(threads: encoders.count, next: { try reader.next() }, work: { (worker, lines: ArraySlice<Line>) in
             try lines.map { line in
                 do throws(TextError) { return try encoders[worker].encode(line.text, addEOS: true) } catch {
-                    throw TextError(error.kind, file: path, line: line.number, error.problem)
+                    throw error.at(path, line: line.number)
                 }
             }
         }, consume: { try writer.append([$0]) }, progress: { phase.update(lines: $0) })
@@ -72,11 +70,11 @@ public final class PreparedText: @unchecked Sendable {
     /// pipeline built with `textSettings` (a new run then learns nothing again); nil, with the reason
     /// logged, otherwise.
     public static func cached(path: String, textSettings: [String: String], in directory: String,
-                              log: (String) -> Void = { _ in }) throws -> (processor: TextProcessor, text: PreparedText)? {
+                              log: (String) -> Void = { _ in }) throws -> (processor: TextProcessor, prepared: PreparedText)? {
         let reused = try PreparedData.reuse(directory, inputs: [path], settings: textSettings, what: "the training text", log: log) { corpus in
-            (processor: try PreparedData.pipeline(in: corpus, side: side), text: PreparedText(corpus: corpus))
+            (processor: try PreparedData.pipeline(in: corpus, side: side), prepared: PreparedText(corpus: corpus))
         }
-        if let reused { log("text pipeline and training text: the prepared corpus in \(directory) (\(reused.text.tokens.count) tokens)") }
+        if let reused { log("text pipeline and training text: the prepared corpus in \(directory) (\(reused.prepared.tokens.count) tokens)") }
         return reused
     }
 

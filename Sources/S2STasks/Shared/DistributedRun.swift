@@ -69,10 +69,10 @@ struct DistributedRun {
         guard ordered, let collective, collective.size > 1 else { return try body() }
         if collective.rank == 0 {
             let result = Result { try body() }
-            _ = collective.agree(true)   // let the others go on even after an error: the failing rank aborts the job
+            if case .failure = result { _ = collective.agree(false) } else { _ = collective.agree(true) }
             return try result.get()
         }
-        _ = collective.agree(true)
+        guard collective.agree(true) else { throw TrainingError("rank 0 could not prepare the training data (its log says why)") }
         return try body()
     }
 

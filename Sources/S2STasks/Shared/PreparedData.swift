@@ -7,6 +7,20 @@ import S2SText
 import S2STraining
 
 enum PreparedData {
+    /// Where in a model directory a job keeps its prepared training data (without a --data-cache).
+    static let modelDirectoryName = "data"
+
+    /// Where a job keeps its prepared data: `dataCache`, or the model directory's data/.
+    static func directory(_ dataCache: String?, bundle: ModelBundle) -> String {
+        dataCache ?? bundle.directory + "/" + modelDirectoryName
+    }
+
+    /// `body` (reuse or prepare the data in `cache`) holding the cache's lock; with a --data-cache (`shared`,
+    /// perhaps on a filesystem all ranks see) rank 0 runs it first, so the others find what it made.
+    static func preparing<T>(_ cache: String, shared: Bool, distributed: DistributedRun, _ body: () throws -> T) throws -> T {
+        try distributed.rankZeroFirst(when: shared) { try PreparedCorpus.withLock(cache, body) }
+    }
+
     /// `use(corpus)` of the prepared corpus in `directory` when it was made from `inputs`, unchanged,
     /// with `settings` and passes `use`'s own checks; nil when there is none, or (logged: "preparing
     /// `what` again: the reason") when it must be made again.
@@ -56,5 +70,14 @@ extension ReadStatistics {
         lines = recorded["lines"] ?? 0; used = recorded["used"] ?? 0; empty = recorded["empty"] ?? 0
         overlong = recorded["overlong"] ?? 0; cropped = recorded["cropped"] ?? 0
         invalidSkipped = recorded["invalidSkipped"] ?? 0; invalidReplaced = recorded["invalidReplaced"] ?? 0
+    }
+}
+
+extension TextError {
+    /// The error as found at `line` of `file` (a worker of a parallel pass sees only the line's text).
+    func at(_ file: String, line: Int) -> TextError {
+        var located = self
+        (located.file, located.line) = (file, line)
+        return located
     }
 }

@@ -1,8 +1,8 @@
 // A translator's training pairs as a prepared corpus (S2STraining/Prepared): the text files encoded once
 // with the model's two pipelines into token-id files that training maps instead of holding every line
-// as Strings and again as arrays of ids. A job prepares into a cache (its model directory's data/) and
-// reuses it while the files, the pipelines and the settings are those it was made with, so a resume
-// does not read or encode the text again.
+// as Strings and again as arrays of ids. A job prepares into a cache (its model directory's data/, or a
+// --data-cache directory) and reuses it while the files, the pipelines and the settings are those it was
+// made with, so a resume does not read or encode the text again.
 import Foundation
 import S2SModels
 import S2SText
@@ -11,7 +11,7 @@ import S2STraining
 /// Training pairs, memory-mapped: ids (no bos/eos), the lengths the batcher sorts by, and batches.
 ///
 ///     let pairs = try PreparedPairs.prepare(source: "train.en", target: "train.de", text: text,
-///                                           maxLength: 100, into: "Models/en-de/data")
+///                                           filters: PairFilters(maxLength: 100), into: "Models/en-de/data")
 ///     let batch = pairs.batch([0, 1, 2])   // a TranslationBatch of three pairs
 public final class PreparedPairs: @unchecked Sendable {
     public let corpus: PreparedCorpus
@@ -30,17 +30,7 @@ public final class PreparedPairs: @unchecked Sendable {
 
     init(corpus: PreparedCorpus) {
         self.corpus = corpus
-        // Read a million pairs' offsets at a time and give their pages back: 16 bytes a pair of index would
-        // otherwise stay resident (320 MB at 20 million pairs) for 2 bytes of lengths.
-        var lengths: [UInt16] = []
-        lengths.reserveCapacity(corpus.count)
-        for start in stride(from: 0, to: corpus.count, by: 1 << 20) {
-            for i in start..<min(corpus.count, start + 1 << 20) {
-                lengths.append(UInt16(clamping: max(corpus.length(side: 0, i), corpus.length(side: 1, i) + 1)))
-            }
-            corpus.release()
-        }
-        self.lengths = lengths
+        lengths = corpus.lengths { max(corpus.length(side: 0, $0), corpus.length(side: 1, $0) + 1) }
     }
 
     /// The pairs at `indices` as one training batch. The corpus's mapped pages are given back after each
@@ -105,9 +95,13 @@ public final class PreparedPairs: @unchecked Sendable {
         var counts = FilterCounts()
         var seen = filters.dedup ? DuplicateFilter(expected: reader.totalLines ?? 1 << 20) : nil
         let phase = PreparationPhase("encoding", totalLines: reader.totalLines, report: progress)
-        try ParallelBlocks.run(threads: encoders.count, next: { try reader.next().map { ($0.source.text, $0.target.text) } },
-                               work: { worker, pairs in
-            try pairs.map { [try encoders[worker].sourceIds($0.0), try encoders[worker].targetIds($0.1)] }
+        try ParallelBlocks.run(threads: encoders.count, next: { try reader.next() }, work: { worker, pairs in
+            try pairs.map { s, t in
+                let sourceIds: [Int], targetIds: [Int]
+                do throws(TextError) { sourceIds = try encoders[worker].source.encode(encoders[worker].prepare(s.text)) } catch { throw error.at(source, line: s.number) }
+                do throws(TextError) { targetIds = try encoders[worker].target.encode(encoders[worker].prepare(t.text)) } catch { throw error.at(target, line: t.number) }
+                return [sourceIds, targetIds]
+            }
         }, consume: { pair in
             if let reason = filters.rejection(source: pair[0], target: pair[1]) { counts.add(reason); return }
             if seen != nil, !seen!.insert(pair) { counts.duplicates += 1; return }

@@ -48,9 +48,7 @@ public final class TranslationText {
 
     /// Another instance of the same pipelines, for another thread (each keeps its own tokenizer state).
     public func copy() throws -> TranslationText {
-        TranslationText(source: try TextProcessor(settings: source.settings, codes: source.codes, vocabulary: source.vocabulary),
-                        target: try TextProcessor(settings: target.settings, codes: target.codes, vocabulary: target.vocabulary),
-                        lowercase: lowercase)
+        TranslationText(source: try source.copy(), target: try target.copy(), lowercase: lowercase)
     }
 
     /// Writes both pipelines into `directory`/source and `directory`/target.
@@ -94,11 +92,10 @@ public final class TranslationText {
         }
         let reader = try ParallelReader(source: source, target: target, options: .trainingData)
         let phase = PreparationPhase("counting tokens", totalLines: reader.totalLines, report: progress)
-        try ParallelBlocks.run(threads: counts.count, next: { try reader.next().map { ($0.source.text, $0.target.text) } },
-                               work: { worker, pairs -> [Void] in
+        try ParallelBlocks.run(threads: counts.count, next: { try reader.next() }, work: { worker, pairs -> [Void] in
             for (s, t) in pairs {
-                try counts[worker].source.add(lowercase ? s.lowercased() : s)
-                try counts[worker].target.add(lowercase ? t.lowercased() : t)
+                do throws(TextError) { try counts[worker].source.add(lowercase ? s.text.lowercased() : s.text) } catch { throw error.at(source, line: s.number) }
+                do throws(TextError) { try counts[worker].target.add(lowercase ? t.text.lowercased() : t.text) } catch { throw error.at(target, line: t.number) }
             }
             return []
         }, consume: { _ in }, progress: { _ in phase.update(lines: reader.statistics.lines) })

@@ -86,19 +86,21 @@ public struct TranslationTrainingJob: Sendable {
         let (validLines, validStatistics) = try ParallelLines.read(source: files.validSource, target: files.validTarget)
 
         let bundle = directory.bundle
-        let cache = dataCache ?? bundle.directory + "/" + Self.dataDirectory
+        let cache = PreparedData.directory(dataCache, bundle: bundle)
         let preparing: (PreparationProgress) -> Void = { progress(.preparing($0)) }
         let text: TranslationText, model: TranslationModel, train: PreparedPairs
+        var filters = options.filters
         if mode == .resume {
             let loaded = try TranslationBundle.load(bundle.directory, weights: false, seed: options.trainer.seed)
             (text, model) = (loaded.text, loaded.model)
-            log("resuming with the model and text settings in \(bundle.configPath) (model and text flags are ignored)")
-            train = try distributed.rankZeroFirst(when: dataCache != nil) {   // a shared cache is prepared once, the other ranks map it
-                try PreparedPairs.prepare(source: files.trainSource, target: files.trainTarget, text: text, filters: options.filters,
+            filters = Self.filters(recorded: loaded.config.training) ?? filters   // the data the run started on
+            log("resuming with the model, text and filter settings in \(bundle.configPath) (those flags are ignored)")
+            train = try PreparedData.preparing(cache, shared: dataCache != nil, distributed: distributed) {
+                try PreparedPairs.prepare(source: files.trainSource, target: files.trainTarget, text: text, filters: filters,
                                           threads: threads, into: cache, log: log, progress: preparing)
             }
         } else {
-            (text, train) = try distributed.rankZeroFirst(when: dataCache != nil) {
+            (text, train) = try PreparedData.preparing(cache, shared: dataCache != nil, distributed: distributed) {
                 try Self.prepareData(source: files.trainSource, target: files.trainTarget, options: options, into: cache,
                                      threads: threads, log: log, progress: preparing)
             }
@@ -119,7 +121,7 @@ public struct TranslationTrainingJob: Sendable {
 
         log("training data: \(train.readStatistics(source: files.trainSource, target: files.trainTarget))")
         log("validation data: \(validStatistics)")
-        train.skipped(by: options.filters).forEach(log)
+        train.skipped(by: filters).forEach(log)
         guard train.count > 0 else { throw TrainingError("\(files.trainSource): no usable training pairs") }
         // Every rank validates as one process with all ranks' threads would: the same numbers, bit for bit.
         let validator = try TranslationValidator(lines: validLines, text: text, threads: threads * distributed.ranks)
@@ -158,9 +160,6 @@ public struct TranslationTrainingJob: Sendable {
         return result
     }
 
-    /// Where in the model directory the prepared training pairs are kept.
-    static let dataDirectory = "data"
-
     /// A new run's text pipelines and training pairs, prepared into `directory` — or taken from it when
     /// they were prepared there from these files, unchanged, with these text settings and filters (a
     /// run on the same data then starts at its first step). `s2s prepare` is this, as a step of its own.
@@ -192,6 +191,13 @@ public struct TranslationTrainingJob: Sendable {
          "threads": "\(options.trainer.shards)", "batchSize": "\(options.batchSize)",
          "batchTokens": options.batchTokens.map { "\($0)" } ?? "none",
          "learningRate": "\(options.learningRate)", "learningRateDecay": "\(options.learningRateDecay)",
-         "learningRateSchedule": options.learningRateSchedule.rawValue]
+         "learningRateSchedule": options.learningRateSchedule.rawValue,
+         "maxLength": "\(options.maxLength)", "maxLengthRatio": options.maxLengthRatio.map { "\($0)" } ?? "none", "dedup": "\(options.dedup)"]
+    }
+
+    /// The filters config.json recorded (nil for a bundle written before they were).
+    static func filters(recorded training: [String: String]) -> PairFilters? {
+        guard let maxLength = training["maxLength"].flatMap(Int.init) else { return nil }
+        return PairFilters(maxLength: maxLength, maxLengthRatio: training["maxLengthRatio"].flatMap(Double.init), dedup: training["dedup"] == "true")
     }
 }

@@ -1,6 +1,7 @@
 // Exact-duplicate detection for corpus preparation (`--dedup`) in bounded memory: a 64-bit hash of each
 // kept sequence set, in one flat open-addressing table sized once from the line count (8 bytes a slot,
-// at most 3/4 full: about 11 bytes a line, against the kilobyte a line that keeping the text would take).
+// at most 3/4 full, a power of two: 11–21 bytes a line, against the kilobyte a line that keeping the text
+// would take; it doubles, briefly holding both tables, only if more lines come than were counted).
 // Two different sequence sets share a hash with probability about n²/2⁶⁵ (10⁻⁵ at 20 million lines), in
 // which case the second is dropped as a duplicate. The hash is fixed (not Swift's per-process seeded
 // Hasher), so the same corpus gives the same result in every run and on every rank.

@@ -22,6 +22,7 @@ public final class PreparedCorpusWriter {
     /// Refuses to replace a directory that is not a prepared corpus.
     public init(directory: String, sides: [(name: String, vocabularySize: Int)]) throws {
         precondition(!sides.isEmpty && Set(sides.map(\.name)).count == sides.count, "PreparedCorpusWriter: distinct side names")
+        let directory = PreparedCorpus.normalized(directory)   // "big.prepared/" names the directory, not a place inside it
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
            !FileManager.default.fileExists(atPath: directory + "/" + PreparedCorpus.manifestName) {
