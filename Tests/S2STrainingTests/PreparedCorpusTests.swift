@@ -48,6 +48,21 @@ import S2STestSupport
         let ids = directory + "/target.ids"
         let original = try Data(contentsOf: URL(fileURLWithPath: ids))
 
+        // The writer's stamp lets an unchanged corpus open without reading it; a byte flipped in place with
+        // the file's time put back (same size, time and inode) passes that, and only a full check finds it.
+        var before = stat()
+        #expect(stat(ids, &before) == 0)
+        var flippedInPlace = original
+        flippedInPlace[flippedInPlace.count / 3] ^= 0x10
+        let handle = try #require(FileHandle(forWritingAtPath: ids))
+        try handle.write(contentsOf: flippedInPlace)
+        try handle.close()
+        var times = [before.st_atim, before.st_mtim]
+        #expect(utimensat(AT_FDCWD, ids, &times, 0) == 0)
+        _ = try PreparedCorpus.open(directory)
+        let found = #expect(throws: PreparedCorpusError.self) { try PreparedCorpus.open(directory, verify: .everyByte) }
+        #expect(found?.file == ids && found?.problem.contains("corrupted") == true)
+
         try original.dropLast(3).write(to: URL(fileURLWithPath: ids))
         let truncated = #expect(throws: PreparedCorpusError.self) { try PreparedCorpus.open(directory) }
         #expect(truncated?.file == ids && truncated?.problem.contains("truncated") == true)
@@ -57,7 +72,7 @@ import S2STestSupport
         try corrupted.write(to: URL(fileURLWithPath: ids))
         let flipped = #expect(throws: PreparedCorpusError.self) { try PreparedCorpus.open(directory) }
         #expect(flipped?.file == ids && flipped?.problem.contains("corrupted") == true)
-        _ = try PreparedCorpus.open(directory, verify: false)   // sizes right: only the checksum sees it
+        _ = try PreparedCorpus.open(directory, verify: .sizes)   // sizes right: only the checksum sees it
 
         try original.write(to: URL(fileURLWithPath: ids))
         try FileManager.default.removeItem(atPath: directory + "/source.offsets")

@@ -49,7 +49,7 @@ struct InspectCommand: ParsableCommand {
     /// A prepared corpus: sides, inputs (and whether they changed), settings, statistics, checksums.
     private func describeCorpus() throws {
         let started = Stopwatch.now()
-        let corpus = try PreparedCorpus.open(directory)   // verifies every checksum, or throws naming the file
+        let corpus = try PreparedCorpus.open(directory, verify: .everyByte)   // or throws naming the file
         let manifest = corpus.manifest
         print("prepared corpus: \(directory)")
         print("format:          \(manifest.format) version \(manifest.version)")

@@ -95,7 +95,7 @@ public final class PreparedExamples: @unchecked Sendable {
             try PreparedData.save([("text", processor)], into: $0)
         }
         log("training examples: prepared \(writer.written) into \(directory) from \(phase.summary(reader.statistics.lines, "lines")) with \(encoders.count) thread(s)")
-        return PreparedExamples(corpus: try PreparedCorpus.open(directory, verify: false))
+        return PreparedExamples(corpus: try PreparedCorpus.open(directory, verify: .sizes))
     }
 
     /// The pipeline and examples prepared in `directory` when they were made from this file, unchanged,

@@ -63,7 +63,7 @@ public final class PreparedText: @unchecked Sendable {
             try PreparedData.save([(side, processor)], into: $0)
         }
         log("training text: prepared \(phase.summary(writer.written, "lines")) into \(directory) with \(encoders.count) thread(s)")
-        return PreparedText(corpus: try PreparedCorpus.open(directory, verify: false))
+        return PreparedText(corpus: try PreparedCorpus.open(directory, verify: .sizes))
     }
 
     /// The pipeline and text prepared in `directory` when they were made from this file, unchanged, with a

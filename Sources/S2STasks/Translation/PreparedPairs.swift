@@ -117,7 +117,7 @@ public final class PreparedPairs: @unchecked Sendable {
         }
         log("training pairs: prepared \(writer.written) into \(directory) from \(phase.summary(read.lines, "lines")) with \(encoders.count) thread(s)")
         // Just written and checksummed as it went: the sizes are checked, the bytes are not read again.
-        return PreparedPairs(corpus: try PreparedCorpus.open(directory, verify: false))
+        return PreparedPairs(corpus: try PreparedCorpus.open(directory, verify: .sizes))
     }
 
     /// The pipelines and pairs prepared in `directory` when they were made from these files, unchanged,

@@ -70,6 +70,7 @@ public final class PreparedCorpusWriter {
                                        pipeline: pipelines[index], idsCRC32C: side.idsCRC, offsetsCRC32C: side.offsetsCRC))
         }
         try extras(scratch)
+        CheckStamp.write(scratch, files: names.flatMap { [$0 + ".ids", $0 + ".offsets"] })   // checksummed as written
         let manifest = PreparedCorpus.Manifest(count: count, sides: manifestSides, inputs: inputs, settings: settings, statistics: statistics)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
