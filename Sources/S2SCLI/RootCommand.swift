@@ -25,6 +25,7 @@ public struct RootCommand: ParsableCommand {
         LessonCommand.self,
         ServeCommand.self,
         AverageCommand.self,
+        ImportCommand.self,
         BleuCommand.self,
         InspectCommand.self,
         BenchCommand.self,

@@ -17,8 +17,8 @@ public final class PipelineTokenizer {
 
     /// Throws if BPE codes are combined with character tokens, or if ICU cannot be opened.
     public init(settings: TokenizerSettings, codes: BPECodes? = nil) throws(TextError) {
-        if settings.unit == .characters && codes != nil {
-            throw TextError(.invalidArgument, "BPE codes apply to word tokens; they cannot be combined with character tokens")
+        if settings.unit != .words && codes != nil {
+            throw TextError(.invalidArgument, "BPE codes apply to word tokens; they cannot be combined with \(settings.unit.rawValue) tokens")
         }
         self.settings = settings
         self.codes = codes
@@ -29,6 +29,9 @@ public final class PipelineTokenizer {
         case .characters:
             words = nil
             characters = try CharacterTokenizer(settings: settings)
+        case .spaces:
+            words = nil
+            characters = nil
         }
         bpe = codes.map { BPEEncoder(codes: $0) }
     }
@@ -36,13 +39,17 @@ public final class PipelineTokenizer {
     /// The written tokens of one line.
     public func tokenize(_ line: String) throws(TextError) -> [String] {
         if let characters { return try characters.tokenize(line) }
-        guard let words else { return [] }
+        guard let words else { return line.split(whereSeparator: \.isWhitespace).map(String.init) }   // .spaces
         let tokens = try words.tokens(line)
         return bpe?.apply(tokens: tokens) ?? tokens.map(\.written)
     }
 
     /// The inverse of `tokenize` (up to normalization): the text of written tokens.
     public func detokenize<S: Sequence>(_ tokens: S) -> String where S.Element: StringProtocol {
-        settings.unit == .characters ? Detokenizer.detokenize(characters: tokens) : Detokenizer.detokenize(tokens)
+        switch settings.unit {
+        case .characters: return Detokenizer.detokenize(characters: tokens)
+        case .spaces: return tokens.map { String($0) }.joined(separator: " ")
+        case .words: return Detokenizer.detokenize(tokens)
+        }
     }
 }

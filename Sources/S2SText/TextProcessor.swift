@@ -91,6 +91,9 @@ public final class TextProcessor {
 
     /// Text for ids: `<pad>`, `<s>` and `</s>` are dropped, unknown ids become `<unk>`, and the tokens
     /// are detokenized.
+    /// Written tokens as text (the pipeline's detokenizer).
+    public func detokenize<S: Sequence>(_ tokens: S) -> String where S.Element: StringProtocol { tokenizer.detokenize(tokens) }
+
     public func decode<S: Sequence<Int>>(_ ids: S) -> String {
         tokenizer.detokenize(vocabulary.decode(ids.filter { $0 != SpecialTokens.pad && $0 != SpecialTokens.bos && $0 != SpecialTokens.eos }))
     }

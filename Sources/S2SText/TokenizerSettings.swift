@@ -13,6 +13,9 @@ public struct TokenizerSettings: Codable, Hashable, Sendable {
         case words
         /// Grapheme clusters, for character-level language models (see `CharacterTokenizer`).
         case characters
+        /// The input's own space-separated pieces, as they are (no normalization, no markup): text that was
+        /// tokenized elsewhere, as an imported OpenNMT-py model takes it. Output is its tokens joined by spaces.
+        case spaces
     }
 
     /// Words (default) or characters.
@@ -68,6 +71,7 @@ public struct TokenizerSettings: Codable, Hashable, Sendable {
     public var commandLineFlags: String {
         var flags: [String] = []
         if unit == .characters { flags.append("--chars") }
+        if unit == .spaces { flags.append("(pre-tokenized: space-separated tokens)") }
         if lowercase { flags.append("--lowercase") }
         if tweet { flags.append("--tweet") }
         if squeezeElongations { flags.append("--squeeze") }

@@ -65,7 +65,8 @@ private let myopic = ToyModel.table(vocabularySize: 8) { prefix in
 }
 
 /// An empty output (eos at once, p 0.5) against a → b → c → eos (0.45 · 0.95³): the sum prefers the
-/// empty one, the average and GNMT (α = 1) the long one.
+/// empty one, the average and GNMT (α = 1) the long one. Lengths count the decoder's start token, as
+/// OpenNMT-py's do: a → b → c → eos is 5 long, the empty output 2.
 @Test func lengthPenaltiesChangeTheRanking() {
     let model = ToyModel.table(vocabularySize: 8) { prefix in
         switch prefix {
@@ -85,9 +86,9 @@ private let myopic = ToyModel.table(vocabularySize: 8) { prefix in
     #expect(none.map(\.tokens) == [[], [a, b, c]])
     #expect(average.map(\.tokens) == [[a, b, c], []])
     #expect(wu.map(\.tokens) == [[a, b, c], []])
-    #expect(abs(average[0].score - long / 4) < 1e-6)
-    #expect(abs(average[1].score - short / 1) < 1e-6)
-    #expect(abs(wu[0].score - long / 1.5) < 1e-6)
+    #expect(abs(average[0].score - long / 5) < 1e-6)
+    #expect(abs(average[1].score - short / 2) < 1e-6)
+    #expect(abs(wu[0].score - long / (10.0 / 6)) < 1e-6)
     #expect(abs(none[0].score - short) < 1e-6)
 }
 

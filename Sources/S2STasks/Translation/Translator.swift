@@ -191,7 +191,7 @@ public final class Translator: @unchecked Sendable {
                 tokens[i] = source[best]
             }
         }
-        let sentence = text.target.settings.unit == .characters ? Detokenizer.detokenize(characters: tokens) : Detokenizer.detokenize(tokens)
+        let sentence = text.target.detokenize(tokens)
         var rows: [[Float]]? = nil
         if options.attention, let attention {
             let columns = attention.shape[1]
