@@ -23,18 +23,20 @@ import S2SCore
 /// 2. The candidates are ranked by that sum (all have length t + 1, so the length penalty does not
 ///    change their order); ties go to the smaller token id, then to the earlier beam.
 /// 3. Eos candidates ranked among the first K finish (score = logProb / penalty(t + 1), the eos
-///    counted in the length). The first K non-eos candidates are the new alive hypotheses.
+///    counted in the length). Without a length penalty the first K non-eos candidates are the new alive
+///    hypotheses; with one (`avg`, `wu`), as in OpenNMT-py, only the non-eos among the first K.
 ///    At t + 1 = maxLength the first K candidates all finish, the non-eos ones cut without eos
 ///    (score = logProb / penalty(t + 1)).
 ///
 /// **Stopping rule**, checked per sentence after each step; the sentence is done when
 /// - t + 1 reached its maxLength (see 3.), or
 /// - no candidate had a finite log-probability (then the alive hypotheses finish as they are), or
-/// - at least `nBest` hypotheses have finished and the best alive one, scored as if it ended now
-///   (logProb / penalty(t + 1)), does not beat the `nBest`-th best finished score.
-/// With `LengthPenalty.none` the last condition is exact: log-probabilities only fall, so no alive
-/// hypothesis could still enter the n-best. With `avg` and `wu` a longer hypothesis can still gain,
-/// so, as in OpenNMT-py (which stops once its top beam has finished), the rule is a heuristic.
+/// - without a length penalty: at least `nBest` hypotheses have finished and the best alive one, scored
+///   as if it ended now, does not beat the `nBest`-th best finished score — exact, since log-probabilities
+///   only fall, so no alive hypothesis could still enter the n-best;
+/// - with `avg` or `wu`, where a longer hypothesis can still gain (near-certain tokens raise its average):
+///   at least `nBest` hypotheses have finished and some step's best candidate was an eos — OpenNMT-py
+///   3's rule (`top_beam_finished`), so an imported OpenNMT-py model gives `onmt_translate`'s output.
 /// Alive hypotheses of a done sentence are dropped. Each sentence returns its `nBest` best finished
 /// hypotheses (fewer if fewer finished, never none), best score first; ties keep finishing order.
 /// maxLength counts generated tokens including eos: output has at most maxLength tokens, and a

@@ -68,6 +68,8 @@ struct BeamSentence {
     /// The best `nBest` finished scores, best first.
     private var bestScores: [Double] = []
     private(set) var done = false
+    /// A step's best candidate was an eos (OpenNMT-py's `top_beam_finished`; see `advance`).
+    private var topCandidateFinished = false
 
     init(maxLength: Int, sourceLength: Int?) {
         self.maxLength = maxLength
@@ -124,7 +126,12 @@ struct BeamSentence {
         let lastStep = lengthAfter >= maxLength
         var newNode: [Int] = [], newLogProb: [Double] = [], newParentRow: [Int] = [], newToken: [Int] = []
         newNode.reserveCapacity(k); newLogProb.reserveCapacity(k)
+        // With a length penalty, OpenNMT-py's beam: only the non-eos among the k best continue, and the
+        // search ends once a step's best candidate was an eos and n hypotheses have finished.
+        let openNMTRule = search.lengthPenalty != .none
+        if openNMTRule && scratch.candidates[0].token == eos { topCandidateFinished = true }
         for (rank, candidate) in scratch.candidates.enumerated() {
+            if openNMTRule && rank >= k && !lastStep { break }
             if candidate.token == eos {
                 if rank < k {
                     addFinished(node: aliveNode[candidate.beam], eos: true, length: lengthAfter,
@@ -148,6 +155,8 @@ struct BeamSentence {
         // The stopping rule (see BeamSearch): max length, nothing alive, or the n-best is settled.
         if lastStep || aliveNode.isEmpty {
             finish()
+        } else if openNMTRule {
+            if topCandidateFinished && finished.count >= search.nBest { finish() }
         } else if bestScores.count >= search.nBest,
                   search.lengthPenalty.score(logProb: aliveLogProb[0], length: lengthAfter) <= bestScores[search.nBest - 1] {
             finish()

@@ -92,6 +92,26 @@ private let myopic = ToyModel.table(vocabularySize: 8) { prefix in
     #expect(abs(none[0].score - short) < 1e-6)
 }
 
+/// With a length penalty the average can rise as a hypothesis grows (near-certain tokens), so an early
+/// finished hypothesis does not settle the search: as OpenNMT-py's beam, it goes on until a step's best
+/// candidate is an eos. The empty output (eos at once, 0.45: −0.399 per token with the start token)
+/// beats "a b" at step 2 (−0.505) but not "a b c" (0.55 · 0.4 · 0.99 · 0.99: −0.307).
+@Test func aLengthPenaltySearchEndsWhenTheBestCandidateEnds() {
+    let model = ToyModel.table(vocabularySize: 8) { prefix in
+        switch prefix {
+        case []: return [a: 0.55, eos: 0.45]
+        case [a]: return [b: 0.4, c: 0.3, d: 0.2, eos: 0.1]
+        case [a, b]: return [c: 0.99, eos: 0.01]
+        case [a, b, c]: return [eos: 0.99, d: 0.01]
+        default: return [eos: 0.5, d: 0.5]
+        }
+    }
+    let best = BeamSearch(beamSize: 2, nBest: 1, lengthPenalty: .average)
+        .decode(model, initialState: model.initialState([0]), maxLengths: [8])[0][0]
+    #expect(best.tokens == [a, b, c])
+    #expect(abs(best.score - model.logProb(of: [a, b, c], eos: true) / 5) < 1e-6)
+}
+
 @Test func minLengthBansEos() {
     let model = ToyModel.table(vocabularySize: 8) { _ in [eos: 0.9, a: 0.06, b: 0.04] }
     for minLength in [0, 1, 3] {

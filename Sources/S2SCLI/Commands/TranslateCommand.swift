@@ -43,6 +43,9 @@ struct TranslateCommand: ParsableCommand {
     @Option(help: "Sentences decoded together (results do not depend on it).")
     var batchSize = 32
 
+    @Flag(help: "Follow each best translation with a TAB and its score (OpenNMT-py's -with_score).")
+    var withScore = false
+
     @Option(help: "Write one SVG heatmap of the attention weights per sentence into this directory.")
     var attentionSvg: String?
 
@@ -94,9 +97,12 @@ struct TranslateCommand: ParsableCommand {
         return reader.statistics.lines
     }
 
-    /// The output lines of `results`: the best text each, or with --n-best, `i ||| text ||| score` lines.
+    /// The output lines of `results`: the best text each (with --with-score, a TAB and its score), or with
+    /// --n-best, `i ||| text ||| score` lines.
     func format(_ results: [TranslationResult], firstLineNumber: Int = 1) -> [String] {
-        guard search.nBest > 1 else { return results.map(\.text) }
+        guard search.nBest > 1 else {
+            return withScore ? results.map { "\($0.text)\t\($0.hypotheses[0].score)" } : results.map(\.text)
+        }
         return results.enumerated().flatMap { index, result in
             result.hypotheses.map { "\(firstLineNumber - 1 + index) ||| \($0.text) ||| \(String(format: "%.6f", $0.score))" }
         }
