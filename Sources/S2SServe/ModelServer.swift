@@ -23,7 +23,8 @@ public struct ModelServer: Sendable {
     /// served.
     public init(configuration: ServeConfiguration) throws {
         try self.init(configuration: configuration,
-                      models: configuration.models.map { try ServedModel(directory: $0, threads: configuration.threads) })
+                      models: configuration.models.map { try ServedModel(directory: $0, threads: configuration.threads) }
+                        + (try configuration.openNMTConfig.map { try OpenNMTServerConfig.load($0, threads: configuration.threads) } ?? []))
     }
 
     /// Serves `models` (already loaded; `configuration.models` is not read). Two models of the same

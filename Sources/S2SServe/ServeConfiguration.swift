@@ -37,6 +37,9 @@ public struct ServeConfiguration: Sendable {
     public var requestTimeout = 60.0
     /// How translations are searched (beam 5 by default); per request only n-best and attention change.
     public var translation = TranslationOptions()
+    /// OpenNMT-py's server configuration (conf.json): its models are served too, each under its id with
+    /// its own options (see `OpenNMTServerConfig`).
+    public var openNMTConfig: String? = nil
 
     /// The defaults, serving `models`.
     public init(models: [String]) { self.models = models }

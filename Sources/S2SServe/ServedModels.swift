@@ -18,6 +18,10 @@ public struct ServedModel {
 
     public let name: String
     let task: Task
+    /// The integer id OpenNMT-py's clients name it by (`s2s serve --opennmt-config`); nil: its position.
+    public var openNMTId: Int?
+    /// A translator's own search settings (from an OpenNMT-py configuration); nil: the server's.
+    public var translationOptions: TranslationOptions?
     /// config.json's "model" object: sizes, attention, vocabulary sizes (shown by GET /models).
     let settings: [String: Any]
 
@@ -40,6 +44,12 @@ public struct ServedModel {
 
     public init(name: String, generator: TextGenerator) {
         self.init(name: name, task: .generator(generator), settings: generator.bundle.config.model)
+    }
+
+    /// `model` under another name.
+    init(renaming model: ServedModel, to name: String) {
+        self.name = name; task = model.task; settings = model.settings
+        openNMTId = model.openNMTId; translationOptions = model.translationOptions
     }
 
     private init(name: String, task: Task, settings: some Encodable) {

@@ -29,6 +29,9 @@ struct ServerCommand: ParsableCommand {
     @Option(name: [.customShort("m"), .customLong("model")], help: "A model directory to serve (repeat for more).")
     var models: [String] = []
 
+    @Option(help: "OpenNMT-py's server configuration (conf.json): serve its models too, each under its id with its opt (beam_size, n_best, length_penalty, alpha, …); .pt checkpoints are imported at start-up.")
+    var opennmtConfig: String?
+
     @Option(help: "Address to listen on (loopback by default; 0.0.0.0 for every interface).")
     var host = "127.0.0.1"
 
@@ -65,7 +68,7 @@ struct ServerCommand: ParsableCommand {
     var timeout = 60.0
 
     func validate() throws {
-        guard !models.isEmpty else { throw ValidationError("give at least one model directory with -m") }
+        guard !models.isEmpty || opennmtConfig != nil else { throw ValidationError("give at least one model directory with -m (or --opennmt-config)") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must lie in 0...65535") }
         guard batchWaitMs >= 0, timeout > 0 else { throw ValidationError("--batch-wait-ms cannot be negative and --timeout must be positive") }
         for (name, value) in [("max-batch-sentences", maxBatchSentences), ("queue-sentences", queueSentences),
@@ -92,6 +95,7 @@ struct ServerCommand: ParsableCommand {
         configuration.concurrentGenerations = concurrentGenerations
         configuration.requestTimeout = timeout
         configuration.translation = search.options
+        configuration.openNMTConfig = opennmtConfig
         return configuration
     }
 

@@ -2,6 +2,7 @@
 // layer's own results (the same translation, probabilities and text as calling it directly).
 import Foundation
 import Testing
+import S2SServe
 import S2STasks
 import S2STestSupport
 
@@ -139,6 +140,38 @@ import S2STestSupport
             #expect(script.status == 200 && script.text.contains("/translator/translate"))
             let style = try await HTTPClient.get(port: port, "/style.css")
             #expect(style.status == 200 && style.headers["content-type"]?.hasPrefix("text/css") == true)
+        }
+    }
+}
+
+/// An OpenNMT-py server's configuration: its checkpoint imported at start-up and served under id 100 (the
+/// id of OpenNMT-py's example conf.json) with its opt, answering as onmt_translate did.
+@Suite struct OpenNMTConfigTests {
+    @Test func aConfJsonModelAnswersUnderItsId() async throws {
+        let fixtures = Repository.fixtures("S2STasksTests") + "/opennmt"
+        let root = TemporaryDirectory("serve-onmt-conf")
+        defer { root.remove() }
+        let conf = root.write("conf.json", """
+            {"models_root": "\(fixtures)", "models": [{"id": 100, "model": "rnn_gru_general.pt", "timeout": 600,
+             "on_timeout": "to_cpu", "load": true, "opt": {"gpu": 0, "beam_size": 5}}]}
+            """)
+        let expected = try String(contentsOfFile: fixtures + "/rnn_gru_general.expected.tsv", encoding: .utf8)
+            .split(separator: "\n").prefix(3).map { $0.split(separator: "\t").map(String.init) }
+        var configuration = ServeConfiguration(models: [])
+        configuration.port = 0
+        configuration.openNMTConfig = conf
+        let server = try ModelServer(configuration: configuration)
+        #expect(server.modelNames.map(\.name) == ["100"])
+        try await TestServer.serving(server) { port in
+            let reply = try await HTTPClient.post(port: port, "/translator/translate", json: expected.map { ["src": $0[0], "id": 100] })
+            #expect(reply.status == 200)
+            let entries = try #require((reply.json as? [[[String: Any]]])?.first)
+            #expect(entries.map { $0["tgt"] as? String } == expected.map { $0[1] })
+            for (entry, row) in zip(entries, expected) {
+                #expect(abs((entry["pred_score"] as? Double ?? 0) - Double(row[2])!) < 1e-4)
+            }
+            let missing = try await HTTPClient.post(port: port, "/translator/translate", json: [["src": "a dog", "id": 101]])
+            #expect(missing.status == 404)
         }
     }
 }

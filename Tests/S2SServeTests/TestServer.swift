@@ -20,7 +20,11 @@ enum TestServer {
         var configuration = ServeConfiguration(models: [])
         configuration.port = 0
         configure(&configuration)
-        let server = try ModelServer(configuration: configuration, models: try models ?? tinyModels())
+        return try await serving(try ModelServer(configuration: configuration, models: try models ?? tinyModels()), body)
+    }
+
+    /// Runs `body` with the port of `server`, then shuts it down as SIGTERM would.
+    static func serving<Value>(_ server: ModelServer, _ body: (Int) async throws -> Value) async throws -> Value {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let task = Task {
             defer { continuation.finish() }

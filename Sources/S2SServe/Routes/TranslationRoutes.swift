@@ -48,7 +48,7 @@ struct TranslationRoutes: Sendable {
 
     struct OpenNMTItem: Decodable {
         var src: String
-        /// The model: its name, or its position in GET /models (OpenNMT-py's integer ids).
+        /// The model: its name, its id in an OpenNMT-py configuration, or its position in GET /models.
         var id: ModelID?
         var attention: Bool?
     }
@@ -83,12 +83,16 @@ struct TranslationRoutes: Sendable {
         switch first.id {
         case .name(let model): name = model
         case .index(let index):
-            guard models.all.indices.contains(index) else { throw ServeError.notFound("no model with id \(index) (GET /models lists them from 0)") }
-            name = models.all[index].name
+            if let model = models.all.first(where: { $0.openNMTId == index }) {   // an OpenNMT-py configuration's id
+                name = model.name
+            } else {
+                guard models.all.indices.contains(index) else { throw ServeError.notFound("no model with id \(index) (GET /models lists them from 0)") }
+                name = models.all[index].name
+            }
         case nil: name = nil
         }
         let service = try service(named: name)
-        var options = configuration.translation
+        var options = service.model.translationOptions ?? configuration.translation
         options.attention = items.contains { $0.attention == true }
         let results = try await service.batcher.submit(items.map(\.src), key: options)
         var out: [OpenNMTTranslation] = []
@@ -143,7 +147,7 @@ struct TranslationRoutes: Sendable {
             name = "\(source)-\(target)"
         }
         let service = try service(named: name)
-        var options = configuration.translation
+        var options = service.model.translationOptions ?? configuration.translation
         options.nBest = 1 + alternatives
         options.beamSize = max(options.beamSize, options.nBest)
         let results = try await service.batcher.submit(lines, key: options)
