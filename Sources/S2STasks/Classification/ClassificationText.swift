@@ -37,23 +37,19 @@ public enum ClassificationText {
     /// workers (the counts do not depend on how many). Memory grows with the distinct tokens, not the lines.
     static func scan(path: String, format: LabelledFormat, keep: Set<String>?, pipeline: PipelineBuilder?, threads: Int,
                      progress: @escaping (PreparationProgress) -> Void) throws -> (labels: [String: Int], counted: PipelineBuilder?) {
-        final class Counts { var builder: PipelineBuilder?; init(_ builder: PipelineBuilder?) { self.builder = builder } }
-        let counts = try (0..<max(1, threads)).map { _ in
-            Counts(try pipeline.map { try PipelineBuilder(settings: $0.settings, bpeMerges: $0.bpeMerges) })
-        }
+        let counts = try PipelineCounts(workers: threads, sides: pipeline.map { [$0] } ?? [])
         let reader = try LabelledReader(path: path, format: try ClassificationData.resolve(format, path: path), options: .trainingData)
         var labels: [String: Int] = [:]
         let phase = PreparationPhase("counting tokens", totalLines: try LineReader.total(path), report: progress)
         try ParallelBlocks.run(threads: counts.count, next: { try reader.next() }, work: { (worker, lines: ArraySlice<LabelledLine>) -> [String?] in
             try lines.map { line -> String? in
                 guard keep?.contains(line.label) ?? true else { return nil }
-                do throws(TextError) { try counts[worker].builder?.add(line.text) } catch {
+                do throws(TextError) { if pipeline != nil { try counts.add(line.text, side: 0, worker: worker) } } catch {
                     throw error.at(path, line: line.number)
                 }
                 return line.label
             }
         }, consume: { label in if let label { labels[label, default: 0] += 1 } }, progress: { phase.update(lines: $0) })
-        for other in counts.dropFirst() { if let builder = other.builder { counts[0].builder?.merge(builder) } }
-        return (labels, counts[0].builder)
+        return (labels, pipeline == nil ? nil : counts.merged()[0])
     }
 }

@@ -16,18 +16,16 @@ public enum LanguageModelText {
     public static func buildPipeline(path: String, settings: TokenizerSettings, bpeMerges: Int = 0,
                                       minCount: Int = 1, maxSize: Int = 0, threads: Int = 1,
                                       progress: @escaping (PreparationProgress) -> Void = { _ in }) throws -> TextProcessor {
-        final class Counts { var builder: PipelineBuilder; init(_ builder: PipelineBuilder) { self.builder = builder } }
-        let counts = try (0..<max(1, threads)).map { _ in Counts(try PipelineBuilder(settings: settings, bpeMerges: bpeMerges)) }
+        let counts = try PipelineCounts(workers: threads, sides: [try PipelineBuilder(settings: settings, bpeMerges: bpeMerges)])
         let reader = try LineReader(path: path, options: ReadOptions(skipEmpty: false))
         let phase = PreparationPhase("counting tokens", totalLines: try LineReader.total(path), report: progress)
         try ParallelBlocks.run(threads: counts.count, next: { try reader.next() }, work: { (worker, lines: ArraySlice<Line>) -> [Void] in
             for line in lines {
-                do throws(TextError) { try counts[worker].builder.add(line.text) } catch { throw error.at(path, line: line.number) }
+                do throws(TextError) { try counts.add(line.text, side: 0, worker: worker) } catch { throw error.at(path, line: line.number) }
             }
             return []
         }, consume: { _ in }, progress: { phase.update(lines: $0) })
-        for other in counts.dropFirst() { counts[0].builder.merge(other.builder) }
-        return try counts[0].builder.build(minCount: minCount, maxSize: maxSize)
+        return try counts.merged()[0].build(minCount: minCount, maxSize: maxSize)
     }
 
     /// A line break first (generation starts as after one), then the prompt's lines, each line break

@@ -81,3 +81,32 @@ extension TextError {
         return located
     }
 }
+
+/// Token counts of a parallel pass: one `PipelineBuilder` per side for each worker of `ParallelBlocks` (a
+/// tokenizer keeps ICU state, so none is shared), summed into one per side at the end.
+///
+///     let counts = try PipelineCounts(workers: 2, sides: [try PipelineBuilder(settings: settings)])
+///     try counts.add(line, side: 0, worker: k)          // inside worker k's part of a block
+///     let builder = counts.merged()[0]
+final class PipelineCounts: @unchecked Sendable {   // worker k touches only workers[k]
+    private final class Worker { var sides: [PipelineBuilder]; init(_ sides: [PipelineBuilder]) { self.sides = sides } }
+    private let workers: [Worker]
+
+    /// `workers` workers, each with fresh builders of `sides`' settings.
+    init(workers: Int, sides: [PipelineBuilder]) throws {
+        self.workers = try (0..<max(1, workers)).map { _ in
+            Worker(try sides.map { try PipelineBuilder(settings: $0.settings, bpeMerges: $0.bpeMerges) })
+        }
+    }
+
+    var count: Int { workers.count }
+
+    func add(_ line: String, side: Int, worker: Int) throws(TextError) { try workers[worker].sides[side].add(line) }
+
+    /// Every side's counts over all workers.
+    func merged() -> [PipelineBuilder] {
+        var sides = workers[0].sides
+        for worker in workers.dropFirst() { for side in sides.indices { sides[side].merge(worker.sides[side]) } }
+        return sides
+    }
+}

@@ -86,26 +86,21 @@ public final class TranslationText {
                              lowercase: Bool, bpeMerges: Int, minCount: Int, sourceVocabularySize: Int,
                              targetVocabularySize: Int, threads: Int = 1,
                              progress: @escaping (PreparationProgress) -> Void = { _ in }) throws -> TranslationText {
-        final class Counts { var source, target: PipelineBuilder; init(_ s: PipelineBuilder, _ t: PipelineBuilder) { source = s; target = t } }
-        let counts = try (0..<max(1, threads)).map { _ in
-            Counts(try PipelineBuilder(settings: settings(sourceUnit)), try PipelineBuilder(settings: settings(targetUnit)))
-        }
+        let counts = try PipelineCounts(workers: threads, sides: [try PipelineBuilder(settings: settings(sourceUnit)),
+                                                                  try PipelineBuilder(settings: settings(targetUnit))])
         let reader = try ParallelReader(source: source, target: target, options: .trainingData)
         let phase = PreparationPhase("counting tokens", totalLines: reader.totalLines, report: progress)
         try ParallelBlocks.run(threads: counts.count, next: { try reader.next() }, work: { worker, pairs -> [Void] in
             for (s, t) in pairs {
-                do throws(TextError) { try counts[worker].source.add(lowercase ? s.text.lowercased() : s.text) } catch { throw error.at(source, line: s.number) }
-                do throws(TextError) { try counts[worker].target.add(lowercase ? t.text.lowercased() : t.text) } catch { throw error.at(target, line: t.number) }
+                do throws(TextError) { try counts.add(lowercase ? s.text.lowercased() : s.text, side: 0, worker: worker) } catch { throw error.at(source, line: s.number) }
+                do throws(TextError) { try counts.add(lowercase ? t.text.lowercased() : t.text, side: 1, worker: worker) } catch { throw error.at(target, line: t.number) }
             }
             return []
         }, consume: { _ in }, progress: { _ in phase.update(lines: reader.statistics.lines) })
-        for other in counts.dropFirst() {
-            counts[0].source.merge(other.source)
-            counts[0].target.merge(other.target)
-        }
+        let merged = counts.merged()
         return try build(sourceUnit: sourceUnit, targetUnit: targetUnit, lowercase: lowercase, bpeMerges: bpeMerges, minCount: minCount,
                          sourceVocabularySize: sourceVocabularySize, targetVocabularySize: targetVocabularySize,
-                         counted: (counts[0].source, counts[0].target))
+                         counted: (merged[0], merged[1]))
     }
 
     /// `pairs` hands every training pair to `add`; token counts are all that is kept of them.
