@@ -35,8 +35,8 @@ import S2SCore
 ///   as if it ended now, does not beat the `nBest`-th best finished score — exact, since log-probabilities
 ///   only fall, so no alive hypothesis could still enter the n-best;
 /// - with `avg` or `wu`, where a longer hypothesis can still gain (near-certain tokens raise its average):
-///   at least `nBest` hypotheses have finished and some step's best candidate was an eos — OpenNMT-py
-///   3's rule (`top_beam_finished`), so an imported OpenNMT-py model gives `onmt_translate`'s output.
+///   this step's best candidate is an eos and at least `nBest` hypotheses have finished — OpenNMT-py
+///   3.5's rule, so an imported OpenNMT-py model gives `onmt_translate`'s n-best lists.
 /// Alive hypotheses of a done sentence are dropped. Each sentence returns its `nBest` best finished
 /// hypotheses (fewer if fewer finished, never none), best score first; ties keep finishing order.
 /// maxLength counts generated tokens including eos: output has at most maxLength tokens, and a

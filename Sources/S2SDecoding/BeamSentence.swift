@@ -68,8 +68,6 @@ struct BeamSentence {
     /// The best `nBest` finished scores, best first.
     private var bestScores: [Double] = []
     private(set) var done = false
-    /// A step's best candidate was an eos (OpenNMT-py's `top_beam_finished`; see `advance`).
-    private var topCandidateFinished = false
 
     init(maxLength: Int, sourceLength: Int?) {
         self.maxLength = maxLength
@@ -126,10 +124,11 @@ struct BeamSentence {
         let lastStep = lengthAfter >= maxLength
         var newNode: [Int] = [], newLogProb: [Double] = [], newParentRow: [Int] = [], newToken: [Int] = []
         newNode.reserveCapacity(k); newLogProb.reserveCapacity(k)
-        // With a length penalty, OpenNMT-py's beam: only the non-eos among the k best continue, and the
-        // search ends once a step's best candidate was an eos and n hypotheses have finished.
+        // With a length penalty, OpenNMT-py 3's beam: only the non-eos among the k best continue, and the
+        // search ends at a step whose best candidate is an eos once n hypotheses have finished (the
+        // step's own best: OpenNMT-py 3.5's `is_finished_list[i][0]`, not 2.x's sticky `top_beam_finished`).
         let openNMTRule = search.lengthPenalty != .none
-        if openNMTRule && scratch.candidates[0].token == eos { topCandidateFinished = true }
+        let topCandidateFinished = scratch.candidates[0].token == eos
         for (rank, candidate) in scratch.candidates.enumerated() {
             if openNMTRule && rank >= k && !lastStep { break }
             if candidate.token == eos {

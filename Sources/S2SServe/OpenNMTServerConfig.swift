@@ -29,12 +29,15 @@ enum OpenNMTServerConfig {
         var length_penalty: String?
         var alpha: Double?
         var min_length: Int?
+        var max_length: Int?
+        var max_length_ratio: Double?
         var block_ngram_repeat: Int?
         var replace_unk: Bool?
     }
 
     /// The models of `path`, each under its id, with its options (OpenNMT-py's translate defaults for what
-    /// `opt` leaves out: beam 5, one hypothesis, length penalty avg with alpha 1). Errors name the file.
+    /// `opt` leaves out: beam 5, one hypothesis, length penalty avg with alpha 1, max_length 250,
+    /// max_length_ratio 1.25). Errors name the file.
     static func load(_ path: String, threads: Int) throws -> [ServedModel] {
         let file: File
         do { file = try JSONDecoder().decode(File.self, from: Data(contentsOf: URL(fileURLWithPath: path))) } catch {
@@ -67,14 +70,22 @@ enum OpenNMTServerConfig {
         options.beamSize = opt?.beam_size ?? 5
         options.nBest = opt?.n_best ?? 1
         options.minLength = opt?.min_length ?? 0
+        options.maxLength = opt?.max_length ?? 250
+        // OpenNMT-py turns the ratio off at ≤ 0 (max_length alone); a ratio of max_length does the same
+        // for every source of one token or more.
+        let ratio = opt?.max_length_ratio ?? 1.25
+        options.maxLengthRatio = ratio > 0 ? ratio : Double(max(1, options.maxLength ?? 1))
         options.blockNgramRepeat = opt?.block_ngram_repeat ?? 0
         options.replaceUnknown = opt?.replace_unk ?? false
+        let alpha = opt?.alpha ?? 1   // OpenNMT-py's default
         switch opt?.length_penalty ?? "avg" {
         case "none": options.lengthPenalty = .none
-        case "avg": options.lengthPenalty = .average
-        case "wu": options.lengthPenalty = .wu(alpha: opt?.alpha ?? 0)
+        case "avg" where alpha == 1: options.lengthPenalty = .average
+        case "avg": throw ServeError.badRequest("\(file): model \(model): length_penalty avg with alpha \(alpha) (OpenNMT-py's length^alpha) is not supported; s2s's avg is alpha 1")
+        case "wu": options.lengthPenalty = .wu(alpha: alpha)
         case let other: throw ServeError.badRequest("\(file): model \(model): length_penalty \(other) (none, avg or wu)")
         }
+        guard (options.maxLength ?? 1) >= 1 else { throw ServeError.badRequest("\(file): model \(model): max_length \(options.maxLength ?? 0)") }
         guard options.beamSize >= 1, options.nBest >= 1, options.nBest <= options.beamSize else {
             throw ServeError.badRequest("\(file): model \(model): beam_size \(options.beamSize), n_best \(options.nBest)")
         }

@@ -112,6 +112,23 @@ private let myopic = ToyModel.table(vocabularySize: 8) { prefix in
     #expect(abs(best.score - model.logProb(of: [a, b, c], eos: true) / 5) < 1e-6)
 }
 
+@Test func aLengthPenaltySearchGoesOnWhileTheStepsBestCandidateContinues() {
+    // Step 1: eos is the best candidate, but one hypothesis is not an n-best of two. Step 2: [a, eos]
+    // makes two, while the step's best candidate, [a, b], goes on: OpenNMT-py 3.5 goes on too and
+    // finds [a, b, eos] (2.x's sticky `top_beam_finished` would have stopped with [a]).
+    let model = ToyModel.table(vocabularySize: 8) { prefix in
+        switch prefix {
+        case []: return [eos: 0.6, a: 0.4]
+        case [a]: return [b: 0.5, eos: 0.3, c: 0.2]
+        default: return [eos: 0.99, d: 0.01]
+        }
+    }
+    let list = BeamSearch(beamSize: 2, nBest: 2, lengthPenalty: .average)
+        .decode(model, initialState: model.initialState([0]), maxLengths: [8])[0]
+    #expect(list.map(\.tokens) == [[], [a, b]])
+    #expect(abs(list[1].score - model.logProb(of: [a, b], eos: true) / 4) < 1e-6)
+}
+
 @Test func minLengthBansEos() {
     let model = ToyModel.table(vocabularySize: 8) { _ in [eos: 0.9, a: 0.06, b: 0.04] }
     for minLength in [0, 1, 3] {

@@ -31,6 +31,87 @@ import S2STestSupport
         }
     }
 
+    /// 5-best lists with `-replace_unk` and `-max_length 12` (`<name>.nbest.tsv`, one sentence per
+    /// batch in onmt_translate: its length limit takes the batch's longest source). One difference is
+    /// expected, and checked: OpenNMT-py 3.5 replaces an <unk> by the attended source word's entry in
+    /// its source vocabulary, so a word outside it comes out as <unk> again; s2s copies the word.
+    @Test(arguments: ["brnn_lstm_general", "rnn_gru_general", "brnn_lstm_dot", "brnn_lstm_mlp"])
+    func nBestListsWithUnknownsReplacedAndALengthCapAsOnmtTranslate(model name: String) throws {
+        let root = TemporaryDirectory("onmt-import")
+        defer { root.remove() }
+        try OpenNMTImport.run(checkpoint: Self.fixtures + "/\(name).pt", into: root.file("model"))
+        let translator = try Translator(contentsOf: root.file("model"))
+        let lines = try String(contentsOfFile: Self.fixtures + "/test20.en", encoding: .utf8).split(separator: "\n").map(String.init)
+        let expected = try String(contentsOfFile: Self.fixtures + "/\(name).nbest.tsv", encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        var options = TranslationOptions()
+        options.lengthPenalty = .average
+        options.nBest = 5
+        options.replaceUnknown = true
+        options.maxLength = 12
+        options.maxLengthRatio = 1.25
+        let results = try translator.translate(lines, options: options)
+        #expect(expected.count == 5 * lines.count)
+        let sourceVocabulary = translator.bundle.text.source.vocabulary
+        var replacedOutsideTheVocabulary = 0
+        for row in expected {
+            let (sentence, rank) = (Int(row[0])!, Int(row[1])!)
+            let found = results[sentence].hypotheses[rank]
+            let theirs = row[2].split(separator: " ").map(String.init)
+            #expect(found.tokens.count == theirs.count, "\(name) \(sentence).\(rank): \(found.text) vs \(row[2])")
+            for (mine, their) in zip(found.tokens, theirs) where mine != their {
+                #expect(their == "<unk>" && sourceVocabulary.id(of: mine) == nil && lines[sentence].split(separator: " ").contains(Substring(mine)),
+                        "\(name) \(sentence).\(rank): \(found.text) vs \(row[2])")
+                replacedOutsideTheVocabulary += 1
+            }
+            #expect(abs(found.score - Double(row[3])!) < 1e-4, "\(name) \(sentence).\(rank): score \(found.score) vs \(row[3])")
+        }
+        #expect(results.allSatisfy { $0.hypotheses.allSatisfy { $0.tokens.count <= 12 } })
+        #expect(replacedOutsideTheVocabulary < expected.count)
+    }
+
+    @Test func theLengthLimitIsOpenNMTPysPerSentence() {
+        // min(max_length, int(src_len × max_length_ratio + 5)): floored, then capped.
+        #expect(OutputLengthLimit(ratio: 1.25).tokens(sourceLength: 3) == 8)
+        #expect(OutputLengthLimit(ratio: 1.25, cap: 250).tokens(sourceLength: 300) == 250)
+        #expect(OutputLengthLimit(ratio: 1.25, cap: 12).tokens(sourceLength: 6) == 12)
+        #expect(OutputLengthLimit().tokens(sourceLength: 7) == 19)
+    }
+
+    /// What s2s adds applies to an imported model: an ensemble of a model with itself translates as the
+    /// model alone, several imported models (same vocabularies) ensemble, and the bfloat16 and int8 step
+    /// weights translate most of the 20 sentences as float32 does (these models have 32 hidden units;
+    /// the precisions' own bounds are checked against their oracles in S2SModelsTests).
+    @Test func importedModelsEnsembleAndTakeEveryPrecision() throws {
+        let root = TemporaryDirectory("onmt-import")
+        defer { root.remove() }
+        for name in ["brnn_lstm_general", "brnn_lstm_dot", "rnn_gru_general"] {
+            try OpenNMTImport.run(checkpoint: Self.fixtures + "/\(name).pt", into: root.file(name))
+        }
+        let lines = try String(contentsOfFile: Self.fixtures + "/test20.en", encoding: .utf8).split(separator: "\n").map(String.init)
+        var options = TranslationOptions()
+        options.lengthPenalty = .average
+        let alone = try Translator(contentsOf: root.file("brnn_lstm_general")).translate(lines, options: options)
+        let twice = try Translator(contentsOf: [root.file("brnn_lstm_general"), root.file("brnn_lstm_general")]).translate(lines, options: options)
+        for (a, b) in zip(alone, twice) {
+            #expect(a.text == b.text)
+            #expect(abs(a.hypotheses[0].score - b.hypotheses[0].score) < 1e-5)
+        }
+        let three = try Translator(contentsOf: ["brnn_lstm_general", "brnn_lstm_dot", "rnn_gru_general"].map(root.file))
+            .translate(lines, options: options)
+        #expect(three.allSatisfy { !$0.text.isEmpty } && zip(three, alone).contains { $0.text != $1.text })
+        for name in ["brnn_lstm_general", "rnn_gru_general"] {
+            let translator = try Translator(contentsOf: root.file(name))
+            let exact = try translator.translate(lines, options: options).map(\.text)
+            for precision in [WeightPrecision.bfloat16, .bfloat16Dot, .int8] {
+                options.weightPrecision = precision
+                let packed = try translator.translate(lines, options: options).map(\.text)
+                options.weightPrecision = .float32
+                #expect(zip(exact, packed).filter { $0 == $1 }.count >= 12, "\(name) \(precision)")
+            }
+        }
+    }
+
     @Test func whatS2SDoesNotComputeIsRefusedByName() throws {
         func problem(_ changes: [String: PickleValue]) -> String? {
             var keys: [PickleValue] = [], values: [PickleValue] = []

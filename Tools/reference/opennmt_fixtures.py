@@ -18,7 +18,10 @@ Multi30k en->de is lowercased and split into words and punctuation (the models t
 For every model, `onmt_translate` (beam 5, n-best 1, its defaults otherwise: length penalty "avg" with
 alpha 1, max_length 250, max_length_ratio 1.25, no coverage penalty, no -replace_unk) writes each
 sentence's best translation and score (`-with_score`): `<name>.expected.tsv` holds source, translation and
-score per line, `<name>.src` the inputs, `<name>.json` the options used.
+score per line, `<name>.json` the options used. For the small models a second run gives 5-best lists with
+`-replace_unk` and `-max_length 12`, one sentence per batch (OpenNMT-py's length limit depends on its batch's
+longest source; s2s's on each sentence's own): `<name>.nbest.tsv` holds sentence index, rank, hypothesis and
+score per line.
 """
 import argparse
 import json
@@ -99,7 +102,7 @@ num_workers: 0
 world_size: 1
 """
 
-SMALL = dict(vocab=400, hidden=32, embedding=16, steps=300)
+SMALL = dict(vocab=400, hidden=32, embedding=16, steps=1500)
 MODELS = [
     dict(name="brnn_lstm_general", encoder="brnn", cell="LSTM", layers=2, attention="general", **SMALL),
     dict(name="rnn_gru_general", encoder="rnn", cell="GRU", layers=1, attention="general", **SMALL),
@@ -123,12 +126,31 @@ def train(work, model):
     return released
 
 
+def attention_batch_first():
+    """OpenNMT-py 3.5.1's RNN decoders stack their attention time-first ([T, B, S]) while its beam search
+    reads it batch-first, as a Transformer gives it: -replace_unk (and -attn_debug) fail with an IndexError
+    on any RNN model. Transposed after the decoder, it is what the beam search expects."""
+    from onmt.decoders import decoder
+
+    forward = decoder.RNNDecoderBase.forward
+
+    def batch_first(self, *args, **kwargs):
+        out, attns = forward(self, *args, **kwargs)
+        return out, {k: v.transpose(0, 1) if hasattr(v, "dim") and v.dim() == 3 else v for k, v in attns.items()}
+
+    decoder.RNNDecoderBase.forward = batch_first
+
+
 def onmt_translate_with_scores(arguments):
     """`onmt_translate ARGUMENTS`, in this process: OpenNMT-py 3.5.1's -with_score calls .item() on scores
-    its beam search already made floats (AttributeError); wrapped back into tensors they print in full."""
+    its beam search already made floats (AttributeError); wrapped back into tensors they print in full.
+    With -replace_unk, also `attention_batch_first`."""
     import torch
     from onmt.translate import translation
     from onmt.bin import translate as onmt_translate
+
+    if "-replace_unk" in arguments or "-attn_debug" in arguments:
+        attention_batch_first()
 
     original = translation.Translation.__init__
 
@@ -142,20 +164,34 @@ def onmt_translate_with_scores(arguments):
     onmt_translate.main()
 
 
-def translate(work, model, checkpoint, source):
-    output = os.path.join(work, model["name"] + ".pred")
-    options = ["-beam_size", "5", "-n_best", "1", "-batch_size", "30"]
+def onmt_predictions(checkpoint, source, output, options):
+    """onmt_translate's lines of (translation, score)."""
     run([sys.executable, os.path.abspath(__file__), "--onmt-translate", "-model", checkpoint, "-src", source,
          "-output", output, "-with_score"] + options)
+    with open(output, encoding="utf-8") as f:
+        return [line.split("\t") for line in f.read().splitlines()]
+
+
+NBEST = ["-beam_size", "5", "-n_best", "5", "-replace_unk", "-max_length", "12", "-batch_size", "1"]
+
+
+def translate_nbest(work, model, checkpoint, source):
+    predictions = onmt_predictions(checkpoint, source, os.path.join(work, model["name"] + ".nbest.pred"), NBEST)
+    rows = ["%d\t%d\t%s\t%s" % (i // 5, i % 5, p[0], p[1]) for i, p in enumerate(predictions)]
+    with open(os.path.join(work, model["name"] + ".nbest.tsv"), "w", encoding="utf-8") as f:
+        f.write("\n".join(rows) + "\n")
+
+
+def translate(work, model, checkpoint, source):
+    options = ["-beam_size", "5", "-n_best", "1", "-batch_size", "30"]
+    predictions = onmt_predictions(checkpoint, source, os.path.join(work, model["name"] + ".pred"), options)
     with open(source, encoding="utf-8") as f:
         sources = f.read().splitlines()
-    with open(output, encoding="utf-8") as f:
-        predictions = [line.split("\t") for line in f.read().splitlines()]
     rows = ["%s\t%s\t%s" % (s, p[0], p[1]) for s, p in zip(sources, predictions)]
     with open(os.path.join(work, model["name"] + ".expected.tsv"), "w", encoding="utf-8") as f:
         f.write("\n".join(rows) + "\n")
     with open(os.path.join(work, model["name"] + ".json"), "w") as f:
-        json.dump({"model": model, "onmt_translate": options + ["-with_score"],
+        json.dump({"model": model, "onmt_translate": options + ["-with_score"], "nbest": NBEST + ["-with_score"],
                    "defaults": {"length_penalty": "avg", "alpha": 1.0, "max_length": 250, "max_length_ratio": 1.25,
                                 "min_length": 0, "coverage_penalty": "none", "replace_unk": False}}, f, indent=1)
 
@@ -184,11 +220,12 @@ def main():
     for model in models:
         checkpoint = train(work, model)
         translate(work, model, checkpoint, os.path.join(data, "test20.en"))
+        translate_nbest(work, model, checkpoint, os.path.join(data, "test20.en"))
         if args.fixtures:
             os.makedirs(args.fixtures, exist_ok=True)
             shutil.copy(checkpoint, args.fixtures)
             shutil.copy(os.path.join(data, "test20.en"), os.path.join(args.fixtures, "test20.en"))
-            for suffix in (".expected.tsv", ".json"):
+            for suffix in (".expected.tsv", ".nbest.tsv", ".json"):
                 shutil.copy(os.path.join(work, model["name"] + suffix), args.fixtures)
     if args.full:
         checkpoint = train(work, FULL)

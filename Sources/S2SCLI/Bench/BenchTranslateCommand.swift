@@ -15,6 +15,8 @@ import S2STraining
 ///     s2s bench translate -m Models/en-de --threads 2 --python .venv/bin/python
 ///     s2s bench translate -m Models/en-de --threads 1 --python .venv/bin/python
 ///     s2s bench translate -m Models/en-de --ensemble Models/en-de-2 --skip-train --python none   # + an ensemble's speed
+///     s2s bench translate -m IMPORTED --opennmt VENV/bin/python --opennmt-checkpoint MODEL.pt \
+///         --test-src test.tok.en --skip-train --python none   # an imported OpenNMT-py model against onmt_translate
 struct BenchTranslateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "translate",
@@ -64,6 +66,17 @@ struct BenchTranslateCommand: ParsableCommand {
     var opennmtSteps = 60
     @Option(help: "Keep the corpus and vocabularies exported for OpenNMT-py in this directory.")
     var opennmtData: String?
+    @Option(help: "With --opennmt: the OpenNMT-py checkpoint -m was imported from (`s2s import opennmt`). Beam search is then timed at batch 1 and 30 against onmt_translate on it, both with OpenNMT-py's decoding defaults (length penalty avg, at most 1.25 × the source + 5 tokens and 250), instead of against the PyTorch script.")
+    var opennmtCheckpoint: String?
+    @Option(help: "The onmt_translate benchmark script.")
+    var opennmtTranslateScript = "Tools/reference/opennmt_translate_bench.py"
+
+    /// Beam search batch sizes: OpenNMT-py's default of 30 beside 1 when timed against onmt_translate.
+    private var beamBatchSizes: [Int] { opennmtCheckpoint == nil ? [1, 64] : [1, 30] }
+    /// The beam names the report shows, in order.
+    private var beamNames: [String] { beamBatchSizes.map { "beam_b\($0)" } }
+    /// What the beam rows are measured against.
+    private var referenceName: String { opennmtCheckpoint == nil ? "torch" : "onmt" }
 
     /// What the rounds measured: rates by case, the outputs of beam search, the sgemm ceiling, and why a
     /// reference was skipped.
@@ -72,7 +85,11 @@ struct BenchTranslateCommand: ParsableCommand {
         var ourOutputs: [String: [[Int]]] = [:], theirOutputs: [String: [[Int]]] = [:]
         var sgemm: [Double] = []
         var referencePeak = 0.0
-        var referenceProblem: String?, opennmtProblem: String?
+        var referenceProblem: String?, opennmtProblem: String?, onmtTranslateProblem: String?
+    }
+
+    func validate() throws {
+        if opennmtCheckpoint != nil && opennmt == nil { throw ValidationError("--opennmt-checkpoint needs --opennmt (the python of OpenNMT-py's virtualenv)") }
     }
 
     func run() throws {
@@ -85,6 +102,9 @@ struct BenchTranslateCommand: ParsableCommand {
         let dataPath = dataFile ?? FileManager.default.temporaryDirectory.path + "/s2s-bench-translate-\(getpid()).safetensors"
         try data.write(to: dataPath)
         defer { if dataFile == nil { try? FileManager.default.removeItem(atPath: dataPath) } }
+        let linesPath = dataPath + ".src"
+        if opennmtCheckpoint != nil { try AtomicFile.write(Array(data.lines.map { $0 + "\n" }.joined().utf8), to: linesPath) }
+        defer { try? FileManager.default.removeItem(atPath: linesPath) }
         let config = settings.model
         print("s2s bench translate — \(model): encoder \(config.encoderHiddenSize)×2, decoder \(config.decoderHiddenSize), "
               + "\(config.attention.rawValue) attention, vocabularies \(config.sourceVocabularySize)/\(config.targetVocabularySize); "
@@ -101,6 +121,7 @@ struct BenchTranslateCommand: ParsableCommand {
         for _ in 0..<max(1, rounds) {
             try measureRound(&measured, config: config, data: data)
             runReferences(&measured, dataPath: dataPath, opennmtDirectory: opennmtDirectory)
+            runOnmtTranslate(&measured, linesPath: linesPath, text: text)
         }
         report(measured, flopsPerToken: flopsPerToken)
     }
@@ -129,7 +150,7 @@ struct BenchTranslateCommand: ParsableCommand {
         if !skipBeam {
             let trained = try TranslationBundle.load(model).model
             let others = try ensemble.map { try TranslationBundle.load($0).model }
-            for batchSize in [1, 64] {
+            for batchSize in beamBatchSizes {
                 let (rate, outputs) = measureBeam(model: trained, sentences: data.sentences, batchSize: batchSize)
                 measured.ours["beam_b\(batchSize)", default: []].append(rate)
                 measured.ourOutputs["beam_b\(batchSize)"] = outputs
@@ -146,7 +167,7 @@ struct BenchTranslateCommand: ParsableCommand {
 
     /// One round of the references: OpenNMT-py (when given) and the PyTorch script.
     private func runReferences(_ measured: inout Measurements, dataPath: String, opennmtDirectory: String) {
-        if let opennmt, measured.opennmtProblem == nil, !skipTrain {
+        if let opennmt, opennmtCheckpoint == nil, measured.opennmtProblem == nil, !skipTrain {
             switch ReferenceLines.run(python: opennmt, script: opennmtScript,
                                       arguments: ["--data", opennmtDirectory, "--threads", "\(options.threads)", "--steps", "\(opennmtSteps)"]) {
             case .success(let rows):
@@ -158,7 +179,7 @@ struct BenchTranslateCommand: ParsableCommand {
         var arguments = ["--model", model, "--data", dataPath, "--threads", "\(options.threads)",
                          "--train-steps", "\(steps)", "--beam-size", "\(beamSize)"]
         if skipTrain { arguments.append("--skip-train") }
-        if skipBeam { arguments.append("--skip-beam") }
+        if skipBeam || opennmtCheckpoint != nil { arguments.append("--skip-beam") }
         switch ReferenceLines.run(python: python, script: referenceScript, arguments: arguments) {
         case .success(let rows):
             for row in rows {
@@ -172,6 +193,26 @@ struct BenchTranslateCommand: ParsableCommand {
         }
     }
 
+    /// One round of onmt_translate's beam search on `--opennmt-checkpoint` (when given): sentences/s per
+    /// batch size and its best outputs, as target ids for the comparison with s2s's.
+    private func runOnmtTranslate(_ measured: inout Measurements, linesPath: String, text: TranslationText) {
+        guard let opennmt, let checkpoint = opennmtCheckpoint, !skipBeam, measured.onmtTranslateProblem == nil else { return }
+        let arguments = ["--model", checkpoint, "--src", linesPath, "--batch-sizes", beamBatchSizes.map(String.init).joined(separator: ","),
+                         "--beam-size", "\(beamSize)", "--threads", "\(options.threads)"]
+        switch ReferenceLines.run(python: opennmt, script: opennmtTranslateScript, arguments: arguments) {
+        case .success(let rows):
+            for row in rows {
+                guard let name = row["name"] as? String, let rate = row["sentences_per_s"] as? Double else { continue }
+                measured.theirs[name, default: []].append(rate)
+                if let rss = row["peak_rss_mib"] as? Double { measured.referencePeak = max(measured.referencePeak, rss) }
+                if let outputs = row["outputs"] as? [String] {
+                    measured.theirOutputs[name] = outputs.map { text.target.vocabulary.encode($0.split(separator: " ").map(String.init)) }
+                }
+            }
+        case .failure(let error): measured.onmtTranslateProblem = error.description
+        }
+    }
+
     /// The medians, ratios, output agreement and peak memory.
     private func report(_ measured: Measurements, flopsPerToken: Double) {
         let (ours, theirs) = (measured.ours, measured.theirs)
@@ -182,8 +223,8 @@ struct BenchTranslateCommand: ParsableCommand {
             print(String(format: "s2s training: %.1f GFLOP/s, %.0f%% of sgemm", gflops, 100 * gflops / ceiling)
                   + (theirs["train"].map { String(format: "; torch %.1f GFLOP/s, %.0f%%", Stopwatch.median(of: $0) * flopsPerToken / 1e9, 100 * Stopwatch.median(of: $0) * flopsPerToken / 1e9 / ceiling) } ?? ""))
         }
-        print("measure        s2s          torch        s2s/torch")
-        for (name, unit) in [("train", "tok/s"), ("beam_b1", "sent/s"), ("beam_b64", "sent/s")] {
+        print("measure        s2s          \(referenceName.padding(toLength: 13, withPad: " ", startingAt: 0))s2s/\(referenceName)")
+        for (name, unit) in [("train", "tok/s")] + beamNames.map({ ($0, "sent/s") }) {
             guard let mine = ours[name].map(Stopwatch.median(of:)) else { continue }
             var line = name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%9.1f %@", mine, unit)
             if let reference = theirs[name].map(Stopwatch.median(of:)) {
@@ -191,26 +232,28 @@ struct BenchTranslateCommand: ParsableCommand {
             }
             print(line)
         }
-        for name in ["beam_b1", "beam_b64"] {
+        for name in beamNames {
             guard let mine = measured.ourOutputs[name], let reference = measured.theirOutputs[name], mine.count == reference.count else { continue }
             let same = zip(mine, reference).filter { $0 == $1 }.count
-            print("\(name): \(same) of \(mine.count) translations identical to the reference's")
+            print("\(name): \(same) of \(mine.count) translations identical to \(referenceName)'s")
         }
-        for name in ["beam_b1", "beam_b64"] {
+        for name in beamNames {
             guard let single = ours[name].map(Stopwatch.median(of:)),
                   let together = ours["ensemble" + name.dropFirst(4)].map(Stopwatch.median(of:)) else { continue }
             print(String(format: "ensemble of %d, %@: %.1f sent/s, %.2f× one model", ensemble.count + 1, name, together, together / single))
         }
-        if let mine = measured.ourOutputs["beam_b1"], let batched = measured.ourOutputs["beam_b64"] {
-            print("s2s beam search, batch 1 vs batch 64: \(mine == batched ? "identical" : "DIFFERENT") outputs")
+        if let mine = measured.ourOutputs[beamNames[0]], let batched = measured.ourOutputs[beamNames[1]] {
+            print("s2s beam search, batch 1 vs batch \(beamBatchSizes[1]): \(mine == batched ? "identical" : "DIFFERENT") outputs")
         }
         if let train = ours["train"].map(Stopwatch.median(of:)), let reference = theirs["opennmt"].map(Stopwatch.median(of:)) {
             print(String(format: "OpenNMT-py   %9.1f tok/s  (s2s/OpenNMT-py %.2f×)", reference, train / reference))
         }
         if let problem = measured.opennmtProblem { print("OpenNMT-py: skipped — \(problem)") }
         let peak = Stopwatch.peakRSSMiB(), referencePeak = measured.referencePeak
-        print(String(format: "peak RSS: s2s %.0f MiB", peak) + (referencePeak > 0 ? String(format: ", torch %.0f MiB (s2s/torch %.2f)", referencePeak, peak / referencePeak) : ""))
+        print(String(format: "peak RSS: s2s %.0f MiB", peak)
+              + (referencePeak > 0 ? String(format: ", %@ %.0f MiB (s2s/%@ %.2f)", referenceName, referencePeak, referenceName, peak / referencePeak) : ""))
         if let problem = measured.referenceProblem { print("reference: skipped — \(problem)") }
+        if let problem = measured.onmtTranslateProblem { print("onmt_translate: skipped — \(problem)") }
     }
 
     /// Target tokens per second of `steps` optimizer steps (after 2 warm-up steps), as the trainer runs
@@ -239,8 +282,11 @@ struct BenchTranslateCommand: ParsableCommand {
     private func measureBeam(model translator: TranslationModel, ensemble: [TranslationModel] = [], sentences: [[Int]],
                              batchSize: Int) -> (Double, [[Int]]) {
         BLAS.setThreads(1)
-        var job = TranslationEngine(model: translator, search: DecodingSearch(beamSize: beamSize), batchSize: batchSize,
-                                 threads: options.threads, maxLengthRatio: 2,
+        // Against onmt_translate, its decoding defaults; otherwise s2s translate's (as the PyTorch script).
+        let openNMT = opennmtCheckpoint != nil
+        var job = TranslationEngine(model: translator, search: DecodingSearch(beamSize: beamSize, lengthPenalty: openNMT ? .average : .none),
+                                 batchSize: batchSize, threads: options.threads,
+                                 lengthLimit: openNMT ? OutputLengthLimit(ratio: 1.25, cap: 250) : OutputLengthLimit(ratio: 2),
                                  packed: weightPrecision.effective != .float32 && ensemble.isEmpty
                                      ? PackedStepWeights(translator, precision: weightPrecision) : nil)
         job.ensemble = ensemble

@@ -11,6 +11,8 @@ import S2STraining
 struct TranslateBenchData {
     var batches: [TranslationBatch]
     var sentences: [[Int]]
+    /// The test lines `sentences` encodes, as read.
+    var lines: [String]
 
     /// `steps` batches of `batchSize` pairs from the training files, and the first `sentences` test lines.
     static func prepare(text: TranslationText, trainSource: String, trainTarget: String, testSource: String,
@@ -20,9 +22,12 @@ struct TranslateBenchData {
         let plan = Batcher(batchSize: batchSize).plan(lengths: pairs.lengths, seed: seed, epoch: 0)
             .filter { $0.count == batchSize }.prefix(steps)
         let reader = try LineReader(path: testSource)
-        var testIds: [[Int]] = []
-        while testIds.count < sentences, let line = try reader.next() { testIds.append(try text.sourceIds(line.text)) }
-        return TranslateBenchData(batches: plan.map(pairs.batch), sentences: testIds)
+        var testIds: [[Int]] = [], testLines: [String] = []
+        while testIds.count < sentences, let line = try reader.next() {
+            testIds.append(try text.sourceIds(line.text))
+            testLines.append(line.text)
+        }
+        return TranslateBenchData(batches: plan.map(pairs.batch), sentences: testIds, lines: testLines)
     }
 
     /// Target tokens (eos included) of all batches.

@@ -17,8 +17,11 @@ public struct SearchOptions: ParsableArguments {
     @Option(help: "α of --length-penalty wu.")
     var alpha = 0.6
 
-    @Option(help: "Output length limit: this × the source length + 5 tokens.")
+    @Option(help: "Output length limit: this × the source length + 5 tokens (OpenNMT-py's -max_length_ratio, 1.25 there).")
     var maxLengthRatio = 2.0
+
+    @Option(help: "Output length limit in tokens, whatever the source's length (OpenNMT-py's -max_length, 250 there; default: none).")
+    var maxLength: Int?
 
     @Option(help: "No end of sentence before this many tokens.")
     var minLength = 0
@@ -41,6 +44,7 @@ public struct SearchOptions: ParsableArguments {
         guard beamSize >= 1 else { throw ValidationError("--beam-size must be at least 1") }
         guard nBest >= 1, nBest <= beamSize else { throw ValidationError("--n-best must lie in 1...--beam-size (\(beamSize))") }
         guard maxLengthRatio > 0 else { throw ValidationError("--max-length-ratio must be positive") }
+        guard (maxLength ?? 1) >= 1 else { throw ValidationError("--max-length must be at least 1") }
         guard minLength >= 0, blockNgramRepeat >= 0 else { throw ValidationError("--min-length and --block-ngram-repeat cannot be negative") }
         guard alpha >= 0 else { throw ValidationError("--alpha cannot be negative") }
         guard maxSourceTokens >= 1 else { throw ValidationError("--max-source-tokens must be at least 1") }
@@ -53,6 +57,7 @@ public struct SearchOptions: ParsableArguments {
         options.nBest = nBest
         options.lengthPenalty = switch lengthPenalty { case .none: .none; case .avg: .average; case .wu: .wu(alpha: alpha) }
         options.maxLengthRatio = maxLengthRatio
+        options.maxLength = maxLength
         options.minLength = minLength
         options.blockNgramRepeat = blockNgramRepeat
         options.replaceUnknown = replaceUnk

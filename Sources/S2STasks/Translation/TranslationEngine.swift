@@ -45,16 +45,16 @@ public struct TranslationEngine {
     public let search: any TranslationSearch
     public var batchSize = 32
     public var threads = 1
-    public var maxLengthRatio = 2.0
+    public var lengthLimit = OutputLengthLimit()
     /// The model's step weights packed as bfloat16 (`PackedStepWeights(model)`), or nil for float32.
     public var packed: PackedStepWeights? = nil
 
     /// Decodes with `search`, `batchSize` sentences at a time on `threads` cores; outputs are limited
-    /// to `maxLengthRatio` × the source length + 5 tokens.
+    /// by `lengthLimit` (2 × the source length + 5 tokens by default).
     public init(model: TranslationModel, search: any TranslationSearch, batchSize: Int = 32, threads: Int = 1,
-                maxLengthRatio: Double = 2.0, packed: PackedStepWeights? = nil) {
+                lengthLimit: OutputLengthLimit = OutputLengthLimit(), packed: PackedStepWeights? = nil) {
         self.model = model; self.search = search; self.batchSize = batchSize; self.threads = threads
-        self.maxLengthRatio = maxLengthRatio; self.packed = packed
+        self.lengthLimit = lengthLimit; self.packed = packed
     }
 
     /// Translations of `sources` (ids), in order; an empty source gets `Translation.empty`.
@@ -64,7 +64,7 @@ public struct TranslationEngine {
         let batches = stride(from: 0, to: order.count, by: batchSize).map { Array(order[$0..<min(order.count, $0 + batchSize)]) }
         let results = ParallelMap.map(count: batches.count, threads: threads) { i -> [Translation] in
             let batch = batches[i].map { sources[$0] }
-            let limits = batch.map { TranslationValidator.maxLength(sourceLength: $0.count, ratio: maxLengthRatio) }
+            let limits = batch.map { lengthLimit.tokens(sourceLength: $0.count) }
             let first = model.searchModel(sources: batch, packed: packed)
             guard !ensemble.isEmpty else { return search.translate(first, maxLengths: limits) }
             let members = [first] + ensemble.map { $0.searchModel(sources: batch, packed: packed) }

@@ -17,7 +17,7 @@ public struct TranslationValidator: @unchecked Sendable {   // the text pipeline
     public let text: TranslationText
     public let threads: Int
     public var batchSize = 64
-    public var maxLengthRatio = 2.0
+    public var lengthLimit = OutputLengthLimit()
 
     /// Encodes the held-out `lines` once; scoring runs on `threads` cores.
     public init(lines: ParallelLines, text: TranslationText, threads: Int) throws {
@@ -27,16 +27,13 @@ public struct TranslationValidator: @unchecked Sendable {   // the text pipeline
         self.threads = threads
     }
 
-    /// Output limit of a source of `length` tokens.
-    public static func maxLength(sourceLength: Int, ratio: Double) -> Int { Int((ratio * Double(sourceLength)).rounded(.up)) + 5 }
-
     /// The scores of `model`'s current weights (the trainer's validation metrics).
     public func callAsFunction(_ model: TranslationModel) -> [String: Double] {
         let batches = stride(from: 0, to: pairs.count, by: batchSize).map { Array($0..<min(pairs.count, $0 + batchSize)) }
         let results = ParallelMap.map(count: batches.count, threads: threads) { i -> (CrossEntropyStats, [[Int]]) in
             let batch = pairs.batch(batches[i])
             let (_, stats) = model.lossWithStats(batch, tape: Tape(recording: false, training: false), labelSmoothing: 0)
-            let limits = batch.source.map { Self.maxLength(sourceLength: $0.count, ratio: maxLengthRatio) }
+            let limits = batch.source.map { lengthLimit.tokens(sourceLength: $0.count) }
             return (stats, model.searchModel(sources: batch.source).greedy(maxLengths: limits))
         }
         var stats = CrossEntropyStats()

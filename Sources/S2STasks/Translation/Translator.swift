@@ -22,8 +22,10 @@ public struct TranslationOptions: Sendable, Equatable {
     public var nBest = 1
     /// Normalisation of finished hypotheses' scores by length.
     public var lengthPenalty = LengthPenalty.none
-    /// Output limit: this × the source length + 5 tokens.
+    /// Output limit: ⌊this × the source length⌋ + 5 tokens (see `OutputLengthLimit`)…
     public var maxLengthRatio = 2.0
+    /// …and never more than this many (nil: no cap; OpenNMT-py's `max_length`, 250 by default there).
+    public var maxLength: Int? = nil
     /// No end of sentence before this many tokens.
     public var minLength = 0
     /// Ban any token that would repeat an n-gram of this size (0 = off).
@@ -126,8 +128,9 @@ public final class Translator: @unchecked Sendable {
                                  "TranslationOptions: need 1 ≤ nBest ≤ beamSize (got nBest \(options.nBest), beamSize \(options.beamSize))")
         try OptionsError.require(options.batchSize >= 1 && options.threads >= 1 && options.maxSourceTokens >= 1,
                                  "TranslationOptions: batchSize, threads and maxSourceTokens must be at least 1")
-        try OptionsError.require(options.maxLengthRatio > 0 && options.minLength >= 0 && options.blockNgramRepeat >= 0,
-                                 "TranslationOptions: maxLengthRatio must be positive, minLength and blockNgramRepeat not negative")
+        try OptionsError.require(options.maxLengthRatio > 0 && options.minLength >= 0 && options.blockNgramRepeat >= 0
+                                    && (options.maxLength ?? 1) >= 1,
+                                 "TranslationOptions: maxLengthRatio must be positive, maxLength at least 1, minLength and blockNgramRepeat not negative")
         let keepTokens = options.replaceUnknown || options.attention
         var sources: [[Int]] = [], sourceTokens: [[String]] = [], cropped: [Bool] = []
         try lock.withLock {
@@ -153,7 +156,7 @@ public final class Translator: @unchecked Sendable {
         // An ensemble's members step with their float32 weights (`.auto` included).
         let precision = members.count == 1 ? options.weightPrecision.effective : .float32
         var job = TranslationEngine(model: bundle.model, search: search, batchSize: options.batchSize, threads: options.threads,
-                                 maxLengthRatio: options.maxLengthRatio, packed: packedWeights(precision))
+                                 lengthLimit: OutputLengthLimit(ratio: options.maxLengthRatio, cap: options.maxLength), packed: packedWeights(precision))
         job.ensemble = members.dropFirst().map(\.model)
         let translations = job.run(sources)
         return lock.withLock {
