@@ -1,7 +1,8 @@
 // OpenNMT-py's server configuration (`onmt_server --config conf.json`) read by `s2s serve --opennmt-config`,
 // so an OpenNMT-py server's clients switch by changing a URL: every model of `models` is served under its
 // integer `id` (the id a request's items carry) with its `opt` as its translation settings. A model may be an
-// OpenNMT-py checkpoint (`.pt`, imported at start-up into a scratch directory) or an s2s model directory.
+// OpenNMT-py checkpoint (`.pt`, imported at start-up through a scratch directory, removed once loaded) or an
+// s2s model directory.
 //
 //     {"models_root": "./available_models",
 //      "models": [{"id": 100, "model": "model_0.pt", "timeout": 600, "load": true, "opt": {"beam_size": 5}}]}
@@ -47,6 +48,8 @@ enum OpenNMTServerConfig {
         let root = file.models_root.map { $0.hasPrefix("/") ? $0 : (base.isEmpty ? $0 : base + "/" + $0) } ?? base
         let scratch = FileManager.default.temporaryDirectory.path + "/s2s-serve-opennmt-\(getpid())"
         var seen = Set<Int>()
+        // An imported checkpoint is read into memory at load: its scratch copy goes once all are loaded.
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
         return try file.models.map { entry in
             guard seen.insert(entry.id).inserted else { throw ServeError.badRequest("\(path): two models have id \(entry.id)") }
             let location = entry.model.hasPrefix("/") ? entry.model : (root.isEmpty ? entry.model : root + "/" + entry.model)

@@ -2,7 +2,7 @@
 // layer's own results (the same translation, probabilities and text as calling it directly).
 import Foundation
 import Testing
-import S2SServe
+@testable import S2SServe
 import S2STasks
 import S2STestSupport
 
@@ -162,6 +162,8 @@ import S2STestSupport
         configuration.openNMTConfig = conf
         let server = try ModelServer(configuration: configuration)
         #expect(server.modelNames.map(\.name) == ["100"])
+        // The imported copy of the checkpoint is gone once loaded; the model still translates below.
+        #expect(!FileManager.default.fileExists(atPath: FileManager.default.temporaryDirectory.path + "/s2s-serve-opennmt-\(getpid())"))
         try await TestServer.serving(server) { port in
             let reply = try await HTTPClient.post(port: port, "/translator/translate", json: expected.map { ["src": $0[0], "id": 100] })
             #expect(reply.status == 200)
@@ -173,5 +175,22 @@ import S2STestSupport
             let missing = try await HTTPClient.post(port: port, "/translator/translate", json: [["src": "a dog", "id": 101]])
             #expect(missing.status == 404)
         }
+    }
+
+    /// `opt` as onmt_server reads it: OpenNMT-py's translate defaults for what it leaves out.
+    @Test func optTakesOpenNMTPysDefaults() throws {
+        func options(_ json: String) throws -> TranslationOptions {
+            let opt = try JSONDecoder().decode(OpenNMTServerConfig.Options.self, from: Data(json.utf8))
+            return try OpenNMTServerConfig.options(opt, model: 7, file: "conf.json")
+        }
+        let defaults = try OpenNMTServerConfig.options(nil, model: 7, file: "conf.json")
+        #expect(defaults.beamSize == 5 && defaults.lengthPenalty == .average)
+        #expect(defaults.maxLength == 250 && defaults.maxLengthRatio == 1.25)
+        let set = try options(#"{"max_length": 20, "max_length_ratio": 2, "length_penalty": "wu", "n_best": 2}"#)
+        #expect(set.maxLength == 20 && set.maxLengthRatio == 2 && set.lengthPenalty == .wu(alpha: 1) && set.nBest == 2)
+        let noRatio = try options(#"{"max_length": 40, "max_length_ratio": 0}"#)
+        #expect(OutputLengthLimit(ratio: noRatio.maxLengthRatio, cap: noRatio.maxLength).tokens(sourceLength: 1) == 40)
+        #expect(throws: ServeError.self) { try options(#"{"length_penalty": "avg", "alpha": 0.6}"#) }
+        #expect(throws: ServeError.self) { try options(#"{"max_length": 0}"#) }
     }
 }
