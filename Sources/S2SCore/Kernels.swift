@@ -23,7 +23,7 @@ public enum KernelLevel: Int, CaseIterable, Sendable, CustomStringConvertible {
 
     /// One line for `--version` and benchmarks: the CPU, its best level, the level running and the path each
     /// precision takes, e.g. "kernels avx2 (CPU AMD EPYC (family 25, model 17), best avx512 with BF16 and
-    /// VNNI); int8: avx2 maddubs/maddwd, bfloat16-dot: bfloat16's path".
+    /// VNNI); int8: avx2 maddubs 7-bit, bfloat16-dot: bfloat16's path".
     public static var summary: String {
         var cpu = best.description
         let extras = [s2s_cpu_has_avx512_bf16() != 0 ? "BF16" : nil, s2s_cpu_has_avx512_vnni() != 0 ? "VNNI" : nil,
@@ -63,9 +63,11 @@ public struct Kernels: @unchecked Sendable {
     public func multiplyAdd(_ a: Float, _ b: Float, _ c: Float) -> Float {
         fusesMultiplyAdd ? c.addingProduct(a, b) : a * b + c
     }
-    /// How int8 weights are multiplied on this CPU: "avx512 vnni", "avx-vnni", "avx2 maddubs/maddwd" or
-    /// "generic madd".
+    /// How int8 weights are multiplied on this CPU: "avx512 vnni", "avx-vnni", "avx2 maddubs/maddwd",
+    /// "avx2 maddubs 7-bit" or "generic madd".
     public var int8Path: String { String(cString: s2s_int8_path(table)) }
+    /// The largest |q| this level's int8 product takes: 127, or 63 for "avx2 maddubs 7-bit" (see Int8Matrix).
+    public var int8Limit: Int { Int(s2s_int8_limit(table)) }
     /// Whether this level has a bfloat16 dot-product instruction on this CPU (AVX-512 BF16); without it
     /// `.bfloat16Dot` takes `.bfloat16`'s path (see WeightPrecision.effective).
     public var hasNativeBFloat16Dot: Bool { s2s_bf16_dot_native(table) != 0 }

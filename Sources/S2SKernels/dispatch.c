@@ -116,11 +116,15 @@ const s2s_kernel_table *s2s_kernels(void) {
     return table;
 }
 
-// The int8 products, by the name s2s --version gives their path. Every one gives the same bits
-// (Int8MatrixTests holds each to the oracle), so the choice is speed alone.
+// The int8 products, by the name s2s --version gives their path. Every 8-bit one gives the same bits
+// (Int8MatrixTests holds each to the oracle), so the choice among them is speed alone; the 7-bit one
+// (the AVX2 level's without AVX-VNNI) takes weights quantized to ±63 (s2s_int8_kernel_limit) and gives
+// its own oracle's bits.
 #if defined(__x86_64__)
 void s2s_int8_gemm_avx2(long m, long n, long k, const float *x, long lda, const int8_t *w, const float *scales,
                         const int32_t *sums, float beta, float *c, long ldc);
+void s2s_int8_gemm_avx2_seven(long m, long n, long k, const float *x, long lda, const int8_t *w, const float *scales,
+                              const int32_t *sums, float beta, float *c, long ldc);
 void s2s_int8_gemm_avxvnni(long m, long n, long k, const float *x, long lda, const int8_t *w, const float *scales,
                            const int32_t *sums, float beta, float *c, long ldc);
 void s2s_int8_gemm_avxvnni_evex(long m, long n, long k, const float *x, long lda, const int8_t *w,
@@ -132,7 +136,7 @@ void s2s_int8_gemm_vnni(long m, long n, long k, const float *x, long lda, const 
 static const char *const int8_names[] = {
     "generic madd",
 #if defined(__x86_64__)
-    "avx2 maddubs/maddwd", "avx-vnni", "avx-vnni (evex)", "avx512 vnni",
+    "avx2 maddubs/maddwd", "avx2 maddubs 7-bit", "avx-vnni", "avx-vnni (evex)", "avx512 vnni",
 #endif
     NULL};
 
@@ -143,6 +147,7 @@ s2s_int8_gemm_fn s2s_int8_kernel_named(const char *name) {
 #if defined(__x86_64__)
     cpu_features f = detect();
     if (strcmp(name, "avx2 maddubs/maddwd") == 0) return f.avx2 ? s2s_int8_gemm_avx2 : NULL;
+    if (strcmp(name, "avx2 maddubs 7-bit") == 0) return f.avx2 ? s2s_int8_gemm_avx2_seven : NULL;
     if (strcmp(name, "avx-vnni") == 0) return f.avx_vnni ? s2s_int8_gemm_avxvnni : NULL;
     // The EVEX form of the same 256-bit instruction: how a CPU with AVX-512 VNNI and no AVX-VNNI (Zen 4)
     // runs avx-vnni's code; only tests call it.
@@ -165,9 +170,11 @@ static const char *int8_path_at(s2s_cpu_level level) {
             fprintf(stderr, "s2s: S2S_INT8=%s is not an int8 product this CPU runs; using the level's own\n", forced);
     }
     cpu_features f = detect();
-    // AVX-512 VNNI multiplies 64 bytes per instruction, AVX-VNNI 32, maddubs 32 in two multiply µops.
+    // AVX-512 VNNI multiplies 64 bytes per instruction, AVX-VNNI 32; without them the AVX2 level trades a
+    // bit of each operand for speed (the 7-bit product), the AVX-512 level (Skylake-X) keeps 8 bits.
     if (level == S2S_CPU_AVX512 && f.vnni) return "avx512 vnni";
-    if (level >= S2S_CPU_AVX2) return f.avx_vnni ? "avx-vnni" : "avx2 maddubs/maddwd";
+    if (level == S2S_CPU_AVX512) return f.avx_vnni ? "avx-vnni" : "avx2 maddubs/maddwd";
+    if (level == S2S_CPU_AVX2) return f.avx_vnni ? "avx-vnni" : "avx2 maddubs 7-bit";
 #else
     (void)level;
 #endif
@@ -175,6 +182,10 @@ static const char *int8_path_at(s2s_cpu_level level) {
 }
 
 const char *s2s_int8_path(const s2s_kernel_table *table) { return int8_path_at(table->level); }
+
+int s2s_int8_kernel_limit(const char *name) { return strcmp(name, "avx2 maddubs 7-bit") == 0 ? 63 : 127; }
+
+int s2s_int8_limit(const s2s_kernel_table *table) { return s2s_int8_kernel_limit(s2s_int8_path(table)); }
 
 #if defined(__x86_64__)
 /// The int8 entry of the AVX2 and AVX-512 tables: the best product of the level on this CPU, chosen once.

@@ -15,8 +15,8 @@
 typedef float gemm_vector __attribute__((ext_vector_type(8)));
 #define S2S_GEMM_MR 6
 #define S2S_GEMM_MR_SHORT 4
-// int8 products: AVX-VNNI when the CPU has it (kernels_int8_avxvnni.c), else vpmaddubsw
-// (kernels_int8_avx2.c) — the same bits; chosen in dispatch.c.
+// int8 products: AVX-VNNI when the CPU has it (kernels_int8_avxvnni.c, the same bits as every 8-bit
+// product), else the 7-bit vpmaddubsw product (kernels_int8_avx2.c); chosen in dispatch.c.
 void s2s_int8_gemm_level_avx2(long m, long n, long k, const float *x, long lda, const int8_t *w, const float *scales,
                               const int32_t *sums, float beta, float *c, long ldc);
 #define S2S_INT8_GEMM s2s_int8_gemm_level_avx2

@@ -130,7 +130,7 @@ void s2s_int8_gemm_avx2(long m, long n, long k, const float *x, long lda, const 
     uint8_t *xq = malloc((size_t)(m * kp));
     float *sx = malloc(sizeof(float) * (size_t)m);
     if (!xq || !sx) abort();
-    int8_quantize_rows(m, k, kp, x, lda, xq, sx);
+    int8_quantize_rows(m, k, kp, x, lda, xq, sx, 127.0f);
     if (m <= BEAM_ROWS) {
         // Each row as signed bytes (the stored q + 128, xor 128) and as magnitudes.
         uint8_t *xs = malloc((size_t)(2 * m * kp));
@@ -150,6 +150,85 @@ void s2s_int8_gemm_avx2(long m, long n, long k, const float *x, long lda, const 
         product_wide(m, n, quads, kp, xw, sx, w, scales, beta, c, ldc, xw + m * kp);
         free(xw);
     }
+    free(xq);
+    free(sx);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The 7-bit product ("avx2 maddubs 7-bit"), the AVX2 level's own on CPUs without AVX-VNNI. Without VNNI
+// an exact 8-bit product costs a multiply µop per 16 products (above), which bounds it at twice float32's
+// FMA; with X and W quantized to ±63 instead of ±127, x + 64 is an unsigned byte ≤ 127 and a vpmaddubsw
+// pair at most 2·127·63 = 16,002, so the pairs of two groups of 4 columns add in int16 (≤ 32,004) before
+// one vpmaddwd widens them: 3 multiply µops per 64 products instead of 4 (1.3–1.5× the widened product's
+// speed at 320 rows). The price is precision, half a step more of quantization error on each side: a
+// different quantization from every other level's (so different int8 translations; same bits as its
+// oracle, `DotGEMM.reference` with a 7-bit Int8Matrix). Σ (x + 64)·w − 64·Σ w is the exact Σ x·w.
+enum { SEVEN_ROWS = 4 };   // rows of X per tile: 4 × 2 int32 and 4 × 2 int16 accumulators
+
+/// 8 columns of one row from Σ (x + 64)·w: minus 64·sums, then float(·) · (sx · scale), stored or added.
+static void finish8_offset(__m256i acc, const int32_t *sums, const float *scales, float sx, float beta, float *out,
+                           long columns) {
+    if (columns <= 0) return;
+    if (columns == 8) {
+        acc = _mm256_sub_epi32(acc, _mm256_slli_epi32(_mm256_loadu_si256((const __m256i *)sums), 6));
+        finish8(acc, scales, sx, beta, out, 8);
+        return;
+    }
+    int32_t lanes[8];
+    _mm256_storeu_si256((__m256i *)lanes, acc);
+    for (long l = 0; l < columns; l++) lanes[l] -= 64 * sums[l];
+    int8_finish_lanes(lanes, NULL, sx, scales, beta, out, columns);
+}
+
+static void product_seven(long m, long n, long quads, long kp, const uint8_t *xu, const float *sx, const int8_t *w,
+                          const float *scales, const int32_t *sums, float beta, float *c, long ldc) {
+    const __m256i ones = _mm256_set1_epi16(1);
+    for (long panel = 0; panel < (n + 15) / 16; panel++) {
+        const int8_t *wp = w + panel * quads * 64;
+        long left = n - 16 * panel;
+        for (long i0 = 0; i0 < m; i0 += SEVEN_ROWS) {
+            long rows = m - i0 < SEVEN_ROWS ? m - i0 : SEVEN_ROWS;
+            const uint8_t *xr[SEVEN_ROWS];
+            for (long r = 0; r < SEVEN_ROWS; r++) xr[r] = xu + (i0 + (r < rows ? r : rows - 1)) * kp;
+            __m256i acc[SEVEN_ROWS][2];
+            for (int r = 0; r < SEVEN_ROWS; r++) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+            for (long p = 0; p < quads; p += 2) {
+                // Vector 0: W rows 0..7 of the panel, 4 bytes each; vector 1: rows 8..15.
+                __m256i b0 = _mm256_loadu_si256((const __m256i *)(wp + 64 * p));
+                __m256i b1 = _mm256_loadu_si256((const __m256i *)(wp + 64 * p + 32));
+                int two = p + 1 < quads;
+                __m256i d0 = two ? _mm256_loadu_si256((const __m256i *)(wp + 64 * p + 64)) : _mm256_setzero_si256();
+                __m256i d1 = two ? _mm256_loadu_si256((const __m256i *)(wp + 64 * p + 96)) : _mm256_setzero_si256();
+                for (int r = 0; r < SEVEN_ROWS; r++) {
+                    __m256i a = broadcast_word(xr[r] + 4 * p);
+                    __m256i e = two ? broadcast_word(xr[r] + 4 * p + 4) : _mm256_setzero_si256();
+                    __m256i s0 = _mm256_add_epi16(_mm256_maddubs_epi16(a, b0), _mm256_maddubs_epi16(e, d0));
+                    __m256i s1 = _mm256_add_epi16(_mm256_maddubs_epi16(a, b1), _mm256_maddubs_epi16(e, d1));
+                    acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(s0, ones));
+                    acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(s1, ones));
+                }
+            }
+            for (long r = 0; r < rows; r++) {
+                float *out = c + (i0 + r) * ldc + 16 * panel;
+                finish8_offset(acc[r][0], sums + 16 * panel, scales + 16 * panel, sx[i0 + r], beta, out, left < 8 ? left : 8);
+                finish8_offset(acc[r][1], sums + 16 * panel + 8, scales + 16 * panel + 8, sx[i0 + r], beta, out + 8,
+                               left - 8 < 8 ? left - 8 : 8);
+            }
+        }
+    }
+}
+
+__attribute__((visibility("hidden")))
+void s2s_int8_gemm_avx2_seven(long m, long n, long k, const float *x, long lda, const int8_t *w, const float *scales,
+                              const int32_t *sums, float beta, float *c, long ldc) {
+    if (m <= 0 || n <= 0) return;
+    long quads = (k + 3) / 4, kp = 4 * quads;
+    uint8_t *xq = malloc((size_t)(m * kp));
+    float *sx = malloc(sizeof(float) * (size_t)m);
+    if (!xq || !sx) abort();
+    int8_quantize_rows(m, k, kp, x, lda, xq, sx, 63.0f);
+    for (long p = 0; p < m * kp; p++) xq[p] = (uint8_t)(xq[p] - 64);   // q + 128 → q + 64, in 1 ... 127
+    product_seven(m, n, quads, kp, xq, sx, w, scales, sums, beta, c, ldc);
     free(xq);
     free(sx);
 }

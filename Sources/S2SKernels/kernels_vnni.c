@@ -35,7 +35,7 @@ void s2s_int8_gemm_vnni(long m, long n, long k, const float *x, long lda, const 
     uint8_t *xq = malloc((size_t)(m * kp));
     float *sx = malloc(sizeof(float) * (size_t)m);
     if (!xq || !sx) abort();
-    int8_quantize_rows(m, k, kp, x, lda, xq, sx);
+    int8_quantize_rows(m, k, kp, x, lda, xq, sx, 127.0f);
     // Two panels (32 columns) at a time, every row tile over them while they sit in L1.
     for (long panel = 0; panel < panels; panel += 2) {
         int pair = panel + 1 < panels;

@@ -1,9 +1,11 @@
 // A weight matrix [n, k] quantized to int8 per row for inference (`WeightPrecision.int8`): a quarter of
 // float32's bytes, and multiplied by the kernels' int8 product (VNNI on AVX-512), rows of X quantized
 // on the fly. See S2SKernels' body/int8.h for the arithmetic; it is exact in integers, so every CPU
-// level gives the same bits and a row's result depends on that row alone.
+// level gives the same bits and a row's result depends on that row alone — except the AVX2 level without
+// AVX-VNNI, whose faster product takes 7-bit values (limit 63, kernels_int8_avx2.c): a matrix is quantized
+// for the product that will multiply it (`Kernels.current.int8Limit` unless told).
 //
-// Per row j: scale_j = max|w_j|/127, q = rint(w·127/max|w_j|) ∈ [−127, 127], sums_j = Σ q. Layout:
+// Per row j: scale_j = max|w_j|/L, q = rint(w·L/max|w_j|) ∈ [−L, L] (L = `limit`, 127 or 63), sums_j = Σ q. Layout:
 // panels of 16 rows; within panel P, for each group of 4 columns p, 16 × 4 bytes — row 16P + l's
 // columns 4p..4p+3 at bytes 64p + 4l. Columns past k and rows past n are zero.
 public struct Int8Matrix: Sendable {
@@ -14,11 +16,16 @@ public struct Int8Matrix: Sendable {
     let bytes: [Int8]
     let scales: [Float]   // per row, padded with zeros to whole panels
     let sums: [Int32]
+    /// The largest |q|, of W and of the rows of X multiplied with it: 127, or 63 (the 7-bit product).
+    public let limit: Int
 
     /// Quantizes columns `columnOffset ..< columnOffset + columns` of the row-major float matrix `w`
     /// (leading dimension `ldw`).
-    public init(rows: Int, columns: Int, _ w: UnsafePointer<Float>, ldw: Int, columnOffset: Int = 0) {
+    public init(rows: Int, columns: Int, _ w: UnsafePointer<Float>, ldw: Int, columnOffset: Int = 0,
+                limit: Int = Kernels.current.int8Limit) {
         precondition(rows >= 0 && columns >= 0 && columnOffset >= 0, "Int8Matrix: negative size")
+        precondition(limit == 127 || limit == 63, "Int8Matrix: limit \(limit) (127 or 63)")
+        self.limit = limit
         self.rows = rows
         self.columns = columns
         quads = (columns + 3) / 4
@@ -27,7 +34,7 @@ public struct Int8Matrix: Sendable {
         var scales = [Float](repeating: 0, count: panels * 16), sums = [Int32](repeating: 0, count: panels * 16)
         for r in 0..<rows {
             let row = UnsafeBufferPointer(start: w + r * ldw + columnOffset, count: columns)
-            let q = Self.quantize(row)
+            let q = Self.quantize(row, limit: limit)
             scales[r] = q.scale
             sums[r] = q.values.reduce(0) { $0 + Int32($1) }
             let base = (r / 16) * quads * 64 + (r % 16) * 4
@@ -36,12 +43,14 @@ public struct Int8Matrix: Sendable {
         self.bytes = bytes; self.scales = scales; self.sums = sums
     }
 
-    /// A row's int8 values and scale (zeros and scale 0 for an all-zero row), as the kernel quantizes X.
-    public static func quantize(_ row: UnsafeBufferPointer<Float>) -> (values: [Int8], scale: Float) {
+    /// A row's int8 values in [−limit, limit] and scale (zeros and scale 0 for an all-zero row), as the
+    /// kernel quantizes X.
+    public static func quantize(_ row: UnsafeBufferPointer<Float>, limit: Int = 127) -> (values: [Int8], scale: Float) {
         let maximum = row.reduce(Float(0)) { max($0, abs($1)) }
         guard maximum > 0, maximum.isFinite else { return ([Int8](repeating: 0, count: row.count), 0) }
-        let inverse = 127 / maximum
-        return (row.map { Int8(min(127, max(-127, ($0 * inverse).rounded(.toNearestOrEven)))) }, maximum / 127)
+        let l = Float(limit)
+        let inverse = l / maximum
+        return (row.map { Int8(min(l, max(-l, ($0 * inverse).rounded(.toNearestOrEven)))) }, maximum / l)
     }
 
     /// The value the product uses for element [row, column]: q · scale.
@@ -72,7 +81,7 @@ extension DotGEMM {
     public static func reference(m: Int, _ x: UnsafePointer<Float>, lda: Int, _ w: Int8Matrix,
                                  beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
         for i in 0..<m {
-            let q = Int8Matrix.quantize(UnsafeBufferPointer(start: x + i * lda, count: w.columns))
+            let q = Int8Matrix.quantize(UnsafeBufferPointer(start: x + i * lda, count: w.columns), limit: w.limit)
             for j in 0..<w.rows {
                 var acc: Int32 = 0
                 for column in 0..<w.columns {

@@ -22,11 +22,12 @@ public enum WeightPrecision: String, CaseIterable, Sendable {
     /// CPU's kernel level (see `automatic`); float32 stays the default.
     case auto
 
-    /// What `.auto` picks on the level this process runs. int8 everywhere: its products are exact integer
-    /// sums, so it translates the same on every level; on the README's 30-minute en→de model its test BLEU
-    /// was 40.02 against float32's 40.18, and it was the fastest precision at batch 1 and 64 on every level
-    /// (Docs/results.md, Zen 4: 3.4× / 2.2× float32 on generic, 4.5× / 1.3× on AVX2, 10.1× / 2.4× on
-    /// AVX-512). A level where another precision wins gets its own case here.
+    /// What `.auto` picks on the level this process runs. int8 everywhere: on the README's 30-minute en→de
+    /// model its test BLEU was 40.02 against float32's 40.18 with 8-bit products (exact integer sums: the
+    /// same translation on every level that has them) and 40.12 with the AVX2 level's 7-bit product (CPUs
+    /// without AVX-VNNI), and it was the fastest precision at batch 1 and 64 on every level (Docs/results.md,
+    /// Zen 4: 3.4× / 2.2× float32 on generic, 4.9–5.4× / 1.66–1.67× on AVX2, 10.1× / 2.4× on AVX-512).
+    /// A level where another precision wins gets its own case here.
     public static var automatic: WeightPrecision {
         switch KernelLevel.current {
         case .generic, .avx2, .avx512: .int8

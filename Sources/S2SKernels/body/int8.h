@@ -5,15 +5,17 @@
 // X row i: s_i = max|x|/127, q = rint(x·127/max|x|) in [−127, 127], stored + 128 as a byte (vpdpbusd
 // multiplies unsigned bytes by signed ones). W row j: scale_j and q_j the same way; sums_j = Σ q_j.
 // Then Σ_k (q_ik + 128)·q_jk − 128·sums_j is the exact integer dot product of the two rows, and
-// c_ij = float(that) · (s_i · scale_j). Integer sums are exact, so every level — VNNI or this portable
-// loop — gives the same bits, and a row's result depends on that row alone (beam search stays
-// independent of the batch).
+// c_ij = float(that) · (s_i · scale_j). Integer sums are exact, so every 8-bit product — VNNI or this
+// portable loop — gives the same bits, and a row's result depends on that row alone (beam search stays
+// independent of the batch). The AVX2 level without AVX-VNNI quantizes both sides to ±63 instead
+// (kernels_int8_avx2.c): the same arithmetic with 63 for 127, its own bits.
 //
 // W layout: panels of 16 rows; panel P holds, for each group of 4 columns p, 16 × 4 bytes:
 // row 16P + l's columns 4p..4p+3 at bytes 64p + 4l. Columns past k and rows past n are zero.
 
-/// Rows of X as bytes (q + 128, padded with 128 to kp columns) and their scales.
-static void int8_quantize_rows(long m, long k, long kp, const float *x, long lda, uint8_t *xq, float *sx) {
+/// Rows of X as bytes (q + 128, padded with 128 to kp columns) and their scales; q in [−limit, limit]:
+/// 127, or 63 for the 7-bit product (kernels_int8_avx2.c), whose weights Int8Matrix quantizes the same way.
+static void int8_quantize_rows(long m, long k, long kp, const float *x, long lda, uint8_t *xq, float *sx, float limit) {
     for (long i = 0; i < m; i++) {
         const float *row = x + i * lda;
         uint8_t *out = xq + i * kp;
@@ -27,11 +29,11 @@ static void int8_quantize_rows(long m, long k, long kp, const float *x, long lda
             for (long p = 0; p < kp; p++) out[p] = 128;
             continue;
         }
-        float inverse = 127.0f / maximum;
-        sx[i] = maximum / 127.0f;
+        float inverse = limit / maximum;
+        sx[i] = maximum / limit;
         for (long p = 0; p < k; p++) {
             float q = __builtin_rintf(row[p] * inverse);
-            q = q > 127.0f ? 127.0f : q < -127.0f ? -127.0f : q;
+            q = q > limit ? limit : q < -limit ? -limit : q;
             out[p] = (uint8_t)((int32_t)q + 128);
         }
         for (long p = k; p < kp; p++) out[p] = 128;

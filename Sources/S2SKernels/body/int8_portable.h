@@ -39,7 +39,7 @@ static void int8_gemm_portable(long m, long n, long k, const float *x, long lda,
     int16_t *xs = malloc(sizeof(int16_t) * (size_t)(m * kp));
     int16_t *wide = malloc(sizeof(int16_t) * (size_t)(quads * 64));
     if (!xq || !sx || !xs || !wide) abort();
-    int8_quantize_rows(m, k, kp, x, lda, xq, sx);
+    int8_quantize_rows(m, k, kp, x, lda, xq, sx, 127.0f);
     for (long p = 0; p < m * kp; p++) xs[p] = (int16_t)((int32_t)xq[p] - 128);
     for (long panel = 0; panel < panels; panel++) {
         const int8_t *wp = w + panel * quads * 64;

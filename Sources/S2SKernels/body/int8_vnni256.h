@@ -31,7 +31,7 @@ void INT8_VNNI256_NAME(long m, long n, long k, const float *x, long lda, const i
     uint8_t *xq = malloc((size_t)(m * kp));
     float *sx = malloc(sizeof(float) * (size_t)m);
     if (!xq || !sx) abort();
-    int8_quantize_rows(m, k, kp, x, lda, xq, sx);
+    int8_quantize_rows(m, k, kp, x, lda, xq, sx, 127.0f);
     // Panel outer: its bytes (k bytes per W row, 8 KB at k = 512) stay in L1 while every row tile passes.
     for (long panel = 0; panel < (n + 15) / 16; panel++) {
         const int8_t *wp = w + panel * quads * 64;

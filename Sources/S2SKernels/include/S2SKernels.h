@@ -109,9 +109,14 @@ const s2s_kernel_table *s2s_kernels_at(s2s_cpu_level level);
 /// The best level this CPU and OS support.
 s2s_cpu_level s2s_cpu_best_level(void);
 
-/// How `table` multiplies int8 weights on this CPU: "avx512 vnni", "avx-vnni", "avx2 maddubs/maddwd" or
-/// "generic madd".
+/// How `table` multiplies int8 weights on this CPU: "avx512 vnni", "avx-vnni", "avx2 maddubs/maddwd",
+/// "avx2 maddubs 7-bit" or "generic madd".
 const char *s2s_int8_path(const s2s_kernel_table *table);
+
+/// The largest |q| the named int8 product takes (weights and activations alike): 127, or 63 for
+/// "avx2 maddubs 7-bit". Int8Matrix quantizes a model's weights for the current table's.
+int s2s_int8_kernel_limit(const char *name);
+int s2s_int8_limit(const s2s_kernel_table *table);
 
 /// Every int8 product by name (NULL-terminated), and one of them if this CPU can run it, else NULL: tests
 /// hold each to the oracle, including the EVEX form of avx-vnni's code ("avx-vnni (evex)") on CPUs with
