@@ -13,15 +13,26 @@ import S2STestSupport
 
 @Suite struct OpenNMTImportTests {
     static let fixtures = Repository.fixtures("S2STasksTests") + "/opennmt"
+    static let models = ["brnn_lstm_general", "rnn_gru_general", "brnn_lstm_dot", "brnn_lstm_mlp"]
 
-    @Test(arguments: ["brnn_lstm_general", "rnn_gru_general", "brnn_lstm_dot", "brnn_lstm_mlp"])
+    /// The fixture checkpoint `name` imported into `root`, loaded.
+    static func imported(_ name: String, into root: TemporaryDirectory) throws -> Translator {
+        try OpenNMTImport.run(checkpoint: fixtures + "/\(name).pt", into: root.file(name))
+        return try Translator(contentsOf: root.file(name))
+    }
+
+    /// A fixture's tab-separated rows.
+    static func rows(_ file: String) throws -> [[String]] {
+        try String(contentsOfFile: fixtures + "/" + file, encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    @Test(arguments: models)
     func translatesAsOnmtTranslate(model name: String) throws {
         let root = TemporaryDirectory("onmt-import")
         defer { root.remove() }
-        try OpenNMTImport.run(checkpoint: Self.fixtures + "/\(name).pt", into: root.file("model"))
-        let translator = try Translator(contentsOf: root.file("model"))
-        let expected = try String(contentsOfFile: Self.fixtures + "/\(name).expected.tsv", encoding: .utf8)
-            .split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        let translator = try Self.imported(name, into: root)
+        let expected = try Self.rows("\(name).expected.tsv")
         var options = TranslationOptions()
         options.lengthPenalty = .average   // onmt_translate's default ("avg", alpha 1)
         let results = try translator.translate(expected.map { $0[0] }, options: options)
@@ -35,15 +46,13 @@ import S2STestSupport
     /// batch in onmt_translate: its length limit takes the batch's longest source). One difference is
     /// expected, and checked: OpenNMT-py 3.5 replaces an <unk> by the attended source word's entry in
     /// its source vocabulary, so a word outside it comes out as <unk> again; s2s copies the word.
-    @Test(arguments: ["brnn_lstm_general", "rnn_gru_general", "brnn_lstm_dot", "brnn_lstm_mlp"])
+    @Test(arguments: models)
     func nBestListsWithUnknownsReplacedAndALengthCapAsOnmtTranslate(model name: String) throws {
         let root = TemporaryDirectory("onmt-import")
         defer { root.remove() }
-        try OpenNMTImport.run(checkpoint: Self.fixtures + "/\(name).pt", into: root.file("model"))
-        let translator = try Translator(contentsOf: root.file("model"))
-        let lines = try String(contentsOfFile: Self.fixtures + "/test20.en", encoding: .utf8).split(separator: "\n").map(String.init)
-        let expected = try String(contentsOfFile: Self.fixtures + "/\(name).nbest.tsv", encoding: .utf8)
-            .split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        let translator = try Self.imported(name, into: root)
+        let lines = try Self.rows("test20.en").map { $0[0] }
+        let expected = try Self.rows("\(name).nbest.tsv")
         var options = TranslationOptions()
         options.lengthPenalty = .average
         options.nBest = 5
@@ -85,13 +94,12 @@ import S2STestSupport
     @Test func importedModelsEnsembleAndTakeEveryPrecision() throws {
         let root = TemporaryDirectory("onmt-import")
         defer { root.remove() }
-        for name in ["brnn_lstm_general", "brnn_lstm_dot", "rnn_gru_general"] {
-            try OpenNMTImport.run(checkpoint: Self.fixtures + "/\(name).pt", into: root.file(name))
-        }
-        let lines = try String(contentsOfFile: Self.fixtures + "/test20.en", encoding: .utf8).split(separator: "\n").map(String.init)
+        let general = try Self.imported("brnn_lstm_general", into: root)
+        for name in ["brnn_lstm_dot", "rnn_gru_general"] { _ = try Self.imported(name, into: root) }
+        let lines = try Self.rows("test20.en").map { $0[0] }
         var options = TranslationOptions()
         options.lengthPenalty = .average
-        let alone = try Translator(contentsOf: root.file("brnn_lstm_general")).translate(lines, options: options)
+        let alone = try general.translate(lines, options: options)
         let twice = try Translator(contentsOf: [root.file("brnn_lstm_general"), root.file("brnn_lstm_general")]).translate(lines, options: options)
         for (a, b) in zip(alone, twice) {
             #expect(a.text == b.text)
