@@ -160,7 +160,7 @@ void s2s_int8_gemm_avx2(long m, long n, long k, const float *x, long lda, const 
 // FMA; with X and W quantized to ±63 instead of ±127, x + 64 is an unsigned byte ≤ 127 and a vpmaddubsw
 // pair at most 2·127·63 = 16,002, so the pairs of two groups of 4 columns add in int16 (≤ 32,004) before
 // one vpmaddwd widens them: 3 multiply µops per 64 products instead of 4 (1.3–1.5× the widened product's
-// speed at 320 rows). The price is precision, half a step more of quantization error on each side: a
+// speed at 320 rows). The price is precision, a quantization step twice as coarse on each side: a
 // different quantization from every other level's (so different int8 translations; same bits as its
 // oracle, `DotGEMM.reference` with a 7-bit Int8Matrix). Σ (x + 64)·w − 64·Σ w is the exact Σ x·w.
 enum { SEVEN_ROWS = 4 };   // rows of X per tile: 4 × 2 int32 and 4 × 2 int16 accumulators

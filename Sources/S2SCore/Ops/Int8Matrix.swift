@@ -68,6 +68,8 @@ extension DotGEMM {
     public static func gemm(m: Int, _ x: UnsafePointer<Float>, lda: Int, _ w: Int8Matrix,
                             beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
         precondition(beta == 0 || beta == 1, "DotGEMM: beta must be 0 or 1")
+        // 8-bit weights in the 7-bit product would overflow its 16-bit sums.
+        precondition(w.limit <= Kernels.current.int8Limit, "DotGEMM: an Int8Matrix of limit \(w.limit) for a product of limit \(Kernels.current.int8Limit)")
         guard m > 0, w.rows > 0 else { return }
         w.bytes.withUnsafeBufferPointer { bytes in w.scales.withUnsafeBufferPointer { scales in
             w.sums.withUnsafeBufferPointer { sums in
