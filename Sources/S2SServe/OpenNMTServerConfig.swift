@@ -73,11 +73,13 @@ enum OpenNMTServerConfig {
         options.beamSize = opt?.beam_size ?? 5
         options.nBest = opt?.n_best ?? 1
         options.minLength = opt?.min_length ?? 0
-        options.maxLength = opt?.max_length ?? 250
+        let maxLength = opt?.max_length ?? 250
+        guard maxLength >= 1 else { throw ServeError.badRequest("\(file): model \(model): max_length \(maxLength)") }
+        options.maxLength = maxLength
         // OpenNMT-py turns the ratio off at ≤ 0 (max_length alone); a ratio of max_length does the same
         // for every source of one token or more.
         let ratio = opt?.max_length_ratio ?? 1.25
-        options.maxLengthRatio = ratio > 0 ? ratio : Double(max(1, options.maxLength ?? 1))
+        options.maxLengthRatio = ratio > 0 ? ratio : Double(maxLength)
         options.blockNgramRepeat = opt?.block_ngram_repeat ?? 0
         options.replaceUnknown = opt?.replace_unk ?? false
         let alpha = opt?.alpha ?? 1   // OpenNMT-py's default
@@ -88,7 +90,6 @@ enum OpenNMTServerConfig {
         case "wu": options.lengthPenalty = .wu(alpha: alpha)
         case let other: throw ServeError.badRequest("\(file): model \(model): length_penalty \(other) (none, avg or wu)")
         }
-        guard (options.maxLength ?? 1) >= 1 else { throw ServeError.badRequest("\(file): model \(model): max_length \(options.maxLength ?? 0)") }
         guard options.beamSize >= 1, options.nBest >= 1, options.nBest <= options.beamSize else {
             throw ServeError.badRequest("\(file): model \(model): beam_size \(options.beamSize), n_best \(options.nBest)")
         }
